@@ -1,0 +1,25 @@
+namespace ModelPack.Core.Errors;
+
+/// <summary>The documented ErrorIds. Cmdlets use these as FullyQualifiedErrorId prefixes.</summary>
+public static class ErrorIds
+{
+    public const string ModelSpecViolation = "ModelSpecViolation";
+    public const string InvalidReference = "InvalidModelReference";
+    public const string ModelArtifactNotFound = "ModelArtifactNotFound";
+    public const string LayoutNotFound = "OciLayoutNotFound";
+    public const string InvalidLayout = "InvalidOciLayout";
+    public const string BlobNotFound = "BlobNotFound";
+    public const string DigestMismatch = "DigestMismatch";
+    public const string SizeMismatch = "SizeMismatch";
+    public const string UnsupportedDigest = "UnsupportedDigestAlgorithm";
+    public const string UnsafeLayerPath = "UnsafeLayerPath";
+    public const string PathNotFound = "PathNotFound";
+    public const string RegistryAuthenticationFailed = "RegistryAuthenticationFailed";
+    public const string RegistryPermissionDenied = "RegistryPermissionDenied";
+    public const string RegistryUnreachable = "RegistryUnreachable";
+    public const string RegistryError = "RegistryError";
+    public const string ManifestTooLarge = "ManifestTooLarge";
+    public const string InsecureRegistryRefused = "InsecureRegistryRefused";
+    public const string StrategyUnavailable = "StrategyUnavailable";
+    public const string StoreLocked = "StoreLocked";
+}

@@ -1,0 +1,78 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace ModelPack.Core.Spec;
+
+/// <summary>An OCI content descriptor: what a manifest says about a blob.</summary>
+public sealed class Descriptor
+{
+    private static readonly IReadOnlyDictionary<string, string> NoAnnotations =
+        new Dictionary<string, string>(StringComparer.Ordinal);
+
+    public Descriptor(
+        string mediaType,
+        string digest,
+        long size,
+        IReadOnlyDictionary<string, string>? annotations = null,
+        string? artifactType = null,
+        Platform? platform = null,
+        IReadOnlyList<string>? urls = null)
+    {
+        MediaType = mediaType ?? throw new ArgumentNullException(nameof(mediaType));
+        Digest = digest ?? throw new ArgumentNullException(nameof(digest));
+        Size = size;
+        Annotations = annotations ?? NoAnnotations;
+        ArtifactType = artifactType;
+        Platform = platform;
+        Urls = urls ?? Array.Empty<string>();
+    }
+
+    public string MediaType { get; }
+
+    public string Digest { get; }
+
+    public long Size { get; }
+
+    public IReadOnlyDictionary<string, string> Annotations { get; }
+
+    public string? ArtifactType { get; }
+
+    public Platform? Platform { get; }
+
+    public IReadOnlyList<string> Urls { get; }
+
+    /// <summary>The <c>org.cncf.model.filepath</c> annotation, if any.</summary>
+    public string? Filepath => Annotation(AnnotationKeys.Filepath);
+
+    /// <summary>The <c>org.opencontainers.image.title</c> annotation, if any.</summary>
+    public string? Title => Annotation(AnnotationKeys.Title);
+
+    /// <summary>The layer kind, when the media type is a ModelPack layer type.</summary>
+    public LayerKind? Kind => LayerMediaType.TryParse(MediaType, out var kind, out _) ? kind : null;
+
+    /// <summary>The layer packing, when the media type is a ModelPack layer type.</summary>
+    public LayerPacking? Packing => LayerMediaType.TryParse(MediaType, out _, out var packing) ? packing : null;
+
+    /// <summary>The parsed file-metadata annotation, or null when absent or malformed.</summary>
+    public FileMetadata? FileMetadata
+    {
+        get
+        {
+            var json = Annotation(AnnotationKeys.FileMetadata);
+            return json is not null && Spec.FileMetadata.TryParse(json, out var metadata) ? metadata : null;
+        }
+    }
+
+    public string? Annotation(string key) => Annotations.TryGetValue(key, out var value) ? value : null;
+
+    public Descriptor WithAnnotations(IReadOnlyDictionary<string, string> annotations) =>
+        new(MediaType, Digest, Size, annotations, ArtifactType, Platform, Urls);
+
+    internal static IReadOnlyDictionary<string, string> Sorted(IReadOnlyDictionary<string, string>? annotations) =>
+        annotations is null
+            ? NoAnnotations
+            : annotations.OrderBy(a => a.Key, StringComparer.Ordinal).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
+
+    public override string ToString() => $"{MediaType} {Digest} ({Size} bytes)";
+}

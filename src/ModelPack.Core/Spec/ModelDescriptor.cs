@@ -1,0 +1,34 @@
+using System;
+using System.Collections.Generic;
+
+namespace ModelPack.Core.Spec;
+
+/// <summary>The config's <c>descriptor</c>: who made the model and what it is called.</summary>
+public sealed class ModelDescriptor
+{
+    public DateTimeOffset? CreatedAt { get; set; }
+
+    public IList<string> Authors { get; set; } = new List<string>();
+
+    public string? Family { get; set; }
+
+    public string? Name { get; set; }
+
+    public string? DocUrl { get; set; }
+
+    public string? SourceUrl { get; set; }
+
+    public IList<string> DatasetsUrl { get; set; } = new List<string>();
+
+    public string? Version { get; set; }
+
+    public string? Revision { get; set; }
+
+    public string? Vendor { get; set; }
+
+    public IList<string> Licenses { get; set; } = new List<string>();
+
+    public string? Title { get; set; }
+
+    public string? Description { get; set; }
+}

@@ -1,0 +1,121 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace ModelPack.Core.Spec;
+
+/// <summary>
+/// An OCI image manifest, typically a ModelPack one. Parsing keeps the original bytes, so the
+/// digest and re-serialisation stay exact; <see cref="Create"/> writes new manifests canonically.
+/// </summary>
+public sealed class ModelManifest
+{
+    private readonly byte[] _bytes;
+
+    private ModelManifest(byte[] bytes, int schemaVersion, string mediaType, string? artifactType, Descriptor? config, IReadOnlyList<Descriptor> layers, IReadOnlyDictionary<string, string> annotations, Descriptor? subject)
+    {
+        _bytes = bytes;
+        SchemaVersion = schemaVersion;
+        MediaType = mediaType;
+        ArtifactType = artifactType;
+        Config = config;
+        Layers = layers;
+        Annotations = annotations;
+        Subject = subject;
+        Digest = Spec.Digest.Sha256(bytes).ToString();
+    }
+
+    public int SchemaVersion { get; }
+
+    public string MediaType { get; }
+
+    public string? ArtifactType { get; }
+
+    public Descriptor? Config { get; }
+
+    public IReadOnlyList<Descriptor> Layers { get; }
+
+    public IReadOnlyDictionary<string, string> Annotations { get; }
+
+    public Descriptor? Subject { get; }
+
+    /// <summary>sha256 of the exact bytes this manifest was parsed from or serialised to.</summary>
+    public string Digest { get; }
+
+    public long Size => _bytes.LongLength;
+
+    /// <summary>True when the manifest declares itself a ModelPack model (artifactType or config media type).</summary>
+    public bool IsModelArtifact =>
+        string.Equals(ArtifactType, MediaTypes.ModelArtifact, StringComparison.Ordinal) ||
+        string.Equals(Config?.MediaType, MediaTypes.ModelConfig, StringComparison.Ordinal);
+
+    /// <summary>The descriptor that points at this manifest.</summary>
+    public Descriptor ToDescriptor(IReadOnlyDictionary<string, string>? annotations = null) =>
+        new(string.IsNullOrEmpty(MediaType) ? MediaTypes.OciManifest : MediaType, Digest, Size, annotations, ArtifactType);
+
+    /// <summary>A copy of the exact bytes.</summary>
+    public byte[] ToBytes() => (byte[])_bytes.Clone();
+
+    internal byte[] RawBytes => _bytes;
+
+    public static ModelManifest Parse(byte[] bytes)
+    {
+        if (bytes is null)
+        {
+            throw new ArgumentNullException(nameof(bytes));
+        }
+
+        using var doc = ManifestJson.ParseObject(bytes, "manifest");
+        var root = doc.RootElement;
+        Descriptor? config = JsonText.Object(root, "config") is { } c ? ManifestJson.ReadDescriptor(c) : null;
+        Descriptor? subject = JsonText.Object(root, "subject") is { } s ? ManifestJson.ReadDescriptor(s) : null;
+        return new ModelManifest(
+            (byte[])bytes.Clone(),
+            (int)(JsonText.Int64(root, "schemaVersion") ?? 0),
+            JsonText.String(root, "mediaType") ?? string.Empty,
+            JsonText.String(root, "artifactType"),
+            config,
+            ManifestJson.ReadDescriptors(root, "layers"),
+            JsonText.StringMap(root, "annotations") ?? new Dictionary<string, string>(StringComparer.Ordinal),
+            subject);
+    }
+
+    /// <summary>A new ModelPack manifest, serialised canonically (fixed field order, sorted annotations).</summary>
+    public static ModelManifest Create(Descriptor config, IEnumerable<Descriptor> layers, IReadOnlyDictionary<string, string>? annotations = null, Descriptor? subject = null)
+    {
+        if (config is null)
+        {
+            throw new ArgumentNullException(nameof(config));
+        }
+
+        var layerList = layers.ToList();
+        var sortedAnnotations = Descriptor.Sorted(annotations);
+        var bytes = JsonText.Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("schemaVersion", 2);
+            w.WriteString("mediaType", MediaTypes.OciManifest);
+            w.WriteString("artifactType", MediaTypes.ModelArtifact);
+            w.WritePropertyName("config");
+            ManifestJson.WriteDescriptor(w, config);
+            w.WriteStartArray("layers");
+            foreach (var layer in layerList)
+            {
+                ManifestJson.WriteDescriptor(w, layer);
+            }
+
+            w.WriteEndArray();
+            if (subject is not null)
+            {
+                w.WritePropertyName("subject");
+                ManifestJson.WriteDescriptor(w, subject);
+            }
+
+            JsonText.WriteStringMap(w, "annotations", sortedAnnotations);
+            w.WriteEndObject();
+        });
+        return new ModelManifest(bytes, 2, MediaTypes.OciManifest, MediaTypes.ModelArtifact, config, layerList, sortedAnnotations, subject);
+    }
+
+    public override string ToString() => $"{Digest} ({Layers.Count} layers)";
+}

@@ -1,0 +1,17 @@
+namespace ModelPack.Core.Spec;
+
+/// <summary>One way a manifest or config breaks the spec, located by JSON path (e.g. <c>$.layers[2].digest</c>).</summary>
+public sealed class SpecViolation
+{
+    public SpecViolation(string path, string message)
+    {
+        Path = path;
+        Message = message;
+    }
+
+    public string Path { get; }
+
+    public string Message { get; }
+
+    public override string ToString() => $"{Path}: {Message}";
+}
