@@ -89,6 +89,23 @@ public sealed class ModelConfig
         return result;
     }
 
+    /// <summary>
+    /// Every way this config breaks the ModelPack config schema; empty when it conforms. Checks
+    /// <see cref="ToBytes"/>, the bytes that would be stored or pushed.
+    /// </summary>
+    public IReadOnlyList<SpecViolation> Validate() => ConfigValidator.Validate(ToBytes());
+
+    /// <summary>Throws <see cref="ModelSpecException"/> listing every violation, if there are any.</summary>
+    /// <param name="subject">What the config is, for the message (e.g. the artifact's reference).</param>
+    public void ThrowIfInvalid(string subject)
+    {
+        var violations = Validate();
+        if (violations.Count > 0)
+        {
+            throw new ModelSpecException(subject, violations);
+        }
+    }
+
     /// <summary>The parsed bytes if this config was parsed and not changed since; otherwise the canonical form.</summary>
     public byte[] ToBytes() => (byte[])(_bytes ?? ToCanonicalBytes()).Clone();
 

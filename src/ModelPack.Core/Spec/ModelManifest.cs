@@ -58,6 +58,20 @@ public sealed class ModelManifest
 
     internal byte[] RawBytes => _bytes;
 
+    /// <summary>Every way the exact bytes of this manifest break the ModelPack spec; empty when it conforms.</summary>
+    public IReadOnlyList<SpecViolation> Validate() => ManifestValidator.Validate(_bytes);
+
+    /// <summary>Throws <see cref="ModelSpecException"/> listing every violation, if there are any.</summary>
+    /// <param name="subject">What the manifest is, for the message (e.g. its reference).</param>
+    public void ThrowIfInvalid(string subject)
+    {
+        var violations = Validate();
+        if (violations.Count > 0)
+        {
+            throw new ModelSpecException(subject, violations);
+        }
+    }
+
     public static ModelManifest Parse(byte[] bytes)
     {
         if (bytes is null)

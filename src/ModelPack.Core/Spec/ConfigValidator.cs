@@ -1,0 +1,40 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json;
+
+namespace ModelPack.Core.Spec;
+
+/// <summary>
+/// Checks a config blob against the ModelPack config JSON schema (<see cref="ConfigSchema"/>), on the
+/// raw JSON so every wrong type is reported where it is. Two checks go beyond the schema: diffIds
+/// must be well-formed digests, and no object may repeat a property name.
+/// </summary>
+public static class ConfigValidator
+{
+    /// <summary>Every violation found, each located by a JSON path; empty when the config conforms.</summary>
+    public static IReadOnlyList<SpecViolation> Validate(byte[] configJson)
+    {
+        if (configJson is null)
+        {
+            throw new ArgumentNullException(nameof(configJson));
+        }
+
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(configJson, JsonText.DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            return new[] { new SpecViolation(JsonPath.Root, $"is not valid JSON: {ex.Message}") };
+        }
+
+        using (doc)
+        {
+            var violations = new List<SpecViolation>();
+            JsonPath.ReportDuplicateKeys(doc.RootElement, JsonPath.Root, violations);
+            ConfigSchema.Root.Validate(doc.RootElement, JsonPath.Root, violations);
+            return violations;
+        }
+    }
+}

@@ -1,0 +1,316 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json;
+
+namespace ModelPack.Core.Spec;
+
+/// <summary>
+/// Checks a manifest against the ModelPack spec (docs/spec.md, docs/annotations.md) and the OCI
+/// descriptor rules it builds on. Works on the raw JSON rather than <see cref="ModelManifest"/>, whose
+/// tolerant parsing reads wrong types as absent, so every wrong type is reported where it is.
+/// </summary>
+public static class ManifestValidator
+{
+    private const string LegacyLayerPrefix = "application/vnd.cnai.model.";
+
+    /// <summary>Every violation found, each located by a JSON path; empty when the manifest conforms.</summary>
+    public static IReadOnlyList<SpecViolation> Validate(byte[] manifestJson)
+    {
+        if (manifestJson is null)
+        {
+            throw new ArgumentNullException(nameof(manifestJson));
+        }
+
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(manifestJson, JsonText.DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            return new[] { new SpecViolation(JsonPath.Root, $"is not valid JSON: {ex.Message}") };
+        }
+
+        using (doc)
+        {
+            var violations = new List<SpecViolation>();
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                violations.Add(new SpecViolation(JsonPath.Root, $"must be a JSON object (an OCI image manifest), got {DisplayText.Describe(root)}"));
+                return violations;
+            }
+
+            JsonPath.ReportDuplicateKeys(root, JsonPath.Root, violations);
+            CheckSchemaVersion(root, violations);
+            RequireConstant(root, JsonPath.Root, "mediaType", MediaTypes.OciManifest, violations);
+            RequireConstant(root, JsonPath.Root, "artifactType", MediaTypes.ModelArtifact, violations);
+            CheckConfig(root, violations);
+            CheckLayers(root, violations);
+            if (root.TryGetProperty("subject", out var subject))
+            {
+                CheckDescriptor(subject, JsonPath.Property(JsonPath.Root, "subject"), violations);
+            }
+
+            if (root.TryGetProperty("annotations", out var annotations))
+            {
+                CheckAnnotationsMap(annotations, JsonPath.Property(JsonPath.Root, "annotations"), violations);
+            }
+
+            return violations;
+        }
+    }
+
+    private static void CheckSchemaVersion(JsonElement root, List<SpecViolation> violations)
+    {
+        var path = JsonPath.Property(JsonPath.Root, "schemaVersion");
+        if (!root.TryGetProperty("schemaVersion", out var value))
+        {
+            violations.Add(new SpecViolation(path, "is required and must be 2"));
+        }
+        else if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var version) || version != 2)
+        {
+            violations.Add(new SpecViolation(path, $"must be the integer 2, got {DisplayText.Describe(value)}"));
+        }
+    }
+
+    private static void RequireConstant(JsonElement obj, string parentPath, string name, string expected, List<SpecViolation> violations)
+    {
+        var path = JsonPath.Property(parentPath, name);
+        if (!obj.TryGetProperty(name, out var value))
+        {
+            violations.Add(new SpecViolation(path, $"is required and must be '{expected}'"));
+        }
+        else if (value.ValueKind != JsonValueKind.String || !string.Equals(value.GetString(), expected, StringComparison.Ordinal))
+        {
+            violations.Add(new SpecViolation(path, $"must be '{expected}', got {DisplayText.Describe(value)}"));
+        }
+    }
+
+    private static void CheckConfig(JsonElement root, List<SpecViolation> violations)
+    {
+        var path = JsonPath.Property(JsonPath.Root, "config");
+        if (!root.TryGetProperty("config", out var config))
+        {
+            violations.Add(new SpecViolation(path, "is required: the descriptor of the model config blob"));
+            return;
+        }
+
+        if (CheckDescriptor(config, path, violations) && config.TryGetProperty("mediaType", out var mediaType) && mediaType.ValueKind == JsonValueKind.String &&
+            !string.Equals(mediaType.GetString(), MediaTypes.ModelConfig, StringComparison.Ordinal))
+        {
+            violations.Add(new SpecViolation(JsonPath.Property(path, "mediaType"), $"must be '{MediaTypes.ModelConfig}', got {DisplayText.Describe(mediaType)}"));
+        }
+    }
+
+    private static void CheckLayers(JsonElement root, List<SpecViolation> violations)
+    {
+        var path = JsonPath.Property(JsonPath.Root, "layers");
+        if (!root.TryGetProperty("layers", out var layers))
+        {
+            violations.Add(new SpecViolation(path, "is required: a model has at least one layer"));
+            return;
+        }
+
+        if (layers.ValueKind != JsonValueKind.Array)
+        {
+            violations.Add(new SpecViolation(path, $"must be an array of layer descriptors, got {DisplayText.Describe(layers)}"));
+            return;
+        }
+
+        if (layers.GetArrayLength() == 0)
+        {
+            violations.Add(new SpecViolation(path, "must not be empty: a model has at least one layer"));
+            return;
+        }
+
+        var filepaths = new Dictionary<string, string>(StringComparer.Ordinal);
+        var index = 0;
+        foreach (var layer in layers.EnumerateArray())
+        {
+            var layerPath = JsonPath.Index(path, index++);
+            if (!CheckDescriptor(layer, layerPath, violations))
+            {
+                continue;
+            }
+
+            CheckLayerMediaType(layer, layerPath, violations);
+            if (layer.TryGetProperty("annotations", out var annotations) && annotations.ValueKind == JsonValueKind.Object)
+            {
+                CheckLayerAnnotations(annotations, layerPath, JsonPath.Property(layerPath, "annotations"), filepaths, violations);
+            }
+        }
+    }
+
+    private static void CheckLayerMediaType(JsonElement layer, string layerPath, List<SpecViolation> violations)
+    {
+        if (!layer.TryGetProperty("mediaType", out var value) || value.ValueKind != JsonValueKind.String)
+        {
+            return; // CheckDescriptor has reported it.
+        }
+
+        var mediaType = value.GetString();
+        if (LayerMediaType.IsModelLayer(mediaType))
+        {
+            return;
+        }
+
+        var hint = mediaType!.StartsWith(LegacyLayerPrefix, StringComparison.Ordinal)
+            ? $"; the spec renamed the '{LegacyLayerPrefix}*' types to '{MediaTypes.ModelLayerPrefix}*', so repackage the model with a current tool"
+            : $" ({MediaTypes.ModelLayerPrefix}{{weight,weight.config,doc,code,dataset}}.v1.{{raw,tar,tar+gzip,tar+zstd}})";
+        violations.Add(new SpecViolation(JsonPath.Property(layerPath, "mediaType"), $"must be a ModelPack layer media type, got {DisplayText.Describe(value)}{hint}"));
+    }
+
+    // Whether every layer must carry org.cncf.model.filepath: it is not a violation when absent.
+    // docs/spec.md (model-spec, the revision media-types.json was taken from and earlier ones) makes
+    // layer annotations OPTIONAL and says implementations SHOULD use the predefined keys;
+    // docs/annotations.md only defines the key ("Specifies the file path of the layer"), with no MUST;
+    // and the spec's own example manifest has no annotations at all. Rejecting it would reject the
+    // spec's example. Consumers must cope when it is missing (the store names such a layer by its
+    // title or digest); when it is present it must be safe, which is checked here.
+    private static void CheckLayerAnnotations(JsonElement annotations, string layerPath, string annotationsPath, Dictionary<string, string> filepaths, List<SpecViolation> violations)
+    {
+        if (TryGetString(annotations, AnnotationKeys.Filepath, out var filepath))
+        {
+            var path = JsonPath.Property(annotationsPath, AnnotationKeys.Filepath);
+            if (filepath.Length == 0)
+            {
+                violations.Add(new SpecViolation(path, "must not be empty: it is the relative path of the layer's file"));
+            }
+            else if (!LayerPath.TryNormalize(filepath, out var normalized, out var error))
+            {
+                violations.Add(new SpecViolation(path, $"is not a safe relative path ({DisplayText.Quote(filepath)}): {error}"));
+            }
+            else if (filepaths.TryGetValue(normalized, out var firstLayer))
+            {
+                violations.Add(new SpecViolation(path, $"{DisplayText.Quote(filepath)} names the same file as the filepath of {firstLayer} ({DisplayText.Quote(normalized)}); each layer must have its own path"));
+            }
+            else
+            {
+                filepaths.Add(normalized, layerPath);
+            }
+        }
+
+        if (TryGetString(annotations, AnnotationKeys.FileMetadata, out var metadata))
+        {
+            var path = JsonPath.Property(annotationsPath, AnnotationKeys.FileMetadata);
+            foreach (var problem in FileMetadataRules.Check(metadata))
+            {
+                violations.Add(new SpecViolation(path, problem));
+            }
+        }
+
+        if (TryGetString(annotations, AnnotationKeys.MediaTypeUntested, out var untested) && untested != "true" && untested != "false")
+        {
+            violations.Add(new SpecViolation(JsonPath.Property(annotationsPath, AnnotationKeys.MediaTypeUntested), $"must be \"true\" or \"false\", got {DisplayText.Quote(untested)}"));
+        }
+    }
+
+    /// <summary>OCI descriptor shape. Returns false when it is not an object, so callers skip deeper checks.</summary>
+    private static bool CheckDescriptor(JsonElement descriptor, string path, List<SpecViolation> violations)
+    {
+        if (descriptor.ValueKind != JsonValueKind.Object)
+        {
+            violations.Add(new SpecViolation(path, $"must be a descriptor object (mediaType, digest, size), got {DisplayText.Describe(descriptor)}"));
+            return false;
+        }
+
+        if (!descriptor.TryGetProperty("mediaType", out var mediaType))
+        {
+            violations.Add(new SpecViolation(JsonPath.Property(path, "mediaType"), "is required"));
+        }
+        else if (mediaType.ValueKind != JsonValueKind.String)
+        {
+            violations.Add(new SpecViolation(JsonPath.Property(path, "mediaType"), $"must be a string, got {DisplayText.Describe(mediaType)}"));
+        }
+
+        if (!descriptor.TryGetProperty("digest", out var digest))
+        {
+            violations.Add(new SpecViolation(JsonPath.Property(path, "digest"), "is required"));
+        }
+        else if (digest.ValueKind != JsonValueKind.String)
+        {
+            violations.Add(new SpecViolation(JsonPath.Property(path, "digest"), $"must be a digest string (algorithm:hex), got {DisplayText.Describe(digest)}"));
+        }
+        else if (!Digest.TryParse(digest.GetString(), out _, out var digestError))
+        {
+            violations.Add(new SpecViolation(JsonPath.Property(path, "digest"), $"is malformed: {digestError}"));
+        }
+
+        if (!descriptor.TryGetProperty("size", out var size))
+        {
+            violations.Add(new SpecViolation(JsonPath.Property(path, "size"), "is required"));
+        }
+        else if (size.ValueKind != JsonValueKind.Number || !size.TryGetInt64(out var bytes) || bytes < 0)
+        {
+            violations.Add(new SpecViolation(JsonPath.Property(path, "size"), $"must be a non-negative integer (bytes), got {DisplayText.Describe(size)}"));
+        }
+
+        if (descriptor.TryGetProperty("annotations", out var annotations))
+        {
+            CheckAnnotationsMap(annotations, JsonPath.Property(path, "annotations"), violations);
+        }
+
+        if (descriptor.TryGetProperty("artifactType", out var artifactType) && artifactType.ValueKind != JsonValueKind.String)
+        {
+            violations.Add(new SpecViolation(JsonPath.Property(path, "artifactType"), $"must be a string, got {DisplayText.Describe(artifactType)}"));
+        }
+
+        if (descriptor.TryGetProperty("urls", out var urls))
+        {
+            CheckStringArray(urls, JsonPath.Property(path, "urls"), violations);
+        }
+
+        return true;
+    }
+
+    /// <summary>OCI annotations: a map whose values are all strings.</summary>
+    private static void CheckAnnotationsMap(JsonElement annotations, string path, List<SpecViolation> violations)
+    {
+        if (annotations.ValueKind != JsonValueKind.Object)
+        {
+            violations.Add(new SpecViolation(path, $"must be an object of string values, got {DisplayText.Describe(annotations)}"));
+            return;
+        }
+
+        foreach (var entry in annotations.EnumerateObject())
+        {
+            if (entry.Value.ValueKind != JsonValueKind.String)
+            {
+                violations.Add(new SpecViolation(JsonPath.Property(path, entry.Name), $"must be a string (annotation values are strings), got {DisplayText.Describe(entry.Value)}"));
+            }
+        }
+    }
+
+    private static void CheckStringArray(JsonElement array, string path, List<SpecViolation> violations)
+    {
+        if (array.ValueKind != JsonValueKind.Array)
+        {
+            violations.Add(new SpecViolation(path, $"must be an array of strings, got {DisplayText.Describe(array)}"));
+            return;
+        }
+
+        var index = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String)
+            {
+                violations.Add(new SpecViolation(JsonPath.Index(path, index), $"must be a string, got {DisplayText.Describe(item)}"));
+            }
+
+            index++;
+        }
+    }
+
+    private static bool TryGetString(JsonElement obj, string name, out string value)
+    {
+        if (obj.TryGetProperty(name, out var element) && element.ValueKind == JsonValueKind.String)
+        {
+            value = element.GetString()!;
+            return true;
+        }
+
+        value = string.Empty;
+        return false;
+    }
+}
