@@ -41,6 +41,32 @@ internal static class DisplayText
         return builder.Append('\'').ToString();
     }
 
+    /// <summary>The text with control characters as \uXXXX, so it stays on one line.</summary>
+    public static string EscapeControls(string text)
+    {
+        if (text is null)
+        {
+            return string.Empty;
+        }
+
+        StringBuilder? builder = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsControl(c))
+            {
+                builder ??= new StringBuilder(text, 0, i, text.Length + 8);
+                builder.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                builder?.Append(c);
+            }
+        }
+
+        return builder?.ToString() ?? text;
+    }
+
     /// <summary>What a JSON value is, for "got ..." in messages: a quoted string, a number, or its kind.</summary>
     public static string Describe(JsonElement value) => value.ValueKind switch
     {

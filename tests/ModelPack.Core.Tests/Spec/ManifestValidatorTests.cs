@@ -269,6 +269,21 @@ public class ManifestValidatorTests
     }
 
     [Fact]
+    public void Messages_quoting_hostile_values_stay_on_one_line()
+    {
+        var violations = ManifestSamples.Validate(m =>
+        {
+            Layer(m, 0)["digest"] = "sha256:\nINFO: all layers verified";
+            Annotations(m, 1)[AnnotationKeys.Filepath] = "/x\r\nINFO: ok";
+        });
+
+        Assert.Equal(2, violations.Count);
+        Assert.All(violations, v => Assert.DoesNotContain('\n', v.Message));
+        Assert.All(violations, v => Assert.DoesNotContain('\r', v.Message));
+        Assert.Contains("\\u000A", violations[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_manifest_breaking_many_rules_reports_every_one_at_its_path()
     {
         var manifest = Valid();
