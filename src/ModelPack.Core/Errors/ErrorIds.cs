@@ -12,6 +12,7 @@ public static class ErrorIds
     public const string DigestMismatch = "DigestMismatch";
     public const string SizeMismatch = "SizeMismatch";
     public const string UnsupportedDigest = "UnsupportedDigestAlgorithm";
+    public const string InvalidDigest = "InvalidDigest";
     public const string UnsafeLayerPath = "UnsafeLayerPath";
     public const string PathNotFound = "PathNotFound";
     public const string RegistryAuthenticationFailed = "RegistryAuthenticationFailed";
