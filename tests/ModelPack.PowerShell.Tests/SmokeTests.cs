@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.IO;
+using System.Text;
+using ModelPack.PowerShell.Tests.Support;
+
+namespace ModelPack.PowerShell.Tests;
+
+/// <summary>
+/// This test project references the module, so its deps.json can hide assembly conflicts. These
+/// tests load out/ModelPack in a separate process (tools/PSRunner) that does not reference it.
+/// </summary>
+public class SmokeTests
+{
+    private static string Runner => Path.Combine(ModulePaths.RepoRoot, "tools", "PSRunner", "bin", "Release", "net10.0", "psrunner.dll");
+
+    [Fact]
+    public void Built_module_imports_and_works_in_a_host_that_does_not_reference_it()
+    {
+        using var layout = new TestLayout();
+        layout.AddModel("smoke:1", "smoke", ("w.gguf", "weight", new byte[] { 7, 7, 7 }));
+        var script = Path.Combine(layout.Root, "smoke.ps1");
+        File.WriteAllText(script, $$"""
+            Import-Module '{{ModulePaths.Manifest}}' -ErrorAction Stop
+            $a = Get-ModelArtifact -Path '{{layout.Root}}'
+            "type=" + $a.GetType().FullName
+            "files=" + $a.Files.Count
+            "valid=" + (Test-ModelArtifact -InputObject $a -Quiet)
+            "json=" + [System.Text.Json.JsonSerializer].Assembly.GetName().Version
+            """);
+
+        var (exit, stdout, stderr) = Run(script);
+
+        Assert.True(exit == 0, $"exit {exit}: {stderr}{stdout}");
+        Assert.Contains("type=ModelPack.ModelArtifact", stdout);
+        Assert.Contains("files=1", stdout);
+        Assert.Contains("valid=True", stdout);
+    }
+
+    [Fact]
+    public void Demo_script_runs_to_completion()
+    {
+        var (exit, stdout, stderr) = Run(Path.Combine(ModulePaths.RepoRoot, "examples", "Demo.ps1"));
+
+        Assert.True(exit == 0, $"exit {exit}: {stderr}{stdout}");
+        Assert.Contains("tiny-demo:1.0", stdout);
+        Assert.Contains("Demo finished: the damaged blob was detected.", stdout);
+    }
+
+    private static (int Exit, string Stdout, string Stderr) Run(string script)
+    {
+        Assert.True(File.Exists(Runner), "psrunner not built: " + Runner);
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Runner);
+        psi.ArgumentList.Add(script);
+        using var p = Process.Start(psi)!;
+        var stdout = new StringBuilder();
+        p.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (stdout) { stdout.AppendLine(e.Data); } } };
+        p.BeginOutputReadLine();
+        var stderr = p.StandardError.ReadToEnd();
+        Assert.True(p.WaitForExit(120_000), "psrunner timed out");
+        p.WaitForExit();
+        return (p.ExitCode, stdout.ToString(), stderr);
+    }
+}
