@@ -33,11 +33,19 @@ public sealed class TarLayerExtractor
 
     private readonly SnapshotTree tree;
 
-    /// <summary>Extracts into <paramref name="targetDirectory"/>, which is created if missing and should be empty.</summary>
+    /// <summary>
+    /// Extracts into <paramref name="targetDirectory"/>, which is created if missing and must be empty: the
+    /// safety checks trust only what this extractor created, so a link already there could be written through.
+    /// </summary>
     public TarLayerExtractor(string targetDirectory)
         : this(new SnapshotTree(targetDirectory ?? throw new ArgumentNullException(nameof(targetDirectory))))
     {
         Directory.CreateDirectory(tree.Root);
+        using var entries = Directory.EnumerateFileSystemEntries(tree.Root).GetEnumerator();
+        if (entries.MoveNext())
+        {
+            throw new ArgumentException($"'{tree.Root}' is not empty; extract layers into a new or empty directory.", nameof(targetDirectory));
+        }
     }
 
     internal TarLayerExtractor(SnapshotTree tree)
@@ -78,7 +86,7 @@ public sealed class TarLayerExtractor
         }
 
         var session = new Session(this, packing, layerDigest, cancellationToken);
-        var decompressed = session.Read(() => Decompress(blob, packing));
+        var decompressed = Decompress(blob, packing);
         try
         {
             // ReaderFactory rather than TarReader.OpenReader: in SharpCompress 0.50.8 the latter fails on

@@ -107,6 +107,16 @@ public class TarLayerExtractorTests
     }
 
     [Fact]
+    public void A_non_empty_target_is_refused_because_its_links_are_not_known()
+    {
+        using var scratch = new ScratchDirectory();
+        var target = scratch.CreateDirectory("out");
+        File.CreateSymbolicLink(Path.Combine(target, "etc"), "/etc");
+
+        Assert.Throws<ArgumentException>(() => new TarLayerExtractor(target));
+    }
+
+    [Fact]
     public void A_file_listed_twice_is_a_conflict()
     {
         using var scratch = new ScratchDirectory();
