@@ -14,6 +14,9 @@ public static class ErrorIds
     public const string UnsupportedDigest = "UnsupportedDigestAlgorithm";
     public const string InvalidDigest = "InvalidDigest";
     public const string UnsafeLayerPath = "UnsafeLayerPath";
+    public const string LayerPathConflict = "LayerPathConflict";
+    public const string InvalidLayerArchive = "InvalidLayerArchive";
+    public const string MissingLayerPath = "MissingLayerPath";
     public const string PathNotFound = "PathNotFound";
     public const string RegistryAuthenticationFailed = "RegistryAuthenticationFailed";
     public const string RegistryPermissionDenied = "RegistryPermissionDenied";

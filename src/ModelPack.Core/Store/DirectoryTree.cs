@@ -1,0 +1,85 @@
+using System;
+using System.IO;
+
+namespace ModelPack.Core.Store;
+
+/// <summary>Recursive delete that never follows links out of the tree and copes with read-only files.</summary>
+internal static class DirectoryTree
+{
+    /// <summary>
+    /// Deletes <paramref name="path"/> and everything under it. Symbolic links and junctions are removed
+    /// as links, never entered, so a link to elsewhere cannot make this delete anything outside.
+    /// </summary>
+    public static void Delete(string path)
+    {
+        var root = new DirectoryInfo(path);
+        if (!root.Exists)
+        {
+            return;
+        }
+
+        DeleteContents(root);
+        ClearReadOnlyOnWindows(root);
+        root.Delete(false);
+    }
+
+    /// <summary>Like <see cref="Delete"/> but swallows failures, for cleanup that must not hide the original error.</summary>
+    public static bool TryDelete(string path)
+    {
+        try
+        {
+            Delete(path);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static void DeleteContents(DirectoryInfo directory)
+    {
+        foreach (var entry in directory.EnumerateFileSystemInfos())
+        {
+            var attributes = entry.Attributes;
+            if ((attributes & FileAttributes.ReparsePoint) != 0)
+            {
+                DeleteLink(entry);
+            }
+            else if (entry is DirectoryInfo subdirectory)
+            {
+                DeleteContents(subdirectory);
+                ClearReadOnlyOnWindows(subdirectory);
+                subdirectory.Delete(false);
+            }
+            else
+            {
+                ClearReadOnlyOnWindows(entry);
+                entry.Delete();
+            }
+        }
+    }
+
+    /// <summary>Windows refuses to delete read-only entries; Unix needs only write permission on the parent.</summary>
+    private static void ClearReadOnlyOnWindows(FileSystemInfo entry)
+    {
+        if (NativeMethods.IsWindows && (entry.Attributes & FileAttributes.ReadOnly) != 0)
+        {
+            entry.Attributes &= ~FileAttributes.ReadOnly;
+        }
+    }
+
+    private static void DeleteLink(FileSystemInfo link)
+    {
+        if (NativeMethods.IsWindows && link is DirectoryInfo directoryLink)
+        {
+            // A directory symlink or junction: removing it non-recursively removes only the link.
+            directoryLink.Delete(false);
+        }
+        else
+        {
+            // unlink(2) removes the link itself whatever it points at.
+            File.Delete(link.FullName);
+        }
+    }
+}

@@ -1,0 +1,264 @@
+using System;
+using System.IO;
+using System.IO.Compression;
+using System.Threading;
+using ModelPack.Core.Errors;
+using ModelPack.Core.Spec;
+using SharpCompress.Common;
+using SharpCompress.Common.Tar;
+using SharpCompress.Readers;
+using ZstdDecompressionStream = SharpCompress.Compressors.ZStandard.DecompressionStream;
+
+namespace ModelPack.Core.Store;
+
+/// <summary>
+/// Extracts tar, tar+gzip and tar+zstd layers into a directory, refusing anything that could reach
+/// outside it. Entry names are relative to the directory (the snapshot root), as modctl writes them:
+/// it names each entry by its path relative to the model's working directory, so a layer whose
+/// <c>org.cncf.model.filepath</c> is <c>tokenizer</c> holds <c>tokenizer/...</c> entries. The annotation
+/// itself is therefore not prepended.
+/// </summary>
+/// <remarks>
+/// Allowed: directories; regular files (mode 0444, or 0555 when the entry has any execute bit; setuid,
+/// setgid, owners and times are not kept); symbolic links whose relative target, following the links
+/// already extracted, stays inside; hard links to a regular file already extracted (a copy where the file
+/// system cannot link). Refused with <see cref="ErrorIds.UnsafeLayerPath"/>: absolute, drive, UNC or '..'
+/// names; anything written through a symbolic link; devices, FIFOs and other entry types. Two entries (or
+/// layers) claiming one path fail with <see cref="ErrorIds.LayerPathConflict"/>. One extractor may extract
+/// several layers into the same directory; it remembers what each placed.
+/// </remarks>
+public sealed class TarLayerExtractor
+{
+    private const int ExecuteBits = 0x49; // 0111
+
+    private readonly SnapshotTree tree;
+
+    /// <summary>
+    /// Extracts into <paramref name="targetDirectory"/>, which is created if missing and must be empty: the
+    /// safety checks trust only what this extractor created, so a link already there could be written through.
+    /// </summary>
+    public TarLayerExtractor(string targetDirectory)
+        : this(new SnapshotTree(targetDirectory ?? throw new ArgumentNullException(nameof(targetDirectory))))
+    {
+        Directory.CreateDirectory(tree.Root);
+        using var entries = Directory.EnumerateFileSystemEntries(tree.Root).GetEnumerator();
+        if (entries.MoveNext())
+        {
+            throw new ArgumentException($"'{tree.Root}' is not empty; extract layers into a new or empty directory.", nameof(targetDirectory));
+        }
+    }
+
+    internal TarLayerExtractor(SnapshotTree tree)
+    {
+        this.tree = tree;
+    }
+
+    public string TargetDirectory => tree.Root;
+
+    /// <summary>Extracts the (already verified) blob file of a layer.</summary>
+    public void Extract(string blobPath, LayerPacking packing, string layerDigest, CancellationToken cancellationToken = default)
+    {
+        if (blobPath is null)
+        {
+            throw new ArgumentNullException(nameof(blobPath));
+        }
+
+        using var blob = new FileStream(blobPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileMaterializer.CopyBufferSize, FileOptions.SequentialScan);
+        Extract(blob, packing, layerDigest, cancellationToken);
+    }
+
+    /// <summary>Extracts a layer read from <paramref name="blob"/>, which is left open.</summary>
+    public void Extract(Stream blob, LayerPacking packing, string layerDigest, CancellationToken cancellationToken = default)
+    {
+        if (blob is null)
+        {
+            throw new ArgumentNullException(nameof(blob));
+        }
+
+        if (layerDigest is null)
+        {
+            throw new ArgumentNullException(nameof(layerDigest));
+        }
+
+        if (packing == LayerPacking.Raw)
+        {
+            throw new ArgumentException("A raw layer is a single file, not an archive; place it with FileMaterializer.", nameof(packing));
+        }
+
+        var session = new Session(this, packing, layerDigest, cancellationToken);
+        var decompressed = Decompress(blob, packing);
+        try
+        {
+            // ReaderFactory rather than TarReader.OpenReader: in SharpCompress 0.50.8 the latter fails on
+            // non-seekable streams such as a decompressor. The factory sniffs the format, so it is checked.
+            using var reader = session.Read(() => ReaderFactory.OpenReader(decompressed, new ReaderOptions { LeaveStreamOpen = true }));
+            if (reader.Type != ArchiveType.Tar)
+            {
+                throw SnapshotErrors.InvalidArchive(layerDigest, Session.PackingName(packing), new InvalidDataException($"The content is {reader.Type}, not tar."));
+            }
+
+            while (session.Read(reader.MoveToNextEntry))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                session.ExtractEntry(reader);
+            }
+        }
+        finally
+        {
+            if (!ReferenceEquals(decompressed, blob))
+            {
+                decompressed.Dispose();
+            }
+        }
+
+        tree.ValidateSymbolicLinks();
+    }
+
+    private static Stream Decompress(Stream blob, LayerPacking packing) => packing switch
+    {
+        LayerPacking.Tar => blob,
+        LayerPacking.TarGzip => new GZipStream(blob, CompressionMode.Decompress, leaveOpen: true),
+        LayerPacking.TarZstd => new ZstdDecompressionStream(blob, bufferSize: 0, checkEndOfStream: true, leaveOpen: true),
+        _ => throw new ArgumentOutOfRangeException(nameof(packing), packing, "Unknown layer packing."),
+    };
+
+    private static bool NamesRoot(string name)
+    {
+        foreach (var segment in name.Split('/', '\\'))
+        {
+            if (segment.Length != 0 && segment != ".")
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The state of one layer's extraction, so every error can name the layer.</summary>
+    private sealed class Session
+    {
+        private readonly TarLayerExtractor owner;
+        private readonly LayerPacking packing;
+        private readonly string layerDigest;
+        private readonly CancellationToken cancellationToken;
+        private readonly byte[] buffer = new byte[FileMaterializer.CopyBufferSize];
+
+        public Session(TarLayerExtractor owner, LayerPacking packing, string layerDigest, CancellationToken cancellationToken)
+        {
+            this.owner = owner;
+            this.packing = packing;
+            this.layerDigest = layerDigest;
+            this.cancellationToken = cancellationToken;
+        }
+
+        private SnapshotTree Tree => owner.tree;
+
+        /// <summary>
+        /// Runs a read of archive data. Decoding happens inside these calls, so whatever they throw (bad
+        /// headers, corrupt gzip or zstd, truncation) means the layer is not a readable archive.
+        /// </summary>
+        public T Read<T>(Func<T> read)
+        {
+            try
+            {
+                return read();
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException and not ModelPackException and not OutOfMemoryException)
+            {
+                throw SnapshotErrors.InvalidArchive(layerDigest, PackingName(packing), ex);
+            }
+        }
+
+        public void ExtractEntry(IReader reader)
+        {
+            if (reader.Entry is not TarEntry entry || entry.CompressionType != CompressionType.None)
+            {
+                // The media type's packing already removed the compression; another layer of it means the
+                // blob is not what its media type says.
+                throw SnapshotErrors.InvalidArchive(layerDigest, PackingName(packing), new InvalidDataException($"The tar inside is itself compressed ({reader.Entry.CompressionType})."));
+            }
+
+            var name = entry.Key ?? string.Empty;
+            var kind = TarEntryClassifier.Classify(entry);
+            if (kind == TarEntryKind.Metadata || (kind == TarEntryKind.Directory && NamesRoot(name)))
+            {
+                return;
+            }
+
+            if (!SnapshotTree.TryNormalize(name, out var relative, out var error))
+            {
+                throw SnapshotErrors.Unsafe(layerDigest, name, "the entry name is unsafe: " + error);
+            }
+
+            switch (kind)
+            {
+                case TarEntryKind.Directory:
+                    Tree.AddDirectory(relative, layerDigest, name);
+                    break;
+                case TarEntryKind.RegularFile:
+                    WriteFile(reader, relative, (entry.Mode & ExecuteBits) != 0, name);
+                    break;
+                case TarEntryKind.SymbolicLink:
+                    Tree.AddSymbolicLink(relative, entry.LinkTarget ?? string.Empty, layerDigest, name);
+                    break;
+                case TarEntryKind.HardLink:
+                    AddHardLink(relative, entry.LinkTarget, name);
+                    break;
+                case TarEntryKind.CharacterDevice:
+                    throw SnapshotErrors.Unsafe(layerDigest, name, "it is a character device; a model may contain only files, directories and links.");
+                case TarEntryKind.BlockDevice:
+                    throw SnapshotErrors.Unsafe(layerDigest, name, "it is a block device; a model may contain only files, directories and links.");
+                case TarEntryKind.Fifo:
+                    throw SnapshotErrors.Unsafe(layerDigest, name, "it is a FIFO (named pipe); a model may contain only files, directories and links.");
+                default:
+                    throw SnapshotErrors.Unsafe(layerDigest, name, "it is a tar entry of an unsupported type (not a file, directory or link).");
+            }
+        }
+
+        private void WriteFile(IReader reader, string relative, bool executable, string name)
+        {
+            var path = Tree.ReserveFile(relative, executable, layerDigest, name);
+            using (var input = Read(reader.OpenEntryStream))
+            using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.SequentialScan))
+            {
+                int count;
+                while ((count = Read(() => input.Read(buffer, 0, buffer.Length))) > 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    output.Write(buffer, 0, count);
+                }
+            }
+
+            FileMaterializer.MakeReadOnly(path, executable);
+        }
+
+        private void AddHardLink(string relative, string? target, string name)
+        {
+            // Hard-link targets in a tar are archive paths (relative to the root), not relative to the link.
+            if (!SnapshotTree.TryNormalize(target, out var targetRelative, out var error))
+            {
+                throw SnapshotErrors.Unsafe(layerDigest, name, $"it is a hard link to '{target}', whose path is unsafe: {error}");
+            }
+
+            if (SnapshotTree.PathComparer.Equals(targetRelative, relative) && Tree.IsFile(relative))
+            {
+                return; // GNU tar records a file listed twice as a link to itself.
+            }
+
+            var source = Tree.ExistingFile(targetRelative, layerDigest, name, out var executable);
+            var path = Tree.ReserveFile(relative, executable, layerDigest, name);
+            if (FileMaterializer.LinkOrCopy(source, path, cancellationToken) == MaterializeMethod.Copy)
+            {
+                FileMaterializer.MakeReadOnly(path, executable);
+            }
+        }
+
+        public static string PackingName(LayerPacking packing) => packing switch
+        {
+            LayerPacking.TarGzip => "tar+gzip",
+            LayerPacking.TarZstd => "tar+zstd",
+            _ => "tar",
+        };
+    }
+}
