@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using ModelPack.Core.References;
 using ModelPack.Core.Spec;
 
 namespace ModelPack;
@@ -8,18 +9,31 @@ namespace ModelPack;
 /// <summary>A ModelPack model: where it is, what it is, and its files. The main pipeline object.</summary>
 public sealed class ModelArtifact
 {
-    public ModelArtifact(string reference, ModelManifest manifest, ModelConfig? config, string strategy, string? path)
+    public ModelArtifact(string reference, ModelManifest manifest, ModelConfig? config, string strategy, string? path, string? storePath = null)
     {
+        StorePath = storePath ?? path;
         Reference = reference ?? throw new ArgumentNullException(nameof(reference));
         Manifest = manifest ?? throw new ArgumentNullException(nameof(manifest));
         Config = config;
         Strategy = strategy;
         Path = path;
         Files = manifest.Layers.Select(l => new ModelFile(l)).ToArray();
-        SplitReference(reference, out var registry, out var repository, out var tag);
-        Registry = registry;
-        Repository = repository;
-        Tag = tag;
+        var namesRegistry = ModelReference.TryParse(reference, out var parsed, out _) &&
+            (parsed!.Registry != ModelReference.DockerHub || reference.StartsWith(ModelReference.DockerHub + "/", StringComparison.Ordinal));
+        if (namesRegistry)
+        {
+            Registry = parsed!.Registry;
+            Repository = parsed.Repository;
+            Tag = parsed.Tag;
+        }
+        else
+        {
+            // A layout ref name ("tiny:1.0") names no registry: keep it as the user wrote it.
+            var colon = reference.LastIndexOf(':');
+            var slash = reference.LastIndexOf('/');
+            Repository = colon > slash ? reference.Substring(0, colon) : reference;
+            Tag = colon > slash ? reference.Substring(colon + 1) : null;
+        }
     }
 
     /// <summary>The full reference (registry/repository:tag), or the layout ref name.</summary>
@@ -43,8 +57,11 @@ public sealed class ModelArtifact
     /// <summary>Where the artifact lives: HttpBind (local store), PodmanArtifact, PodmanImage, Layout, Remote.</summary>
     public string Strategy { get; }
 
-    /// <summary>The store or layout directory holding it (null for remote artifacts).</summary>
+    /// <summary>Where the model's files are: the store snapshot, or the layout directory (null for remote artifacts).</summary>
     public string? Path { get; }
+
+    /// <summary>The OCI layout (store or layout directory) that holds its blobs; null for remote artifacts.</summary>
+    public string? StorePath { get; }
 
     public ModelManifest Manifest { get; }
 
@@ -53,37 +70,4 @@ public sealed class ModelArtifact
     public IReadOnlyList<ModelFile> Files { get; }
 
     public override string ToString() => Reference;
-
-    private static void SplitReference(string reference, out string? registry, out string? repository, out string? tag)
-    {
-        registry = null;
-        tag = null;
-        var name = reference;
-        var at = name.IndexOf('@');
-        if (at >= 0)
-        {
-            name = name.Substring(0, at);
-        }
-
-        var slash = name.LastIndexOf('/');
-        var colon = name.LastIndexOf(':');
-        if (colon > slash)
-        {
-            tag = name.Substring(colon + 1);
-            name = name.Substring(0, colon);
-        }
-
-        var first = name.IndexOf('/');
-        if (first > 0)
-        {
-            var head = name.Substring(0, first);
-            if (head.IndexOf('.') >= 0 || head.IndexOf(':') >= 0 || head == "localhost")
-            {
-                registry = head;
-                name = name.Substring(first + 1);
-            }
-        }
-
-        repository = name.Length == 0 ? null : name;
-    }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
+using ModelPack.Core.Spec;
 
 namespace ModelPack.Core.Store;
 
@@ -41,7 +42,7 @@ internal sealed class SnapshotTree
 
     /// <summary>The one place registry-supplied paths are checked; swap in Spec/LayerPath when it lands.</summary>
     public static bool TryNormalize(string? path, out string normalized, out string error) =>
-        TemporaryLayerPath.TryNormalize(path, out normalized, out error);
+        LayerPath.TryNormalize(path, out normalized, out error);
 
     public void AddDirectory(string relative, string layerDigest, string entryName)
     {

@@ -85,7 +85,7 @@ public sealed class TestModelArtifactCommand : ModelPackCmdlet
 
     private ModelValidationResult[] TestArtifact(ModelArtifact artifact)
     {
-        if (artifact.Path is null)
+        if (artifact.StorePath is null)
         {
             WriteError(
                 ErrorIds.PathNotFound,
@@ -97,7 +97,7 @@ public sealed class TestModelArtifactCommand : ModelPackCmdlet
 
         try
         {
-            var layout = OciLayout.Open(artifact.Path);
+            var layout = OciLayout.Open(artifact.StorePath);
             return new[] { ArtifactValidator.ValidateInLayout(layout, artifact.Manifest, artifact.Reference) };
         }
         catch (ModelPackException ex)

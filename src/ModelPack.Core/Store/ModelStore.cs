@@ -1,0 +1,198 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using ModelPack.Core.Errors;
+using ModelPack.Core.Layout;
+using ModelPack.Core.References;
+using ModelPack.Core.Spec;
+
+namespace ModelPack.Core.Store;
+
+/// <summary>
+/// The local model store: an OCI image layout at <see cref="Root"/> (readable by skopeo and other
+/// OCI tools) whose index.json ref names are full references, plus <c>snapshots/&lt;manifest-hex&gt;/</c>
+/// (the model's files, for bind mounts) and <c>tmp/</c> (partial downloads, pins).
+/// </summary>
+public sealed partial class ModelStore
+{
+    public const string StrategyName = "HttpBind";
+    public const string SnapshotsDirectoryName = "snapshots";
+    private const string GcLockFileName = "gc.lock";
+
+    private ModelStore(OciLayout layout)
+    {
+        Layout = layout;
+        Directory.CreateDirectory(SnapshotsDirectory);
+        Directory.CreateDirectory(TempDirectory);
+    }
+
+    public string Root => Layout.Root;
+
+    public OciLayout Layout { get; }
+
+    public string SnapshotsDirectory => Path.Combine(Root, SnapshotsDirectoryName);
+
+    public string TempDirectory => Path.Combine(Root, OciLayout.TempDirectoryName);
+
+    internal string PinsDirectory => Path.Combine(TempDirectory, "pins");
+
+    /// <summary>How long store-wide locks wait for another process before StoreLocked.</summary>
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Opens (creating when needed) the store at <paramref name="root"/>, else at <see cref="StoreLocation.Resolve"/>.</summary>
+    public static ModelStore Open(string? root = null) => new(OciLayout.Create(StoreLocation.Resolve(root)));
+
+    public string SnapshotPath(string manifestDigest) =>
+        Path.Combine(SnapshotsDirectory, Digest.Parse(manifestDigest).Encoded);
+
+    /// <summary>Every complete model in the store (entries whose snapshot is missing are left out: they are being pulled, or broken).</summary>
+    public IReadOnlyList<ModelArtifact> List(Action<string>? skipped = null)
+    {
+        var result = new List<ModelArtifact>();
+        foreach (var entry in Layout.ReadEntries())
+        {
+            var name = entry.RefName ?? entry.Digest;
+            if (!entry.Manifest.IsModelArtifact)
+            {
+                skipped?.Invoke($"Skipping '{name}' in the store: not a ModelPack model.");
+                continue;
+            }
+
+            var snapshot = SnapshotPath(entry.Digest);
+            if (!Directory.Exists(snapshot))
+            {
+                skipped?.Invoke($"Skipping '{name}' in the store: its snapshot is missing (an interrupted pull; Save-ModelArtifact completes it).");
+                continue;
+            }
+
+            result.Add(ToArtifact(entry, name, snapshot));
+        }
+
+        return result;
+    }
+
+    /// <summary>The stored artifact for a reference (by tag, or by digest when the reference has one), or null.</summary>
+    public ModelArtifact? Find(ModelReference reference)
+    {
+        var wanted = reference.ToString();
+        foreach (var artifact in List())
+        {
+            if (artifact.Reference == wanted)
+            {
+                return artifact;
+            }
+
+            if (reference.Digest is not null && reference.Tag is null && artifact.Digest == reference.Digest &&
+                ModelReference.TryParse(artifact.Reference, out var stored, out _) && stored!.Name == reference.Name)
+            {
+                return artifact;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Removes the reference and collects what nothing else uses. Returns false when the store has no such reference.</summary>
+    public bool Remove(string refName)
+    {
+        using (AcquireGcLock())
+        {
+            if (!Layout.RemoveReference(refName))
+            {
+                return false;
+            }
+
+            CollectGarbageLocked();
+            return true;
+        }
+    }
+
+    /// <summary>Deletes blobs and snapshots no index entry references and no operation in progress has pinned.</summary>
+    public void CollectGarbage()
+    {
+        using (AcquireGcLock())
+        {
+            CollectGarbageLocked();
+        }
+    }
+
+    internal FileLock AcquireGcLock() => FileLock.Acquire(Path.Combine(TempDirectory, GcLockFileName), LockTimeout);
+
+    /// <summary>Pins digests for an operation in progress (under the GC lock, so a concurrent collection either sees the pin or finished before it).</summary>
+    internal PullPin Pin(IEnumerable<string> digests)
+    {
+        using (AcquireGcLock())
+        {
+            var pin = PullPin.Create(PinsDirectory);
+            pin.Add(digests);
+            return pin;
+        }
+    }
+
+    private ModelArtifact ToArtifact(LayoutEntry entry, string name, string snapshot)
+    {
+        ModelConfig? config = null;
+        if (entry.Manifest.Config is Descriptor c && c.MediaType == MediaTypes.ModelConfig && Layout.HasBlob(c.Digest))
+        {
+            config = ModelConfig.Parse(Layout.ReadBlob(c));
+        }
+
+        return new ModelArtifact(name, entry.Manifest, config, StrategyName, snapshot, Root);
+    }
+
+    private void CollectGarbageLocked()
+    {
+        var keep = PullPin.LiveDigests(PinsDirectory);
+        var keepSnapshots = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in Layout.ReadEntries())
+        {
+            keep.Add(entry.RootDescriptor.Digest);
+            keep.Add(entry.Digest);
+            keepSnapshots.Add(Digest.Parse(entry.Digest).Encoded);
+            if (entry.Manifest.Config is Descriptor config)
+            {
+                keep.Add(config.Digest);
+            }
+
+            foreach (var layer in entry.Manifest.Layers)
+            {
+                keep.Add(layer.Digest);
+            }
+        }
+
+        foreach (var pinned in keep.ToList())
+        {
+            if (Digest.TryParse(pinned, out var d))
+            {
+                keepSnapshots.Add(d.Encoded);
+            }
+        }
+
+        var blobsDir = Path.Combine(Root, OciLayout.BlobsDirectoryName);
+        if (Directory.Exists(blobsDir))
+        {
+            foreach (var algorithmDir in Directory.GetDirectories(blobsDir))
+            {
+                var algorithm = Path.GetFileName(algorithmDir);
+                foreach (var blob in Directory.GetFiles(algorithmDir))
+                {
+                    var digest = algorithm + ":" + Path.GetFileName(blob);
+                    if (!keep.Contains(digest))
+                    {
+                        Layout.DeleteBlob(digest);
+                    }
+                }
+            }
+        }
+
+        foreach (var snapshot in Directory.GetDirectories(SnapshotsDirectory))
+        {
+            var name = Path.GetFileName(snapshot);
+            if (!name.StartsWith(".", StringComparison.Ordinal) && !keepSnapshots.Contains(name))
+            {
+                SnapshotBuilder.Delete(snapshot);
+            }
+        }
+    }
+}
