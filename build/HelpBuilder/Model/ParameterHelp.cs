@@ -39,7 +39,11 @@ internal sealed record ParameterMetadata
 
     public required bool Globbing { get; init; }
 
+    /// <summary>Line of the opening ```yaml fence.</summary>
     public required int Line { get; init; }
+
+    /// <summary>Line of "Parameter Sets:", or of the fence when the key is left out.</summary>
+    public required int ParameterSetsLine { get; init; }
 
     public bool InAllSets => ParameterSets.Count == 0;
 

@@ -71,6 +71,17 @@ internal static partial class AboutTextWriter
 
     private static void AppendParagraph(StringBuilder text, ParagraphBlock paragraph)
     {
+        if (ProseText.IsAligned(paragraph))
+        {
+            // Lined up by the author: kept as written, only indented.
+            foreach (var line in paragraph.Lines)
+            {
+                text.Append(Indent).Append(Inline(ProseText.Unescape(line.TrimEnd()))).Append('\n');
+            }
+
+            return;
+        }
+
         if (!paragraph.Lines.Any(ProseText.IsListItem))
         {
             AppendWrapped(text, Indent, Indent, Inline(ProseText.ParagraphText(paragraph)));

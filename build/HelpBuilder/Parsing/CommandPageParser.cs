@@ -316,7 +316,7 @@ internal static partial class CommandPageParser
                 {
                     if (!seen.Add(setName))
                     {
-                        diagnostics.Add(file, metadata.Line, $"parameter -{parameter.Name} has two yaml blocks for parameter set '{setName}'.");
+                        diagnostics.Add(file, metadata.ParameterSetsLine, $"parameter -{parameter.Name} has two yaml blocks for parameter set '{setName}'.");
                     }
 
                     if (sets.Any(s => s.Name.Equals(setName, StringComparison.OrdinalIgnoreCase)))
@@ -330,7 +330,7 @@ internal static partial class CommandPageParser
                     }
                     else
                     {
-                        diagnostics.Add(file, metadata.Line, $"parameter -{parameter.Name} names parameter set '{setName}', which '## SYNTAX' does not list.");
+                        diagnostics.Add(file, metadata.ParameterSetsLine, $"parameter -{parameter.Name} names parameter set '{setName}', which '## SYNTAX' does not list.");
                     }
                 }
             }

@@ -113,6 +113,7 @@ internal static partial class ParameterMetadataParser
             PipelineInput = pipelineInput,
             Globbing = ParseBool("Accept wildcard characters"),
             Line = yaml.Line,
+            ParameterSetsLine = LineOf("Parameter Sets"),
         };
 
         return diagnostics.Items.Count == errorsBefore ? metadata : null;

@@ -41,7 +41,7 @@ internal static partial class ProseText
 
     public static string ParagraphText(ParagraphBlock paragraph)
     {
-        if (paragraph.Lines.Any(IsListItem))
+        if (KeepsLineBreaks(paragraph))
         {
             return string.Join("\n", paragraph.Lines.Select(l => Unescape(l.TrimEnd())));
         }
@@ -68,6 +68,17 @@ internal static partial class ProseText
     }
 
     public static bool IsListItem(string line) => ListItem().IsMatch(line);
+
+    /// <summary>
+    /// A list, or text the author lined up by hand (columns separated by runs of spaces, indented
+    /// continuation lines): joining its lines would destroy the layout, so they stay as written.
+    /// </summary>
+    public static bool KeepsLineBreaks(ParagraphBlock paragraph) =>
+        paragraph.Lines.Any(IsListItem) || IsAligned(paragraph);
+
+    public static bool IsAligned(ParagraphBlock paragraph) =>
+        paragraph.Lines.Skip(1).Any(l => l.StartsWith(' ') || l.StartsWith('\t'))
+        || paragraph.Lines.Any(l => l.Trim().Contains("  ", StringComparison.Ordinal));
 
     /// <summary>Removes markdown backslash escapes (<c>\*</c>, <c>\&lt;</c>, ...) outside code spans.</summary>
     public static string Unescape(string text)
