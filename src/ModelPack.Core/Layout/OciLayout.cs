@@ -276,6 +276,40 @@ public sealed class OciLayout
         }
     }
 
+    /// <summary>
+    /// Publishes a file the caller has already verified while writing it (a streamed download) as
+    /// the blob <paramref name="digest"/>, by an atomic rename; avoids re-reading multi-gigabyte
+    /// blobs. The file must lie in this layout's tmp/ directory and have exactly <paramref name="size"/> bytes.
+    /// </summary>
+    public void PublishVerifiedFile(string tempFile, string digest, long size)
+    {
+        var full = Path.GetFullPath(tempFile);
+        if (!string.Equals(Path.GetDirectoryName(full), Path.GetFullPath(TempDirectory), StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{tempFile}' is not in the layout's temp directory.", nameof(tempFile));
+        }
+
+        var target = BlobPath(ParseDigest(digest).ToString());
+        var length = new FileInfo(full).Length;
+        if (length != size)
+        {
+            AtomicFile.TryDelete(full);
+            throw LayoutErrors.SizeMismatch(digest, $"The download of {digest} has {length} bytes, but {size} were expected; it was discarded.");
+        }
+
+        Publish(full, target);
+    }
+
+    /// <summary>The layout's directory for partial data, created on demand.</summary>
+    public string TempPath
+    {
+        get
+        {
+            Directory.CreateDirectory(TempDirectory);
+            return TempDirectory;
+        }
+    }
+
     /// <summary>Deletes a blob; false when it was not there. Callers make sure nothing references it.</summary>
     public bool DeleteBlob(string digest)
     {
