@@ -24,6 +24,18 @@ public sealed class TempDirectory : IDisposable
         return path;
     }
 
+    /// <summary>Writes a script and marks it executable (these tests run where docker-registry runs: Linux).</summary>
+    public string WriteExecutable(string relative, string content)
+    {
+        var path = Write(relative, content);
+        if (!OperatingSystem.IsWindows())
+        {
+            System.IO.File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return path;
+    }
+
     public void Dispose()
     {
         try
