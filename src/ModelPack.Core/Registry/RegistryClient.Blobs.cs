@@ -100,7 +100,7 @@ public sealed partial class RegistryClient
                 }
 
                 progress?.Report(offset);
-                received = await CopyVerifiedAsync(response, destination, start, hasher, offset, size, target, digest, progress, cancellationToken).ConfigureAwait(false);
+                received = await CopyVerifiedAsync(response, destination, start, hasher, offset, size, address.Key, target, digest, progress, cancellationToken).ConfigureAwait(false);
             }
 
             var hash = hasher.GetHashAndReset();
@@ -260,12 +260,12 @@ public sealed partial class RegistryClient
         IncrementalHash hasher,
         long offset,
         long size,
+        string registry,
         string target,
         string digest,
         IProgress<long>? progress,
         CancellationToken cancellationToken)
     {
-        var registry = target.Substring(0, target.IndexOf('/'));
         var expected = size - offset;
         long received = 0;
         var buffer = ArrayPool<byte>.Shared.Rent(_bufferSize);

@@ -126,6 +126,9 @@ public sealed partial class RegistryClient : IDisposable
                 return session;
             }
 
+            // Like podman and skopeo: an insecure registry is tried over https first (its certificate
+            // is then accepted unverified, and logged) and only then over plain http, so registries
+            // that do serve TLS keep it.
             var insecureReason = _policy.Reason(address);
             var schemes = address.ExplicitScheme is string explicitScheme
                 ? new[] { explicitScheme }
@@ -157,7 +160,7 @@ public sealed partial class RegistryClient : IDisposable
                 }
             }
 
-            throw new InvalidOperationException("unreachable");
+            throw new InvalidOperationException("The scheme loop ends by returning or throwing.");
         }
         finally
         {

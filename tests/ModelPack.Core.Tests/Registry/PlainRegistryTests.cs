@@ -424,6 +424,25 @@ public sealed class PlainRegistryTests : IClassFixture<PlainRegistryFixture>
         Assert.True(written < total / 4, $"server wrote {written} bytes");
     }
 
+    [Fact]
+    public async Task Loopback_registries_bypass_the_environment_proxy_and_other_registries_use_it()
+    {
+        using var proxy = new MiniHttpServer((request, response) => response.SendAsync(502));
+        _setup.Variables["HTTPS_PROXY"] = proxy.BaseUrl;
+        _setup.Variables["HTTP_PROXY"] = proxy.BaseUrl;
+        using var client = _setup.Client();
+
+        await client.PingAsync(Registry);
+        Assert.Empty(proxy.Requests);
+
+        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.PingAsync("registry.invalid:5000"));
+        Assert.Equal(ErrorIds.RegistryUnreachable, ex.ErrorId);
+        Assert.Equal(ErrorKind.ConnectionError, ex.Kind);
+        var tunnel = Assert.Single(proxy.Requests);
+        Assert.Equal("CONNECT", tunnel.Method);
+        Assert.Equal("registry.invalid:5000", tunnel.Target);
+    }
+
     private static async Task WriteJunkAsync(Stream body, long total, Action<int> wrote)
     {
         var chunk = Encoding.ASCII.GetBytes(new string(' ', 64 * 1024));
