@@ -24,6 +24,7 @@ public static class ErrorIds
     public const string RegistryError = "RegistryError";
     public const string ManifestTooLarge = "ManifestTooLarge";
     public const string InsecureRegistryRefused = "InsecureRegistryRefused";
+    public const string RegistryCertificateUntrusted = "RegistryCertificateUntrusted";
     public const string StrategyUnavailable = "StrategyUnavailable";
     public const string StoreLocked = "StoreLocked";
 }

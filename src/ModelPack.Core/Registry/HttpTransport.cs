@@ -1,0 +1,192 @@
+using System;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Threading;
+using System.Threading.Tasks;
+using ModelPack.Core.Errors;
+
+namespace ModelPack.Core.Registry;
+
+/// <summary>
+/// Sends requests over the client's one HttpClient: follows GET/HEAD redirects itself (so the
+/// Authorization header goes only to the authority it belongs to and every hop passes the
+/// insecure-transport policy), applies the request timeout, and turns transport failures into
+/// RegistryUnreachable / RegistryCertificateUntrusted.
+/// </summary>
+internal sealed class HttpTransport
+{
+    private const int MaxRedirects = 10;
+    private readonly HttpClient _http;
+    private readonly InsecureRegistryPolicy _policy;
+    private readonly CertificateValidator _certificates;
+    private readonly SecretRedactor _log;
+    private readonly TimeSpan _timeout;
+
+    public HttpTransport(HttpClient http, InsecureRegistryPolicy policy, CertificateValidator certificates, SecretRedactor log, TimeSpan timeout)
+    {
+        _http = http;
+        _policy = policy;
+        _certificates = certificates;
+        _log = log;
+        _timeout = timeout;
+    }
+
+    public TimeSpan Timeout => _timeout;
+
+    public static bool SameAuthority(Uri a, Uri b) =>
+        string.Equals(a.GetLeftPart(UriPartial.Authority), b.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase);
+
+    /// <param name="authorization">Sent only to URLs on <paramref name="authorizedFor"/>'s scheme, host and port.</param>
+    public async Task<RegistryResponse> SendAsync(
+        HttpMethod method,
+        Uri uri,
+        Action<HttpRequestMessage>? configure,
+        Func<HttpContent>? content,
+        AuthenticationHeaderValue? authorization,
+        Uri? authorizedFor,
+        HttpCompletionOption completion,
+        string registry,
+        CancellationToken cancellationToken)
+    {
+        var current = uri;
+        var currentMethod = method;
+        for (var hop = 0; ; hop++)
+        {
+            _policy.EnsureTransportAllowed(current, hop == 0 ? "a registry request" : "following a redirect");
+            var request = new HttpRequestMessage(currentMethod, current);
+            configure?.Invoke(request);
+            if (content is not null && currentMethod != HttpMethod.Get && currentMethod != HttpMethod.Head)
+            {
+                request.Content = content();
+            }
+
+            var authorized = authorization is not null && authorizedFor is not null && SameAuthority(current, authorizedFor);
+            if (authorized)
+            {
+                request.Headers.Authorization = authorization;
+            }
+
+            _log.Log($"{currentMethod} {SafeUrl.Format(current)}{(authorized ? " (authorized)" : string.Empty)}");
+            HttpResponseMessage response;
+            try
+            {
+                response = await SendOnceAsync(request, completion, registry, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                request.Dispose();
+                throw;
+            }
+
+            var status = (int)response.StatusCode;
+            _log.Log($"  -> {status} {response.ReasonPhrase}");
+            var isRedirect = status is 301 or 302 or 303 or 307 or 308;
+            var canFollow = currentMethod == HttpMethod.Get || currentMethod == HttpMethod.Head;
+            if (!isRedirect || !canFollow || response.Headers.Location is null)
+            {
+                return new RegistryResponse(response, current);
+            }
+
+            var target = response.Headers.Location.IsAbsoluteUri ? response.Headers.Location : new Uri(current, response.Headers.Location);
+            response.Dispose();
+            request.Dispose();
+            if (hop >= MaxRedirects)
+            {
+                throw RegistryErrors.Protocol(registry, current, registry, $"Registry '{registry}' redirected more than {MaxRedirects} times; giving up at {SafeUrl.Format(target)}.");
+            }
+
+            var dropsCredentials = authorization is not null && authorizedFor is not null && !SameAuthority(target, authorizedFor);
+            _log.Log($"  redirected to {SafeUrl.Format(target)}{(dropsCredentials ? " (another host: no Authorization sent)" : string.Empty)}");
+            current = target;
+        }
+    }
+
+    /// <summary>
+    /// Reads a body of at most <paramref name="limit"/> bytes; null when it is larger (then no more
+    /// than limit + 1 bytes were read).
+    /// </summary>
+    public async Task<byte[]?> ReadBoundedAsync(HttpContent content, long limit, string registry, Uri url, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_timeout);
+        try
+        {
+            using var stream = await content.ReadAsStreamAsync().ConfigureAwait(false);
+            using var buffer = new MemoryStream();
+            var chunk = new byte[81920];
+            while (true)
+            {
+                var toRead = (int)Math.Min(chunk.Length, limit + 1 - buffer.Length);
+                var read = await stream.ReadAsync(chunk, 0, toRead, timeout.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return buffer.ToArray();
+                }
+
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > limit)
+                {
+                    return null;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw RegistryErrors.Unreachable(registry, url, $"the response body did not arrive within {_timeout.TotalSeconds:0} s.", null);
+        }
+        catch (IOException ex)
+        {
+            throw RegistryErrors.Unreachable(registry, url, "the connection failed while reading the response: " + ex.Message, ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw RegistryErrors.Unreachable(registry, url, "the connection failed while reading the response: " + ex.Message, ex);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, HttpCompletionOption completion, string registry, CancellationToken cancellationToken)
+    {
+        var uri = request.RequestUri!;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_timeout);
+        try
+        {
+            return await _http.SendAsync(request, completion, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw RegistryErrors.Unreachable(registry, uri, $"no response within {_timeout.TotalSeconds:0} s.", ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            if (_certificates.TryGetRejection(uri.Authority, out var reason))
+            {
+                throw new RegistryException(
+                    ErrorIds.RegistryCertificateUntrusted,
+                    ErrorKind.SecurityError,
+                    $"The TLS certificate of '{uri.Authority}' was rejected: {reason}. Add its CA to the trusted certificates, or, only if you trust the network, name the registry insecure.",
+                    registry,
+                    url: SafeUrl.Format(uri),
+                    innerException: ex);
+            }
+
+            throw RegistryErrors.Unreachable(registry, uri, Describe(ex), ex);
+        }
+    }
+
+    private static string Describe(Exception ex)
+    {
+        var message = ex.Message;
+        for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (!string.IsNullOrEmpty(inner.Message) && message.IndexOf(inner.Message, StringComparison.Ordinal) < 0)
+            {
+                message += " " + inner.Message;
+            }
+        }
+
+        return message;
+    }
+}

@@ -1,0 +1,352 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using ModelPack.Core.Errors;
+using ModelPack.Core.Spec;
+
+namespace ModelPack.Core.Registry;
+
+/// <summary>
+/// A client of the OCI distribution API (manifests, blobs, tags, uploads) over one HttpClient.
+/// Registries are named <c>host[:port]</c>; repositories and references are plain strings.
+/// Safe to use concurrently; dispose it when done.
+/// </summary>
+public sealed partial class RegistryClient : IDisposable
+{
+    /// <summary>Manifests and indexes larger than this are refused (as containerd and podman do).</summary>
+    public const long MaxManifestSize = 4 * 1024 * 1024;
+
+    private const int MaxErrorBody = 64 * 1024;
+
+    private static readonly Regex RepositoryPattern = new(
+        "^[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*)*$",
+        RegexOptions.CultureInvariant);
+
+    private static readonly Regex TagPattern = new("^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$", RegexOptions.CultureInvariant);
+
+    private readonly HttpClient _http;
+    private readonly SecretRedactor _log;
+    private readonly InsecureRegistryPolicy _policy;
+    private readonly HttpTransport _transport;
+    private readonly RegistryAuthenticator _auth;
+    private readonly ConcurrentDictionary<string, RegistrySession> _sessions = new(StringComparer.Ordinal);
+    private readonly int _bufferSize;
+    private readonly TimeSpan _readIdleTimeout;
+
+    public RegistryClient(RegistryClientOptions? options = null)
+    {
+        options ??= new RegistryClientOptions();
+        if (options.BufferSize < 4096)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "BufferSize must be at least 4096 bytes.");
+        }
+
+        _bufferSize = options.BufferSize;
+        _readIdleTimeout = options.ReadIdleTimeout;
+        _log = new SecretRedactor(options.Log);
+        var conf = options.UseRegistriesConf ? RegistriesConf.Load(options.Environment, _log.Log) : RegistriesConf.Empty;
+        _policy = new InsecureRegistryPolicy(options.InsecureRegistries, conf, options.LoopbackIsInsecure);
+        var certificates = new CertificateValidator(options.TrustedCertificates.Cast<X509Certificate2>(), _policy.IsInsecure, _log);
+        var proxy = SelectProxy(options.Environment, _log);
+        var handler = new HttpClientHandler
+        {
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            UseDefaultCredentials = false,
+            PreAuthenticate = false,
+            UseProxy = proxy is not null,
+            Proxy = proxy,
+            ServerCertificateCustomValidationCallback = certificates.Validate,
+        };
+        _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _http.DefaultRequestHeaders.UserAgent.TryParseAdd(options.UserAgent);
+        _transport = new HttpTransport(_http, _policy, certificates, _log, options.RequestTimeout);
+        var credentials = new CredentialResolver(options.Credentials, options.Environment, options.UseCredentialFiles, _log);
+        _auth = new RegistryAuthenticator(_transport, credentials, _log, options.Clock);
+    }
+
+    /// <summary>Token requests sent so far (tests check caching with it).</summary>
+    internal int TokenRequests => _auth.TokenRequests;
+
+    /// <summary>
+    /// Checks that the registry answers the distribution API at <c>/v2/</c>, and learns which
+    /// scheme works and how it wants to be authenticated. Other calls do this on first use.
+    /// </summary>
+    public async Task PingAsync(string registry, CancellationToken cancellationToken = default)
+    {
+        await ConnectAsync(RegistryAddress.Parse(registry), cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _auth.Dispose();
+        foreach (var session in _sessions.Values)
+        {
+            session.Dispose();
+        }
+    }
+
+    private static IWebProxy? SelectProxy(RegistryEnvironment environment, SecretRedactor log)
+    {
+        var fromEnvironment = EnvironmentProxy.Create(environment, log);
+        if (fromEnvironment is not null)
+        {
+            return fromEnvironment;
+        }
+
+        // No proxy variables: the system's proxy (Windows settings) for the real process; none for
+        // an injected environment, which is the whole truth for its caller.
+        return environment.IsProcessEnvironment && WebRequest.DefaultWebProxy is IWebProxy system
+            ? new LoopbackBypassProxy(system)
+            : null;
+    }
+
+    private async Task<RegistrySession> ConnectAsync(RegistryAddress address, CancellationToken cancellationToken)
+    {
+        var session = _sessions.GetOrAdd(address.Key + "|" + address.ExplicitScheme, _ => new RegistrySession(address));
+        if (session.BaseUri is not null)
+        {
+            return session;
+        }
+
+        await session.ConnectLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (session.BaseUri is not null)
+            {
+                return session;
+            }
+
+            // Like podman and skopeo: an insecure registry is tried over https first (its certificate
+            // is then accepted unverified, and logged) and only then over plain http, so registries
+            // that do serve TLS keep it.
+            var insecureReason = _policy.Reason(address);
+            var schemes = address.ExplicitScheme is string explicitScheme
+                ? new[] { explicitScheme }
+                : insecureReason is not null ? new[] { "https", "http" } : new[] { "https" };
+            RegistryException? httpsFailure = null;
+            for (var i = 0; i < schemes.Length; i++)
+            {
+                var baseUri = address.BaseUri(schemes[i]);
+                try
+                {
+                    await PingAsync(session, baseUri, cancellationToken).ConfigureAwait(false);
+                    return session;
+                }
+                catch (RegistryException ex) when (i < schemes.Length - 1 &&
+                    (ex.ErrorId == ErrorIds.RegistryUnreachable || ex.ErrorId == ErrorIds.RegistryCertificateUntrusted))
+                {
+                    _log.Log($"'{address.Key}' did not answer over https ({ex.Message}); trying plain http because {insecureReason}.");
+                    httpsFailure = ex;
+                }
+                catch (RegistryException ex) when (httpsFailure is not null && ex.ErrorId == ErrorIds.RegistryUnreachable)
+                {
+                    throw new RegistryException(
+                        ErrorIds.RegistryUnreachable,
+                        ErrorKind.ConnectionError,
+                        $"Registry '{address.Key}' could not be reached over https ({httpsFailure.Message}) nor http ({ex.Message}).",
+                        address.Key,
+                        url: ex.Url,
+                        innerException: ex);
+                }
+            }
+
+            throw new InvalidOperationException("The scheme loop ends by returning or throwing.");
+        }
+        finally
+        {
+            session.ConnectLock.Release();
+        }
+    }
+
+    private async Task PingAsync(RegistrySession session, Uri baseUri, CancellationToken cancellationToken)
+    {
+        var address = session.Address;
+        using var response = await _transport.SendAsync(
+            HttpMethod.Get, new Uri(baseUri, "v2/"), null, null, null, null,
+            HttpCompletionOption.ResponseHeadersRead, address.Key, cancellationToken).ConfigureAwait(false);
+        AuthChallenge? challenge = null;
+        if (response.Status == HttpStatusCode.Unauthorized)
+        {
+            challenge = ChallengeOf(response);
+            if (challenge is null)
+            {
+                _log.Log($"'{address.Key}' answered 401 without a Basic or Bearer challenge; requests stay anonymous.");
+            }
+        }
+        else if (response.Status == HttpStatusCode.NotFound)
+        {
+            throw RegistryErrors.Protocol(address.Key, response.Url, address.Key, $"'{address.Key}' does not serve the OCI distribution API at {SafeUrl.Format(response.Url)} (HTTP 404). Check the registry name.");
+        }
+        else if (!response.IsSuccess)
+        {
+            throw await ErrorAsync(session, null, response, NotFoundMeaning.Other, address.Key, cancellationToken).ConfigureAwait(false);
+        }
+
+        session.Challenge = challenge;
+        session.BaseUri = baseUri;
+        _log.Log($"Registry '{address.Key}' answers at {baseUri}; authentication: {(challenge is null ? "none" : challenge.ToString())}.");
+    }
+
+    /// <summary>
+    /// Sends a request to the registry with the Authorization its challenge needs for
+    /// <paramref name="scope"/>; on a 401 with a new challenge or a stale token it asks once more.
+    /// </summary>
+    private async Task<RegistryResponse> SendAsync(
+        RegistrySession session,
+        string? repository,
+        string? scope,
+        HttpMethod method,
+        Uri uri,
+        Action<HttpRequestMessage>? configure,
+        Func<HttpContent>? content,
+        HttpCompletionOption completion,
+        CancellationToken cancellationToken)
+    {
+        var baseUri = session.BaseUri!;
+        var auth = await _auth.AuthorizeAsync(session, repository, scope, renew: false, cancellationToken).ConfigureAwait(false);
+        var response = await _transport.SendAsync(method, uri, configure, content, auth.Header, baseUri, completion, session.Address.Key, cancellationToken).ConfigureAwait(false);
+        if (response.Status != HttpStatusCode.Unauthorized || !HttpTransport.SameAuthority(response.Url, baseUri))
+        {
+            return response;
+        }
+
+        var challenge = ChallengeOf(response);
+        if (challenge is null)
+        {
+            return response;
+        }
+
+        var previous = session.Challenge;
+        var changed = previous is null ||
+            !string.Equals(previous.Scheme, challenge.Scheme, StringComparison.OrdinalIgnoreCase) ||
+            !string.Equals(previous.Realm, challenge.Realm, StringComparison.Ordinal);
+        if (!changed && auth.Fresh)
+        {
+            return response;
+        }
+
+        if (changed)
+        {
+            session.Challenge = challenge;
+        }
+
+        var retry = await _auth.AuthorizeAsync(session, repository, scope, renew: true, cancellationToken).ConfigureAwait(false);
+        if (retry.Header is null || (auth.Header is not null && string.Equals(retry.Header.ToString(), auth.Header.ToString(), StringComparison.Ordinal)))
+        {
+            return response;
+        }
+
+        response.Dispose();
+        _log.Log("  retrying with new authorization.");
+        return await _transport.SendAsync(method, uri, configure, content, retry.Header, baseUri, completion, session.Address.Key, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static AuthChallenge? ChallengeOf(RegistryResponse response) =>
+        response.Message.Headers.TryGetValues("WWW-Authenticate", out var values) ? AuthChallenge.Select(values) : null;
+
+    private async Task<RegistryException> ErrorAsync(
+        RegistrySession session, string? repository, RegistryResponse response, NotFoundMeaning notFound, string target, CancellationToken cancellationToken)
+    {
+        byte[]? body = null;
+        var method = response.Message.RequestMessage?.Method ?? HttpMethod.Get;
+        if (method != HttpMethod.Head)
+        {
+            try
+            {
+                body = await _transport.ReadBoundedAsync(response.Content, MaxErrorBody, session.Address.Key, response.Url, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RegistryException)
+            {
+                // The status alone still says what went wrong.
+            }
+        }
+
+        var errors = OciErrorBody.Parse(body).Redacted(_log.Redact);
+        RegistryCredential? credential = null;
+        if (response.Message.RequestMessage?.Headers.Authorization is not null)
+        {
+            credential = await _auth.CredentialAsync(session, repository, cancellationToken).ConfigureAwait(false);
+        }
+
+        var error = RegistryErrors.FromResponse(response.Status, method.Method, response.Url, errors, notFound, target, session.Address.Key, credential, ChallengeOf(response));
+        _log.Log($"  {error.ErrorId}: {error.Message}");
+        return error;
+    }
+
+    private static string PullScope(string repository) => "repository:" + repository + ":pull";
+
+    private static string PushScope(string repository) => "repository:" + repository + ":pull,push";
+
+    private static void ValidateRepository(string repository)
+    {
+        if (repository is null || repository.Length > 255 || !RepositoryPattern.IsMatch(repository))
+        {
+            throw new ModelPackException(
+                ErrorIds.InvalidReference,
+                ErrorKind.InvalidArgument,
+                $"Repository name '{repository}' is invalid: use lower-case letters, digits and separators (. _ __ -), with '/' between path components.",
+                repository);
+        }
+    }
+
+    /// <summary>Validates a tag or digest; returns the digest when it is one.</summary>
+    private static Digest? ParseReference(string reference)
+    {
+        if (reference is not null && reference.IndexOf(':') >= 0)
+        {
+            return ParseDigest(reference);
+        }
+
+        if (reference is null || !TagPattern.IsMatch(reference))
+        {
+            throw new ModelPackException(
+                ErrorIds.InvalidReference,
+                ErrorKind.InvalidArgument,
+                $"'{reference}' is neither a valid tag (up to 128 of A-Z a-z 0-9 _ . -, not starting with . or -) nor a digest.",
+                reference);
+        }
+
+        return null;
+    }
+
+    private static Digest ParseDigest(string digest)
+    {
+        if (!Digest.TryParse(digest, out var parsed, out var error))
+        {
+            throw new ModelPackException(ErrorIds.InvalidReference, ErrorKind.InvalidArgument, error, digest);
+        }
+
+        if (parsed.Algorithm != "sha256" && parsed.Algorithm != "sha512")
+        {
+            throw new ModelPackException(
+                ErrorIds.UnsupportedDigest,
+                ErrorKind.InvalidData,
+                $"Digest '{digest}' uses the algorithm '{parsed.Algorithm}', which cannot be verified; only sha256 and sha512 are supported.",
+                digest);
+        }
+
+        return parsed;
+    }
+
+    private static string Target(RegistryAddress address, string repository, string reference) =>
+        address.Key + "/" + repository + (reference.IndexOf(':') >= 0 ? "@" : ":") + reference;
+
+    private static Uri ApiUri(RegistrySession session, string relative) => new(session.BaseUri!, relative);
+
+    private static string? HeaderValue(RegistryResponse response, string name) =>
+        response.Message.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() :
+        response.Content is not null && response.Content.Headers.TryGetValues(name, out var contentValues) ? contentValues.FirstOrDefault() : null;
+
+    private static IEnumerable<string> HeaderValues(RegistryResponse response, string name) =>
+        response.Message.Headers.TryGetValues(name, out var values) ? values : Enumerable.Empty<string>();
+}

@@ -1,0 +1,57 @@
+using System;
+using System.Collections.Generic;
+using System.Security.Cryptography.X509Certificates;
+
+namespace ModelPack.Core.Registry;
+
+/// <summary>Settings of a <see cref="RegistryClient"/>. Read once, when the client is created.</summary>
+public sealed class RegistryClientOptions
+{
+    /// <summary>
+    /// Explicit credentials by registry (<c>host[:port]</c>, e.g. <c>docker.io</c>). They win over
+    /// auth files and are only ever sent to that registry and the token service it names.
+    /// </summary>
+    public IDictionary<string, RegistryCredential> Credentials { get; } =
+        new Dictionary<string, RegistryCredential>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Registries (<c>host[:port]</c>) that may be reached over plain HTTP or unverified TLS, in
+    /// addition to loopback ones and those marked <c>insecure = true</c> in registries.conf.
+    /// </summary>
+    public ISet<string> InsecureRegistries { get; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Extra root certificates trusted for TLS, on top of the system's.</summary>
+    public X509Certificate2Collection TrustedCertificates { get; } = new();
+
+    /// <summary>Environment variables, home and /etc: where auth files, registries.conf, proxies and helpers are found.</summary>
+    public RegistryEnvironment Environment { get; set; } = RegistryEnvironment.Current;
+
+    /// <summary>Read containers auth.json and docker config.json (and run credential helpers they name).</summary>
+    public bool UseCredentialFiles { get; set; } = true;
+
+    /// <summary>Read registries.conf for <c>insecure = true</c>.</summary>
+    public bool UseRegistriesConf { get; set; } = true;
+
+    /// <summary>Verbose log sink. It never receives a password, token or Authorization header.</summary>
+    public Action<string>? Log { get; set; }
+
+    /// <summary>How long to wait for a response's headers (and for small bodies).</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>How long a blob download may receive nothing before it is abandoned.</summary>
+    public TimeSpan ReadIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Size of the buffer blobs are streamed through.</summary>
+    public int BufferSize { get; set; } = 1024 * 1024;
+
+    public string UserAgent { get; set; } = "ModelPack.PowerShell/0.1";
+
+    /// <summary>Time source for token expiry (tests move it forward).</summary>
+    internal Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
+
+    /// <summary>
+    /// Loopback registries are insecure (HTTP and unverified TLS allowed), as podman and docker
+    /// treat them. Tests switch it off to exercise strict TLS against a local registry.
+    /// </summary>
+    internal bool LoopbackIsInsecure { get; set; } = true;
+}

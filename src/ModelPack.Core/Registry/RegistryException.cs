@@ -1,0 +1,55 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using ModelPack.Core.Errors;
+
+namespace ModelPack.Core.Registry;
+
+/// <summary>
+/// A registry refused or failed a request: carries the HTTP status, the OCI error codes of the
+/// response body (MANIFEST_UNKNOWN, DENIED...) and the URL without query string or user info.
+/// </summary>
+public sealed class RegistryException : ModelPackException
+{
+    private static readonly IReadOnlyList<string> NoCodes = Array.Empty<string>();
+
+    public RegistryException(
+        string errorId,
+        ErrorKind kind,
+        string message,
+        object? target,
+        HttpStatusCode? statusCode = null,
+        IReadOnlyList<string>? errorCodes = null,
+        string? url = null,
+        Exception? innerException = null)
+        : base(errorId, kind, message, target, innerException)
+    {
+        StatusCode = statusCode;
+        ErrorCodes = errorCodes ?? NoCodes;
+        Url = url;
+    }
+
+    public RegistryException()
+        : this(ErrorIds.RegistryError, ErrorKind.NotSpecified, "A registry request failed.", null)
+    {
+    }
+
+    public RegistryException(string message)
+        : this(ErrorIds.RegistryError, ErrorKind.NotSpecified, message, null)
+    {
+    }
+
+    public RegistryException(string message, Exception innerException)
+        : this(ErrorIds.RegistryError, ErrorKind.NotSpecified, message, null, null, null, null, innerException)
+    {
+    }
+
+    /// <summary>The HTTP status of the failed response; null when no response arrived.</summary>
+    public HttpStatusCode? StatusCode { get; }
+
+    /// <summary>The <c>errors[].code</c> values of the OCI error body, e.g. MANIFEST_UNKNOWN.</summary>
+    public IReadOnlyList<string> ErrorCodes { get; }
+
+    /// <summary>The request URL without query string or user info (so no tokens).</summary>
+    public string? Url { get; }
+}
