@@ -26,5 +26,7 @@ public static class ErrorIds
     public const string InsecureRegistryRefused = "InsecureRegistryRefused";
     public const string RegistryCertificateUntrusted = "RegistryCertificateUntrusted";
     public const string StrategyUnavailable = "StrategyUnavailable";
+    public const string NotAModelArtifact = "NotAModelArtifact";
+    public const string PathConflict = "PathConflict";
     public const string StoreLocked = "StoreLocked";
 }

@@ -1,0 +1,32 @@
+using System.Threading;
+using System.Threading.Tasks;
+using ModelPack.Core.Errors;
+using ModelPack.Core.References;
+using ModelPack.Core.Spec;
+
+namespace ModelPack.Core.Registry;
+
+/// <summary>Reads an artifact's manifest and config from its registry without downloading any layer.</summary>
+public static class RemoteArtifactReader
+{
+    public const string StrategyName = "Remote";
+
+    public static async Task<ModelArtifact> GetAsync(RegistryClient client, ModelReference reference, CancellationToken cancellationToken = default)
+    {
+        var resolved = await client.ResolveManifestAsync(reference.Registry, reference.Repository, reference.Tag ?? reference.Digest!, cancellationToken).ConfigureAwait(false);
+        var manifest = resolved.Manifest;
+        if (!manifest.IsModelArtifact)
+        {
+            throw new ModelPackException(ErrorIds.NotAModelArtifact, ErrorKind.InvalidData, $"'{reference}' ({resolved.Digest}) is not a ModelPack model: artifactType '{manifest.ArtifactType ?? "none"}', config '{manifest.Config?.MediaType ?? "none"}'.", reference.ToString());
+        }
+
+        ModelConfig? config = null;
+        if (manifest.Config is Descriptor c && c.MediaType == MediaTypes.ModelConfig)
+        {
+            var bytes = await client.GetBlobBytesAsync(reference.Registry, reference.Repository, c.Digest, c.Size, cancellationToken).ConfigureAwait(false);
+            config = ModelConfig.Parse(bytes);
+        }
+
+        return new ModelArtifact(reference.ToString(), manifest, config, StrategyName, null);
+    }
+}

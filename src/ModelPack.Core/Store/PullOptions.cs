@@ -1,0 +1,19 @@
+using System;
+
+namespace ModelPack.Core.Store;
+
+/// <summary>How <see cref="ModelStore.PullAsync"/> behaves.</summary>
+public sealed class PullOptions
+{
+    /// <summary>Re-fetch the manifest, config and every blob even when the store already has them.</summary>
+    public bool Force { get; set; }
+
+    /// <summary>Layers downloaded at once (default 4).</summary>
+    public int Concurrency { get; set; } = 4;
+
+    /// <summary>Byte-level progress, reported from download threads.</summary>
+    public IProgress<PullProgress>? Progress { get; set; }
+
+    /// <summary>Verbose log lines (never secrets).</summary>
+    public Action<string>? Log { get; set; }
+}
