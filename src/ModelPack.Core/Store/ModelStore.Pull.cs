@@ -21,6 +21,22 @@ public sealed partial class ModelStore
     /// </summary>
     public async Task<PullResult> PullAsync(RegistryClient client, ModelReference reference, PullOptions? options = null, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return await PullCoreAsync(client, reference, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ModelPackException ex) when (ex.Kind is ErrorKind.InvalidData or ErrorKind.SecurityError)
+        {
+            // Bad content: whatever this pull published is referenced by nothing; leave the store as it was.
+            // Transient failures (network, cancellation) keep their data for the next Save to resume.
+            options?.Log?.Invoke($"Discarding what this pull stored: {ex.ErrorId}.");
+            CollectGarbage();
+            throw;
+        }
+    }
+
+    private async Task<PullResult> PullCoreAsync(RegistryClient client, ModelReference reference, PullOptions? options, CancellationToken cancellationToken)
+    {
         if (client is null)
         {
             throw new ArgumentNullException(nameof(client));
