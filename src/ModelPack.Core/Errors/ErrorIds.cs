@@ -22,4 +22,9 @@ public static class ErrorIds
     public const string InsecureRegistryRefused = "InsecureRegistryRefused";
     public const string StrategyUnavailable = "StrategyUnavailable";
     public const string StoreLocked = "StoreLocked";
+    public const string InvalidConfiguration = "InvalidConfiguration";
+    public const string ContainerEngineNotFound = "ContainerEngineNotFound";
+    public const string UnsupportedContainerEngine = "UnsupportedContainerEngine";
+    public const string ProcessStartFailed = "ProcessStartFailed";
+    public const string ProcessTimedOut = "ProcessTimedOut";
 }
