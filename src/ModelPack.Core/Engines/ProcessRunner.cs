@@ -24,6 +24,9 @@ public sealed class ProcessRunner : IProcessRunner
     /// <summary>After a kill, how long to wait for the pipes to close before giving up on the output.</summary>
     private static readonly TimeSpan DrainAfterKill = TimeSpan.FromSeconds(5);
 
+    /// <summary>After the process exited, how long to keep reading output that a lingering descendant keeps open.</summary>
+    private static readonly TimeSpan DrainAfterExit = TimeSpan.FromSeconds(2);
+
     public ProcessRunner()
         : this(forceQuotedArguments: false)
     {
@@ -68,10 +71,10 @@ public sealed class ProcessRunner : IProcessRunner
         process.Exited += (_, _) => exited.TrySetResult(true);
         Start(process, file, args);
 
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = new StreamCapture(process.StandardOutput);
+        var stderr = new StreamCapture(process.StandardError);
         var input = WriteInputAsync(process, stdin);
-        var finished = Task.WhenAll(exited.Task, stdout, stderr);
+        var drained = Task.WhenAll(stdout.Completion, stderr.Completion);
 
         using var timer = new CancellationTokenSource();
         if (timeout != Timeout.InfiniteTimeSpan)
@@ -83,10 +86,10 @@ public sealed class ProcessRunner : IProcessRunner
         var stopped = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         using (stop.Token.Register(() => stopped.TrySetResult(true)))
         {
-            if (await Task.WhenAny(finished, stopped.Task).ConfigureAwait(false) != finished)
+            if (await Task.WhenAny(exited.Task, stopped.Task).ConfigureAwait(false) != exited.Task)
             {
                 ProcessTree.Kill(process);
-                await Task.WhenAny(Task.WhenAll(stdout, stderr, input), Task.Delay(DrainAfterKill, CancellationToken.None)).ConfigureAwait(false);
+                await Task.WhenAny(Task.WhenAll(drained, input), Task.Delay(DrainAfterKill, CancellationToken.None)).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
                 throw new ModelPackException(
                     ErrorIds.ProcessTimedOut,
@@ -94,10 +97,15 @@ public sealed class ProcessRunner : IProcessRunner
                     $"{DisplayText.Quote(CommandLine.Display(file, args))} did not finish within {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s; it was stopped along with every process it started.",
                     file);
             }
+
+            // The process has exited. Its pipes close when every holder exits, and a helper it left running
+            // in the background (a podman pause process, say) can hold them for ever: read what is there.
+            await Task.WhenAny(drained, stopped.Task, Task.Delay(DrainAfterExit, CancellationToken.None)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
         }
 
         await input.ConfigureAwait(false);
-        return new ProcessResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+        return new ProcessResult(process.ExitCode, stdout.Text, stderr.Text);
     }
 
     private ProcessStartInfo CreateStartInfo(string file, IReadOnlyList<string> args, IDictionary<string, string?>? env)

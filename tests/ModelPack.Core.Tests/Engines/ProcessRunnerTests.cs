@@ -113,6 +113,26 @@ public sealed class ProcessRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_background_process_left_holding_stdout_does_not_hold_up_the_result()
+    {
+        var pids = Path.Combine(fakes.Bin, "pids");
+        var script = fakes.Script("leaves-helper", $"sleep 30 & echo $! > '{pids}'; echo done; exit 4");
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var result = await ProcessRunner.Instance.RunAsync(script, Array.Empty<string>(), null, null, TimeSpan.FromSeconds(20), CancellationToken.None);
+
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+            Assert.Equal(4, result.ExitCode);
+            Assert.Equal("done\n", result.Stdout);
+        }
+        finally
+        {
+            Process.GetProcessById(int.Parse(File.ReadAllText(pids).Trim())).Kill();
+        }
+    }
+
+    [Fact]
     public async Task Cancellation_kills_the_fake_and_throws_OperationCanceled()
     {
         var pids = Path.Combine(fakes.Bin, "pids");
