@@ -29,4 +29,9 @@ public static class ErrorIds
     public const string NotAModelArtifact = "NotAModelArtifact";
     public const string PathConflict = "PathConflict";
     public const string StoreLocked = "StoreLocked";
+    public const string InvalidConfiguration = "InvalidConfiguration";
+    public const string ContainerEngineNotFound = "ContainerEngineNotFound";
+    public const string UnsupportedContainerEngine = "UnsupportedContainerEngine";
+    public const string ProcessStartFailed = "ProcessStartFailed";
+    public const string ProcessTimedOut = "ProcessTimedOut";
 }

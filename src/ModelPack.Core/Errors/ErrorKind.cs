@@ -14,4 +14,5 @@ public enum ErrorKind
     InvalidOperation,
     SecurityError,
     OperationStopped,
+    OperationTimeout,
 }

@@ -19,6 +19,7 @@ public abstract class ModelPackCmdlet : PSCmdlet
         ErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
         ErrorKind.SecurityError => ErrorCategory.SecurityError,
         ErrorKind.OperationStopped => ErrorCategory.OperationStopped,
+        ErrorKind.OperationTimeout => ErrorCategory.OperationTimeout,
         _ => ErrorCategory.NotSpecified,
     };
 

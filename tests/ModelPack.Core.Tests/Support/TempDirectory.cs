@@ -8,13 +8,15 @@ public sealed class TempDirectory : IDisposable
 {
     public TempDirectory(string prefix = "modelpack-test")
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), prefix + "-" + Guid.NewGuid().ToString("N")[..12]);
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), prefix.TrimEnd('-') + "-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Path);
     }
 
     public string Path { get; }
 
     public string File(string relative) => System.IO.Path.Combine(Path, relative);
+
+    public string Combine(params string[] parts) => System.IO.Path.Combine(Path, System.IO.Path.Combine(parts));
 
     public string Write(string relative, string content)
     {
@@ -23,6 +25,8 @@ public sealed class TempDirectory : IDisposable
         System.IO.File.WriteAllText(path, content);
         return path;
     }
+
+    public string WriteFile(string relativePath, string content) => Write(relativePath, content);
 
     /// <summary>Writes a script and marks it executable (these tests run where docker-registry runs: Linux).</summary>
     public string WriteExecutable(string relative, string content)
@@ -44,6 +48,7 @@ public sealed class TempDirectory : IDisposable
         }
         catch (IOException)
         {
+            // A process the test killed may still be releasing a file; the OS cleans temp eventually.
         }
         catch (UnauthorizedAccessException)
         {

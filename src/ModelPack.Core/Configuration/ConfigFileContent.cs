@@ -1,0 +1,22 @@
+using System.Collections.Generic;
+using ModelPack.Core.Strategies;
+
+namespace ModelPack.Core.Configuration;
+
+/// <summary>The settings one config file sets; null where the file is silent.</summary>
+internal sealed class ConfigFileContent
+{
+    public StrategyName? Strategy { get; set; }
+
+    public string? Engine { get; set; }
+
+    public string? Store { get; set; }
+
+    public IReadOnlyList<string>? InsecureRegistries { get; set; }
+
+    public int? MaxRetry { get; set; }
+
+    public int? Concurrency { get; set; }
+
+    public List<string> Warnings { get; } = new();
+}
