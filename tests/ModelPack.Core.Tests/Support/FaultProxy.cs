@@ -23,7 +23,7 @@ public sealed class Fault
 
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; private init; } = Array.Empty<KeyValuePair<string, string>>();
 
-    /// <summary>Forward, send this many body bytes after correct headers, then reset the connection (RST).</summary>
+    /// <summary>Forward, send this many body bytes after correct headers, then (once the client had time to read them) reset the connection (RST).</summary>
     public long? ResetAfter { get; private init; }
 
     /// <summary>Forward, send this many body bytes after correct headers, then close the connection normally (a truncated body).</summary>
@@ -222,7 +222,8 @@ public sealed class FaultProxy : IDisposable
                 }
             }
 
-            var read = await upstream.ReadAsync(buffer.AsMemory(0, want), _stop.Token);
+            // Whole pieces, whatever sizes the upstream connection delivers in: cuts and drips land exactly.
+            var read = await upstream.ReadAtLeastAsync(buffer.AsMemory(0, want), want, throwOnEndOfStream: false, _stop.Token);
             if (read == 0)
             {
                 break;
@@ -254,6 +255,9 @@ public sealed class FaultProxy : IDisposable
 
         if (fault.ResetAfter is not null)
         {
+            // Let the client take in what was sent first: a reset discards data still in its socket
+            // buffer, and the point is a connection that died after delivering these bytes.
+            await Task.Delay(200, _stop.Token);
             response.Abort();
         }
     }
