@@ -37,11 +37,11 @@ internal static class StoreConsistency
         return listed.Select(a => a.Reference).ToList();
     }
 
-    /// <summary>Partial downloads, lock files and temp files in tmp/ and snapshots/ (pins and the store-wide locks left out).</summary>
+    /// <summary>Partial downloads and temp files in tmp/ and build directories in snapshots/ (lock files, which a pull leaves for reuse, left out).</summary>
     public static IReadOnlyList<string> Leftovers(ModelStore store) =>
         Directory.GetFiles(store.TempDirectory)
             .Select(Path.GetFileName)
-            .Where(n => n is not ("gc.lock" or "pulls.lock"))
+            .Where(n => !n!.EndsWith(".lock", StringComparison.Ordinal))
             .Concat(Directory.GetDirectories(store.SnapshotsDirectory, ".tmp-*").Select(Path.GetFileName))
             .Select(n => n!)
             .OrderBy(n => n, StringComparer.Ordinal)
