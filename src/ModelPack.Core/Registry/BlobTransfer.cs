@@ -13,6 +13,9 @@ namespace ModelPack.Core.Registry;
 /// </summary>
 internal sealed class BlobTransfer : IDisposable
 {
+    /// <summary>Below this, hashing on another thread costs more than it saves.</summary>
+    private const int ParallelHashThreshold = 64 * 1024;
+
     private bool _ownsHasher;
 
     public BlobTransfer(long position, IncrementalHash hasher, bool ownsHasher)
@@ -29,10 +32,33 @@ internal sealed class BlobTransfer : IDisposable
 
     public IncrementalHash Hasher { get; private set; }
 
-    public async Task AppendAsync(Stream destination, byte[] buffer, int count, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the bytes and feeds them to the hash at the same time (the hash on another thread: for a
+    /// large buffer both take long), and counts them once both are done. A failed write is a disk error
+    /// that ends the download; the hash is not used after it.
+    /// </summary>
+    public async Task CommitAsync(Stream destination, byte[] buffer, int count, CancellationToken cancellationToken)
     {
-        await destination.WriteAsync(buffer, 0, count, cancellationToken).ConfigureAwait(false);
-        Hasher.AppendData(buffer, 0, count);
+        var hasher = Hasher;
+        var hashing = count >= ParallelHashThreshold ? Task.Run(() => hasher.AppendData(buffer, 0, count), CancellationToken.None) : null;
+        try
+        {
+            await destination.WriteAsync(buffer, 0, count, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Never leave a hash reading a buffer the caller may reuse.
+            if (hashing is not null)
+            {
+                await hashing.ConfigureAwait(false);
+            }
+        }
+
+        if (hashing is null)
+        {
+            hasher.AppendData(buffer, 0, count);
+        }
+
         Position += count;
         Received += count;
     }

@@ -282,11 +282,12 @@ public sealed partial class RegistryClient
     }
 
     /// <summary>
-    /// Copies one response body into the destination: fills a large buffer from the network, hashes it,
-    /// writes it, and advances <paramref name="transfer"/> after every write, so a failure leaves it
-    /// telling exactly which bytes are on disk and in the hash. A body longer than the blob is cut off
-    /// (SizeMismatch); one that ends early or stalls for the read-idle timeout is RegistryUnreachable,
-    /// with what did arrive kept.
+    /// Copies one response body into the destination, in a two-buffer pipeline: while one large buffer is
+    /// written and hashed (in parallel), the next fills from the network, so the copy runs at the speed
+    /// of its slowest stage rather than of all three added up. <paramref name="transfer"/> advances as
+    /// each buffer is committed, so a failure leaves it telling exactly which bytes are on disk and in
+    /// the hash. A body longer than the blob is cut off (SizeMismatch); one that ends early or stalls for
+    /// the read-idle timeout is RegistryUnreachable, with what did arrive kept.
     /// </summary>
     private async Task CopyVerifiedAsync(
         RegistryResponse response,
@@ -300,7 +301,8 @@ public sealed partial class RegistryClient
         IProgress<long>? progress,
         CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(_bufferSize);
+        var buffers = new[] { ArrayPool<byte>.Shared.Rent(_bufferSize), ArrayPool<byte>.Shared.Rent(_bufferSize) };
+        Task? pending = null;
         try
         {
             using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -316,15 +318,18 @@ public sealed partial class RegistryClient
 
             using (body)
             {
+                var queued = transfer.Position;
+                var current = 0;
                 var ended = false;
                 while (!ended)
                 {
                     // Fill the buffer before writing: fewer, larger writes and progress reports. Asking
                     // for one byte beyond the expected size detects an oversized body.
+                    var buffer = buffers[current];
                     var filled = 0;
                     while (filled < _bufferSize)
                     {
-                        var want = (int)Math.Min(_bufferSize - filled, size + 1 - transfer.Position - filled);
+                        var want = (int)Math.Min(_bufferSize - filled, size + 1 - queued - filled);
                         if (want <= 0)
                         {
                             break;
@@ -338,11 +343,13 @@ public sealed partial class RegistryClient
                         }
                         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
                         {
+                            await CompleteAsync(pending).ConfigureAwait(false);
                             await WritePartialAsync(destination, transfer, buffer, filled, size, cancellationToken).ConfigureAwait(false);
                             throw RegistryErrors.Unreachable(registry, response.Url, $"no data for {RetryPolicy.Seconds(_readIdleTimeout)} s after {transfer.Position} of {size} bytes of {digest}; the partial data was kept.", ex);
                         }
                         catch (Exception ex) when (ex is IOException or HttpRequestException)
                         {
+                            await CompleteAsync(pending).ConfigureAwait(false);
                             await WritePartialAsync(destination, transfer, buffer, filled, size, cancellationToken).ConfigureAwait(false);
                             throw RegistryErrors.Unreachable(registry, response.Url, $"the connection failed after {transfer.Position} of {size} bytes of {digest} ({ex.Message}); the partial data was kept.", ex);
                         }
@@ -356,18 +363,25 @@ public sealed partial class RegistryClient
                         filled += read;
                     }
 
-                    if (transfer.Position + filled > size)
+                    if (queued + filled > size)
                     {
+                        await CompleteAsync(pending).ConfigureAwait(false);
                         Cut(destination, start);
                         throw Mismatch(ErrorIds.SizeMismatch, digest, response.Url, $"Blob {digest} of '{target}' is longer than the {size} bytes its descriptor says. It was discarded.");
                     }
 
+                    await CompleteAsync(pending, progress, transfer).ConfigureAwait(false);
+                    pending = null;
                     if (filled > 0)
                     {
-                        await transfer.AppendAsync(destination, buffer, filled, cancellationToken).ConfigureAwait(false);
-                        progress?.Report(transfer.Position);
+                        pending = transfer.CommitAsync(destination, buffer, filled, cancellationToken);
+                        queued += filled;
+                        current ^= 1;
                     }
                 }
+
+                await CompleteAsync(pending, progress, transfer).ConfigureAwait(false);
+                pending = null;
             }
 
             await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -378,7 +392,36 @@ public sealed partial class RegistryClient
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // A commit still running (after a failure elsewhere) must end before its buffer goes back to the pool.
+            if (pending is not null)
+            {
+                try
+                {
+                    await pending.ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // Already failing: the first error is the one reported.
+                }
+            }
+
+            ArrayPool<byte>.Shared.Return(buffers[0]);
+            ArrayPool<byte>.Shared.Return(buffers[1]);
+        }
+    }
+
+    /// <summary>Waits for the previous buffer's commit (its failure, a disk error, wins) and reports the progress it made.</summary>
+    private static async Task CompleteAsync(Task? pending, IProgress<long>? progress = null, BlobTransfer? transfer = null)
+    {
+        if (pending is null)
+        {
+            return;
+        }
+
+        await pending.ConfigureAwait(false);
+        if (transfer is not null)
+        {
+            progress?.Report(transfer.Position);
         }
     }
 
@@ -389,7 +432,7 @@ public sealed partial class RegistryClient
         count = (int)Math.Min(count, size - transfer.Position);
         if (count > 0)
         {
-            await transfer.AppendAsync(destination, buffer, count, cancellationToken).ConfigureAwait(false);
+            await transfer.CommitAsync(destination, buffer, count, cancellationToken).ConfigureAwait(false);
         }
 
         await destination.FlushAsync(cancellationToken).ConfigureAwait(false);

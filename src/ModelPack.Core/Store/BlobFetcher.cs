@@ -83,14 +83,15 @@ internal static class BlobFetcher
             {
                 file.SetLength(offset);
                 file.Position = offset;
-                result = await client.DownloadBlobAsync(reference.Registry, reference.Repository, blob.Digest, blob.Size, file, new BlobDownloadOptions { Offset = offset, PrefixHash = prefix, Progress = progress }, cancellationToken).ConfigureAwait(false);
+                var destination = new WriteBehindStream(file);
+                result = await client.DownloadBlobAsync(reference.Registry, reference.Repository, blob.Digest, blob.Size, destination, new BlobDownloadOptions { Offset = offset, PrefixHash = prefix, Progress = progress }, cancellationToken).ConfigureAwait(false);
                 transferred = result.BytesTransferred;
                 if (result.Status == BlobDownloadStatus.RestartRequired)
                 {
                     log?.Invoke($"The registry ignored the resume request for {blob.Digest}; downloading it from the start.");
-                    file.SetLength(0);
-                    file.Position = 0;
-                    result = await client.DownloadBlobAsync(reference.Registry, reference.Repository, blob.Digest, blob.Size, file, new BlobDownloadOptions { Progress = progress }, cancellationToken).ConfigureAwait(false);
+                    destination.SetLength(0);
+                    destination.Position = 0;
+                    result = await client.DownloadBlobAsync(reference.Registry, reference.Repository, blob.Digest, blob.Size, destination, new BlobDownloadOptions { Progress = progress }, cancellationToken).ConfigureAwait(false);
                     transferred += result.BytesTransferred;
                 }
 
