@@ -138,43 +138,61 @@ public sealed partial class RegistryClient : IDisposable
                 return session;
             }
 
-            // Like podman and skopeo: an insecure registry is tried over https first (its certificate
-            // is then accepted unverified, and logged) and only then over plain http, so registries
-            // that do serve TLS keep it.
+            // Like podman and skopeo: an insecure registry is tried over https (its certificate is then
+            // accepted unverified, and logged) before plain http, so registries that do serve TLS keep it.
+            // Both are asked at once, though: the http answer is only used when https fails, and a loopback
+            // registry (nearly always plain http) no longer waits for a TLS failure first.
             var insecureReason = _policy.Reason(address);
-            var schemes = address.ExplicitScheme is string explicitScheme
-                ? new[] { explicitScheme }
-                : insecureReason is not null ? new[] { "https", "http" } : new[] { "https" };
-            RegistryException? httpsFailure = null;
-            for (var i = 0; i < schemes.Length; i++)
+            if (address.ExplicitScheme is string explicitScheme || insecureReason is null)
             {
-                var baseUri = address.BaseUri(schemes[i]);
-                try
+                var only = address.BaseUri(address.ExplicitScheme ?? "https");
+                Connected(session, only, await PingAsync(session, only, retryConnection: true, cancellationToken).ConfigureAwait(false));
+                return session;
+            }
+
+            using var fallback = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var httpsUri = address.BaseUri("https");
+            var httpUri = address.BaseUri("http");
+            var https = PingAsync(session, httpsUri, retryConnection: false, cancellationToken);
+            var http = PingAsync(session, httpUri, retryConnection: true, fallback.Token);
+            RegistryException httpsFailure;
+            var useHttp = false;
+            try
+            {
+                Connected(session, httpsUri, await https.ConfigureAwait(false));
+                return session;
+            }
+            catch (RegistryException ex) when (ex.ErrorId == ErrorIds.RegistryUnreachable || ex.ErrorId == ErrorIds.RegistryCertificateUntrusted)
+            {
+                _log.Log($"'{address.Key}' did not answer over https ({ex.Message}); trying plain http because {insecureReason}.");
+                httpsFailure = ex;
+                useHttp = true;
+            }
+            finally
+            {
+                if (!useHttp)
                 {
-                    // A scheme with a fallback after it is tried once: a plain-http registry refusing a TLS
-                    // handshake is not a transient failure, and waiting on it would only delay the fallback.
-                    await PingAsync(session, baseUri, retryConnection: i == schemes.Length - 1, cancellationToken).ConfigureAwait(false);
-                    return session;
-                }
-                catch (RegistryException ex) when (i < schemes.Length - 1 &&
-                    (ex.ErrorId == ErrorIds.RegistryUnreachable || ex.ErrorId == ErrorIds.RegistryCertificateUntrusted))
-                {
-                    _log.Log($"'{address.Key}' did not answer over https ({ex.Message}); trying plain http because {insecureReason}.");
-                    httpsFailure = ex;
-                }
-                catch (RegistryException ex) when (httpsFailure is not null && ex.ErrorId == ErrorIds.RegistryUnreachable)
-                {
-                    throw new RegistryException(
-                        ErrorIds.RegistryUnreachable,
-                        ErrorKind.ConnectionError,
-                        $"Registry '{address.Key}' could not be reached over https ({httpsFailure.Message}) nor http ({ex.Message}).",
-                        address.Key,
-                        url: ex.Url,
-                        innerException: ex);
+                    // https decided (it answered, or its error is the one to report): stop the http probe.
+                    fallback.Cancel();
+                    _ = http.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
                 }
             }
 
-            throw new InvalidOperationException("The scheme loop ends by returning or throwing.");
+            try
+            {
+                Connected(session, httpUri, await http.ConfigureAwait(false));
+                return session;
+            }
+            catch (RegistryException ex) when (ex.ErrorId == ErrorIds.RegistryUnreachable)
+            {
+                throw new RegistryException(
+                    ErrorIds.RegistryUnreachable,
+                    ErrorKind.ConnectionError,
+                    $"Registry '{address.Key}' could not be reached over https ({httpsFailure.Message}) nor http ({ex.Message}).",
+                    address.Key,
+                    url: ex.Url,
+                    innerException: ex);
+            }
         }
         finally
         {
@@ -182,7 +200,9 @@ public sealed partial class RegistryClient : IDisposable
         }
     }
 
-    private async Task PingAsync(RegistrySession session, Uri baseUri, bool retryConnection, CancellationToken cancellationToken)
+    /// <summary>Asks <c>/v2/</c> at <paramref name="baseUri"/> whether the API is there and how it wants to be authenticated.</summary>
+    /// <returns>The challenge of a 401 answer; null when the registry needs no authentication.</returns>
+    private async Task<AuthChallenge?> PingAsync(RegistrySession session, Uri baseUri, bool retryConnection, CancellationToken cancellationToken)
     {
         var address = session.Address;
         using var response = await WithRetriesAsync(
@@ -212,9 +232,14 @@ public sealed partial class RegistryClient : IDisposable
             throw await ErrorAsync(session, null, response, NotFoundMeaning.Other, address.Key, cancellationToken).ConfigureAwait(false);
         }
 
+        return challenge;
+    }
+
+    private void Connected(RegistrySession session, Uri baseUri, AuthChallenge? challenge)
+    {
         session.Challenge = challenge;
         session.BaseUri = baseUri;
-        _log.Log($"Registry '{address.Key}' answers at {baseUri}; authentication: {(challenge is null ? "none" : challenge.ToString())}.");
+        _log.Log($"Registry '{session.Address.Key}' answers at {baseUri}; authentication: {(challenge is null ? "none" : challenge.ToString())}.");
     }
 
     /// <summary>
