@@ -13,9 +13,6 @@ namespace ModelPack.Core.Registry;
 /// </summary>
 internal sealed class BlobTransfer : IDisposable
 {
-    /// <summary>Below this, hashing on another thread costs more than it saves.</summary>
-    private const int ParallelHashThreshold = 64 * 1024;
-
     private bool _ownsHasher;
 
     public BlobTransfer(long position, IncrementalHash hasher, bool ownsHasher)
@@ -32,33 +29,24 @@ internal sealed class BlobTransfer : IDisposable
 
     public IncrementalHash Hasher { get; private set; }
 
-    /// <summary>
-    /// Writes the bytes and feeds them to the hash at the same time (the hash on another thread: for a
-    /// large buffer both take long), and counts them once both are done. A failed write is a disk error
-    /// that ends the download; the hash is not used after it.
-    /// </summary>
+    /// <summary>Writes the bytes, feeds them to the hash, and counts them.</summary>
     public async Task CommitAsync(Stream destination, byte[] buffer, int count, CancellationToken cancellationToken)
     {
-        var hasher = Hasher;
-        var hashing = count >= ParallelHashThreshold ? Task.Run(() => hasher.AppendData(buffer, 0, count), CancellationToken.None) : null;
-        try
-        {
-            await destination.WriteAsync(buffer, 0, count, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            // Never leave a hash reading a buffer the caller may reuse.
-            if (hashing is not null)
-            {
-                await hashing.ConfigureAwait(false);
-            }
-        }
+        Hash(buffer, count);
+        await WriteHashedAsync(destination, buffer, count, cancellationToken).ConfigureAwait(false);
+    }
 
-        if (hashing is null)
-        {
-            hasher.AppendData(buffer, 0, count);
-        }
+    /// <summary>
+    /// The first half of a pipelined commit: feeds bytes to the hash before they are written (while the
+    /// previous buffer's write is still running). <see cref="WriteHashedAsync"/> must follow, in order;
+    /// if the write fails the download is over and the hash is not used again.
+    /// </summary>
+    public void Hash(byte[] buffer, int count) => Hasher.AppendData(buffer, 0, count);
 
+    /// <summary>The second half: writes bytes already hashed and counts them.</summary>
+    public async Task WriteHashedAsync(Stream destination, byte[] buffer, int count, CancellationToken cancellationToken)
+    {
+        await destination.WriteAsync(buffer, 0, count, cancellationToken).ConfigureAwait(false);
         Position += count;
         Received += count;
     }

@@ -283,8 +283,8 @@ public sealed partial class RegistryClient
 
     /// <summary>
     /// Copies one response body into the destination, in a two-buffer pipeline: while one large buffer is
-    /// written and hashed (in parallel), the next fills from the network, so the copy runs at the speed
-    /// of its slowest stage rather than of all three added up. <paramref name="transfer"/> advances as
+    /// written, the next fills from the network and is hashed, so the copy runs at the speed of its
+    /// slowest stage (here: the disk) rather than of all three added up. <paramref name="transfer"/> advances as
     /// each buffer is committed, so a failure leaves it telling exactly which bytes are on disk and in
     /// the hash. A body longer than the blob is cut off (SizeMismatch); one that ends early or stalls for
     /// the read-idle timeout is RegistryUnreachable, with what did arrive kept.
@@ -370,11 +370,14 @@ public sealed partial class RegistryClient
                         throw Mismatch(ErrorIds.SizeMismatch, digest, response.Url, $"Blob {digest} of '{target}' is longer than the {size} bytes its descriptor says. It was discarded.");
                     }
 
+                    // Hash here, while the previous buffer is still being written: the hash runs one
+                    // buffer ahead of the disk, never ahead of what has arrived.
+                    transfer.Hash(buffer, filled);
                     await CompleteAsync(pending, progress, transfer).ConfigureAwait(false);
                     pending = null;
                     if (filled > 0)
                     {
-                        pending = transfer.CommitAsync(destination, buffer, filled, cancellationToken);
+                        pending = transfer.WriteHashedAsync(destination, buffer, filled, cancellationToken);
                         queued += filled;
                         current ^= 1;
                     }
