@@ -124,7 +124,7 @@ public sealed class PullProcessTests : IClassFixture<PlainRegistryFixture>, IDis
         {
             var exits = await Task.WhenAll(agents.Select(a => a.WaitForExitAsync(Patience)));
 
-            Assert.All(exits, code => Assert.Equal(0, code));
+            Assert.True(exits.All(code => code == 0), string.Join("\n---\n", agents.Select(a => a.Output)));
             var store = ModelStore.Open(StorePath);
             Assert.Equal(new[] { reference }, StoreConsistency.Verify(store));
             var manifest = store.List().Single().Manifest;
