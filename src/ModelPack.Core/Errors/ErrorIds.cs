@@ -29,4 +29,7 @@ public static class ErrorIds
     public const string NotAModelArtifact = "NotAModelArtifact";
     public const string PathConflict = "PathConflict";
     public const string StoreLocked = "StoreLocked";
+    public const string ModelArtifactNotInStore = "ModelArtifactNotInStore";
+    public const string InvalidMountDestination = "InvalidMountDestination";
+    public const string UnmountablePath = "UnmountablePath";
 }
