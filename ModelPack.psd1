@@ -11,6 +11,7 @@
     FormatsToProcess     = @('ModelPack.format.ps1xml')
     CmdletsToExport      = @(
         'Get-ModelArtifact'
+        'Get-ModelStrategy'
         'Test-ModelArtifact'
     )
     FunctionsToExport    = @()

@@ -39,4 +39,5 @@ public static class ErrorIds
     public const string UnmountablePath = "UnmountablePath";
     public const string ContainerEngineFailed = "ContainerEngineFailed";
     public const string UnsupportedImageContent = "UnsupportedImageContent";
+    public const string InvalidUnitName = "InvalidUnitName";
 }
