@@ -62,7 +62,7 @@ internal sealed class PodmanCommand
         return new ModelPackException(
             ErrorIds.ContainerEngineFailed,
             kind,
-            $"{DisplayText.Quote(CommandLine.Display("podman", args))} failed with exit code {result.ExitCode}: {DisplayText.Quote(message)}.{(hint is null ? string.Empty : " " + hint)}",
+            $"{DisplayText.Quote(CommandLine.Display("podman", args))} failed with exit code {result.ExitCode}: {DisplayText.EscapeControls(message).TrimEnd('.')}.{(hint is null ? string.Empty : " " + hint)}",
             target);
     }
 
