@@ -295,8 +295,11 @@ public sealed class PodmanArtifactFakePodman57ContractTests : IClassFixture<Plai
 
     /// <summary>What <c>podman artifact add</c> makes of a text file: no artifactType, the empty config, a text/plain layer.</summary>
     internal static byte[] PlainArtifact() => Encoding.UTF8.GetBytes(
-        "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a\",\"size\":2,\"data\":\"e30=\"}," +
-        "\"layers\":[{\"mediaType\":\"text/plain; charset=utf-8\",\"digest\":\"sha256:f2ca1bb6c7e907d06dafe4687e579fce76b37e4e93b7605022da52e6ccc26fd2\",\"size\":5,\"annotations\":{\"org.opencontainers.image.title\":\"notes.txt\"}}]}");
+        "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\"" + Digest.Sha256(Encoding.UTF8.GetBytes("{}")) + "\",\"size\":2,\"data\":\"e30=\"}," +
+        "\"layers\":[{\"mediaType\":\"text/plain; charset=utf-8\",\"digest\":\"" + Digest.Sha256(PlainText) + "\",\"size\":" + PlainText.Length + ",\"annotations\":{\"org.opencontainers.image.title\":\"notes.txt\"}}]}");
+
+    /// <summary>The text file inside <see cref="PlainArtifact"/>.</summary>
+    internal static byte[] PlainText => Encoding.UTF8.GetBytes("notes");
 
     private async Task<PodmanArtifactStrategy> StrategyAsync()
     {
