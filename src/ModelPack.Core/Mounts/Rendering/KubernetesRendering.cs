@@ -21,10 +21,10 @@ public static class KubernetesRendering
     public const string DefaultContainerName = "model-server";
 
     /// <param name="mounts">One model's mounts, from <c>IModelStrategy.Mounts</c>.</param>
-    /// <param name="destination">The destination the mounts were made for (the model's root in the container).</param>
+    /// <param name="destination">The destination the mounts were made for; required for artifact mounts (one per file), checked for the others.</param>
     /// <param name="containerName">The container to merge the mount into.</param>
     /// <param name="volumeName">The volume's name; default: "model-" and the repository's last component.</param>
-    public static string Render(IReadOnlyList<ModelMount> mounts, string? destination = ContainerPath.DefaultDestination, string containerName = DefaultContainerName, string? volumeName = null)
+    public static string Render(IReadOnlyList<ModelMount> mounts, string? destination = null, string containerName = DefaultContainerName, string? volumeName = null)
     {
         var set = MountSet.From(mounts, destination);
         var volume = volumeName ?? UnitNames.VolumeName(UnitNames.FromReference(set.Reference));

@@ -35,8 +35,11 @@ internal sealed class MountSet
     /// <summary>The main weight file relative to the model's root, or null.</summary>
     public string? EntryRelative { get; }
 
-    /// <summary>Checks that the mounts are one model's, made for <paramref name="destination"/>.</summary>
-    /// <exception cref="ArgumentException">No mounts, or mounts of several models.</exception>
+    /// <summary>
+    /// Checks that the mounts are one model's and finds the model's root in the container: a bind or image
+    /// mount's destination; for artifact mounts (one per file) <paramref name="destination"/> must say it.
+    /// </summary>
+    /// <exception cref="ArgumentException">No mounts, mounts of several models, or a destination the mounts were not made for.</exception>
     /// <exception cref="Errors.ModelPackException">InvalidMountDestination.</exception>
     public static MountSet From(IReadOnlyList<ModelMount> mounts, string? destination)
     {
@@ -51,7 +54,24 @@ internal sealed class MountSet
             throw new ArgumentException("The mounts belong to several models or strategies; render each model's mounts on their own.", nameof(mounts));
         }
 
-        var root = ContainerPath.NormalizeDestination(destination);
+        string root;
+        if (first.Type == "artifact")
+        {
+            root = ContainerPath.NormalizeDestination(destination ?? throw new ArgumentException("Artifact mounts are one per file: pass the destination they were made for.", nameof(destination)));
+            if (mounts.Any(m => !m.Destination.StartsWith(root + "/", StringComparison.Ordinal)))
+            {
+                throw new ArgumentException($"The mounts were not made for the destination '{root}'.", nameof(destination));
+            }
+        }
+        else
+        {
+            root = first.Destination;
+            if (destination is not null && ContainerPath.NormalizeDestination(destination) != root)
+            {
+                throw new ArgumentException($"The mounts were made for '{root}', not for '{destination}'.", nameof(destination));
+            }
+        }
+
         return new MountSet(mounts, root, RelativeEntry(first, root));
     }
 

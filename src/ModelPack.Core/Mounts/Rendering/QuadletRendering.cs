@@ -28,10 +28,10 @@ public static class QuadletRendering
     public const string EntryPathVariable = "MODELPACK_ENTRY_PATH";
 
     /// <param name="mounts">One model's mounts, from <c>IModelStrategy.Mounts</c> for a podman engine (or none).</param>
-    /// <param name="destination">The destination the mounts were made for (the model's root in the container).</param>
+    /// <param name="destination">The destination the mounts were made for; required for artifact mounts (one per file), checked for the others.</param>
     /// <param name="unitName">The base name of the unit files; default: the repository's last component.</param>
     /// <returns>The container unit first, then the pull unit, if any.</returns>
-    public static IReadOnlyList<QuadletFile> Render(IReadOnlyList<ModelMount> mounts, string? destination = ContainerPath.DefaultDestination, string? unitName = null)
+    public static IReadOnlyList<QuadletFile> Render(IReadOnlyList<ModelMount> mounts, string? destination = null, string? unitName = null)
     {
         var set = MountSet.From(mounts, destination);
         var name = unitName is null ? UnitNames.FromReference(set.Reference) : UnitNames.Check(unitName);
