@@ -260,6 +260,33 @@ public sealed class PodmanArtifactFakePodman57ContractTests : IClassFixture<Plai
     }
 
     [Fact]
+    public async Task The_chain_pulls_through_podman_artifact_by_Auto_but_tar_layers_and_a_strategy_set_in_the_environment_go_to_HttpBind()
+    {
+        using var client = new TestClientSetup(registry.Home.Path).Client();
+        var rawRef = registry.Registry.HostPort + "/models/chain-raw:1";
+        var tarRef = registry.Registry.HostPort + "/models/chain-tar:1";
+        var raw = await new ArtifactBuilder("chain-raw").Raw("model.gguf", Encoding.UTF8.GetBytes("raw")).PushAsync(client, registry.Registry.HostPort, "models/chain-raw", "1");
+        var tar = await new ArtifactBuilder("chain-tar").Raw("model.gguf", Encoding.UTF8.GetBytes("tar")).Tar("docs", LayerPacking.Tar, new Dictionary<string, byte[]> { ["docs/a.md"] = new byte[] { 1 } })
+            .PushAsync(client, registry.Registry.HostPort, "models/chain-tar", "1");
+        podman.AddRemote(rawRef, raw.ToBytes(), raw.Digest);
+        podman.AddRemote(tarRef, tar.ToBytes(), tar.Digest);
+        var engine = await podman.ProbeAsync();
+        var context = new StrategyContext(engine, () => ModelStore.Open(temp.Combine("store")));
+        var auto = new StrategyChain(context, ModelPackSettings.Empty, new ReferenceKindCache());
+        var fromEnvironment = new StrategyChain(context, new ModelPackSettings(StrategyName.HttpBind, SettingSource.EnvironmentVariable), new ReferenceKindCache());
+
+        var viaPodman = await auto.PullAsync(ModelReference.Parse(rawRef), null, new PullContext { Client = client }, CancellationToken.None);
+        var tarViaStore = await auto.PullAsync(ModelReference.Parse(tarRef), null, new PullContext { Client = client }, CancellationToken.None);
+        var rawViaStore = await fromEnvironment.PullAsync(ModelReference.Parse(rawRef), null, new PullContext { Client = client }, CancellationToken.None);
+
+        Assert.Equal(("PodmanArtifact", raw.Digest), (viaPodman.Strategy, viaPodman.Digest));
+        Assert.Equal(("HttpBind", tar.Digest), (tarViaStore.Strategy, tarViaStore.Digest));
+        Assert.Equal(("HttpBind", raw.Digest), (rawViaStore.Strategy, rawViaStore.Digest));
+        Assert.Single(podman.Calls, c => c.StartsWith("podman artifact pull", StringComparison.Ordinal));
+        Assert.False(podman.IsLocal(tarRef));
+    }
+
+    [Fact]
     public async Task Mounts_refuse_docker_and_artifacts_from_other_stores()
     {
         var manifest = Manifest(Raw(LayerKind.Weight, "model.gguf", 10));
