@@ -34,4 +34,7 @@ public static class ErrorIds
     public const string UnsupportedContainerEngine = "UnsupportedContainerEngine";
     public const string ProcessStartFailed = "ProcessStartFailed";
     public const string ProcessTimedOut = "ProcessTimedOut";
+    public const string ModelArtifactNotInStore = "ModelArtifactNotInStore";
+    public const string InvalidMountDestination = "InvalidMountDestination";
+    public const string UnmountablePath = "UnmountablePath";
 }
