@@ -23,7 +23,7 @@ public sealed class GetModelArtifactCommand : StoreCmdlet
 
     [Parameter(ParameterSetName = StoreSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = PathSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Parameter(ParameterSetName = RemoteSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = RemoteSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(StoreReferenceCompleter))]
@@ -61,6 +61,13 @@ public sealed class GetModelArtifactCommand : StoreCmdlet
                 ListLayout();
                 break;
             case RemoteSet:
+                if (Reference is null)
+                {
+                    // Not declared mandatory: a mandatory pipeline parameter in this set would make PowerShell
+                    // bind strings piped to plain Get-ModelArtifact to the Remote set instead of the store.
+                    ThrowModelPackError(new ModelPackException(ErrorIds.InvalidReference, ErrorKind.InvalidArgument, "-Remote needs -Reference: the registry reference(s) to read, e.g. 'registry.example.com/models/tiny:v1'."));
+                }
+
                 foreach (var text in Reference!)
                 {
                     GetRemote(text);

@@ -7,7 +7,7 @@ using ModelPack.Core.Mounts;
 namespace ModelPack.Cmdlets;
 
 /// <summary>The mount that makes a stored model visible inside a container (HttpBind: a read-only bind of its snapshot).</summary>
-[Cmdlet(VerbsCommon.Get, "ModelMount", DefaultParameterSetName = ReferenceSet)]
+[Cmdlet(VerbsCommon.Get, "ModelMount", DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(ModelMount), typeof(string))]
 public sealed class GetModelMountCommand : StoreCmdlet
 {

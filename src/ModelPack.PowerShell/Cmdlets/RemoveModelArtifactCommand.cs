@@ -9,7 +9,7 @@ using ModelPack.Core.Store;
 namespace ModelPack.Cmdlets;
 
 /// <summary>Removes artifacts from the local store; blobs and snapshots no other artifact uses are deleted with them.</summary>
-[Cmdlet(VerbsCommon.Remove, "ModelArtifact", DefaultParameterSetName = ReferenceSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Remove, "ModelArtifact", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(ModelArtifact))]
 public sealed class RemoveModelArtifactCommand : StoreCmdlet
 {

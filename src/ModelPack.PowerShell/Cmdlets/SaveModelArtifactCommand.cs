@@ -11,7 +11,7 @@ using ModelPack.Internal;
 namespace ModelPack.Cmdlets;
 
 /// <summary>Downloads ModelPack artifacts from their registries into the local store (HttpBind), and optionally exports their files.</summary>
-[Cmdlet(VerbsData.Save, "ModelArtifact", DefaultParameterSetName = ReferenceSet, SupportsShouldProcess = true)]
+[Cmdlet(VerbsData.Save, "ModelArtifact", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true)]
 [OutputType(typeof(ModelArtifact))]
 public sealed class SaveModelArtifactCommand : ModelPackCmdlet
 {
