@@ -42,6 +42,36 @@ public sealed class SaveModelArtifactTests : StoreTestBase
     }
 
     [Fact]
+    public async Task What_Save_stores_is_read_back_by_skopeo_byte_for_byte()
+    {
+        var model = TinyModel(14);
+        var reference = await PushAsync(model, "skopeo");
+        Ps.RunOk("param($r) Save-ModelArtifact $r", Args(("r", reference)));
+        var output = Path.Combine(Directory.CreateDirectory(Store.ExportRoot).FullName, "skopeo-dir");
+
+        var start = new ProcessStartInfo("skopeo") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in new[] { "copy", $"oci:{Store.StoreRoot}:{reference}", "dir:" + output })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using (var skopeo = Process.Start(start)!)
+        {
+            var stderr = skopeo.StandardError.ReadToEndAsync();
+            await skopeo.StandardOutput.ReadToEndAsync();
+            await skopeo.WaitForExitAsync();
+            Assert.True(skopeo.ExitCode == 0, await stderr);
+        }
+
+        Assert.Equal(model.Manifest.ToBytes(), File.ReadAllBytes(Path.Combine(output, "manifest.json")));
+        Assert.Equal(model.Config, File.ReadAllBytes(Path.Combine(output, model.ConfigDescriptor.Digest["sha256:".Length..])));
+        foreach (var (descriptor, bytes) in model.Layers)
+        {
+            Assert.Equal(bytes, File.ReadAllBytes(Path.Combine(output, descriptor.Digest["sha256:".Length..])));
+        }
+    }
+
+    [Fact]
     public async Task Remote_reads_manifest_and_config_without_downloading_layers()
     {
         var model = TinyModel(2);
