@@ -49,7 +49,7 @@ public sealed class GetModelArtifactCommand : StoreCmdlet
     {
         if (ParameterSetName == RemoteSet)
         {
-            _clients = new RegistryClients(Credential, SkipTlsVerify, line => _pump?.Post(() => WriteVerbose(line)));
+            _clients = CreateRegistryClients(Credential, SkipTlsVerify, line => _pump?.Post(() => WriteVerbose(line)));
         }
     }
 

@@ -13,14 +13,13 @@ namespace ModelPack.Cmdlets;
 /// <summary>Downloads ModelPack artifacts from their registries into the local store (HttpBind), and optionally exports their files.</summary>
 [Cmdlet(VerbsData.Save, "ModelArtifact", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true)]
 [OutputType(typeof(ModelArtifact))]
-public sealed class SaveModelArtifactCommand : ModelPackCmdlet
+public sealed class SaveModelArtifactCommand : StoreCmdlet
 {
     private const string ReferenceSet = "Reference";
     private const string InputObjectSet = "InputObject";
     private const string Action = "Download model artifact";
 
     private RegistryClients? _clients;
-    private ModelStore? _store;
     private volatile PipelinePump? _pump;
     private int _nextActivityId;
 
@@ -55,7 +54,7 @@ public sealed class SaveModelArtifactCommand : ModelPackCmdlet
 
     protected override void BeginProcessing()
     {
-        _clients = new RegistryClients(Credential, SkipTlsVerify, line => _pump?.Post(() => WriteVerbose(line)));
+        _clients = CreateRegistryClients(Credential, SkipTlsVerify, line => _pump?.Post(() => WriteVerbose(line)));
     }
 
     protected override void ProcessRecord()
@@ -103,8 +102,7 @@ public sealed class SaveModelArtifactCommand : ModelPackCmdlet
 
         try
         {
-            _store ??= ModelStore.Open();
-            var result = Pull(reference);
+            var result = Pull(reference, OpenStore());
             if (result.UpToDate)
             {
                 WriteVerbose($"'{reference}' is already in the store and unchanged in the registry ({result.Artifact.Digest}); no blob was downloaded.");
@@ -140,15 +138,15 @@ public sealed class SaveModelArtifactCommand : ModelPackCmdlet
         }
     }
 
-    private PullResult Pull(ModelReference reference)
+    private PullResult Pull(ModelReference reference, ModelStore store)
     {
         var client = _clients!.For(reference);
-        var store = _store!;
         var progress = new PullProgressWriter(reference.ToString(), () => Interlocked.Increment(ref _nextActivityId), WriteProgress);
         using var pump = new PipelinePump();
         var options = new PullOptions
         {
             Force = Force,
+            Concurrency = Settings.Concurrency ?? new PullOptions().Concurrency,
             Progress = new PostingProgress(pump, progress),
             Log = line => pump.Post(() => WriteVerbose(line)),
         };

@@ -1,6 +1,9 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Management.Automation;
+using ModelPack.Core.Configuration;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Layout;
 using ModelPack.Core.Store;
@@ -8,11 +11,47 @@ using ModelPack.Internal;
 
 namespace ModelPack.Cmdlets;
 
-/// <summary>Cmdlets that read the local store (MODELPACK_STORE, else the platform data directory).</summary>
+/// <summary>
+/// Cmdlets that use the local store and registries: the settings (MODELPACK_STORE, else the config
+/// file's <c>store</c>, else the platform data directory; the config file's insecureRegistries and
+/// concurrency), the store, and matching -Reference values against it.
+/// </summary>
 public abstract class StoreCmdlet : ModelPackCmdlet
 {
+    private ModelPackSettings? _settings;
     private ModelStore? _store;
     private bool _looked;
+
+    /// <summary>Environment variables over the config file, read once per invocation; a bad config file stops the command.</summary>
+    internal ModelPackSettings Settings
+    {
+        get
+        {
+            if (_settings is null)
+            {
+                try
+                {
+                    _settings = ModelPackSettingsLoader.Load();
+                }
+                catch (ModelPackException ex)
+                {
+                    ThrowModelPackError(ex);
+                }
+
+                foreach (var warning in _settings!.Warnings)
+                {
+                    WriteWarning(warning);
+                }
+            }
+
+            return _settings;
+        }
+    }
+
+    internal string StoreRoot => StoreLocation.Resolve(Settings.Store);
+
+    /// <summary>The store, created when needed (for saving).</summary>
+    internal ModelStore OpenStore() => _store ??= ModelStore.Open(StoreRoot);
 
     /// <summary>The store, or null when none has been created yet (reading must not create one).</summary>
     internal ModelStore? ExistingStore()
@@ -23,7 +62,7 @@ public abstract class StoreCmdlet : ModelPackCmdlet
         }
 
         _looked = true;
-        var root = StoreLocation.Resolve();
+        var root = StoreRoot;
         if (!File.Exists(Path.Combine(root, OciLayout.LayoutFileName)))
         {
             WriteVerbose($"The store '{root}' does not exist yet: nothing has been saved there.");
@@ -42,7 +81,9 @@ public abstract class StoreCmdlet : ModelPackCmdlet
         return _store;
     }
 
-    internal static string StoreRoot => StoreLocation.Resolve();
+    /// <summary>Registry clients for this invocation; verbose lines go to <paramref name="log"/> (from any thread).</summary>
+    internal RegistryClients CreateRegistryClients(PSCredential? credential, bool skipTlsVerify, Action<string> log) =>
+        new(credential, skipTlsVerify, Settings.InsecureRegistries, log);
 
     /// <summary>Every complete model in the store (verbose for what is skipped); empty when there is no store.</summary>
     internal IReadOnlyList<ModelArtifact> ListStore()

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using ModelPack.Core.Configuration;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Layout;
 using ModelPack.Core.Store;
@@ -49,7 +50,7 @@ public sealed class StoreReferenceCompleter : IArgumentCompleter
     {
         try
         {
-            var root = StoreLocation.Resolve();
+            var root = StoreLocation.Resolve(ModelPackSettingsLoader.Load().Store);
             if (!File.Exists(Path.Combine(root, OciLayout.LayoutFileName)))
             {
                 return Array.Empty<ModelArtifact>();

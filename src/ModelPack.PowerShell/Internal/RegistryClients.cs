@@ -8,7 +8,7 @@ namespace ModelPack.Internal;
 
 /// <summary>
 /// One <see cref="RegistryClient"/> per registry for the life of a cmdlet invocation (sharing its
-/// connections and tokens across pipeline input), configured from -Credential and -SkipTlsVerify.
+/// connections and tokens across pipeline input), configured from -Credential, -SkipTlsVerify and the config file's insecureRegistries.
 /// A client reads its options once, and the credential belongs to the registry of each reference,
 /// hence a client per registry.
 /// </summary>
@@ -17,15 +17,18 @@ internal sealed class RegistryClients : IDisposable
     private readonly Dictionary<string, RegistryClient> _clients = new(StringComparer.OrdinalIgnoreCase);
     private readonly PSCredential? _credential;
     private readonly bool _skipTlsVerify;
+    private readonly IReadOnlyList<string> _insecureRegistries;
     private readonly Action<string> _log;
 
     /// <param name="credential">Sent only to the registry of the reference being processed.</param>
     /// <param name="skipTlsVerify">Allows plain HTTP and unverified TLS for the registries used.</param>
+    /// <param name="insecureRegistries">Registries the config file allows over plain HTTP or unverified TLS.</param>
     /// <param name="log">Verbose sink (the client never passes it secrets); called from any thread.</param>
-    public RegistryClients(PSCredential? credential, bool skipTlsVerify, Action<string> log)
+    public RegistryClients(PSCredential? credential, bool skipTlsVerify, IReadOnlyList<string> insecureRegistries, Action<string> log)
     {
         _credential = credential;
         _skipTlsVerify = skipTlsVerify;
+        _insecureRegistries = insecureRegistries;
         _log = log;
     }
 
@@ -40,6 +43,11 @@ internal sealed class RegistryClients : IDisposable
         if (_credential is not null && _credential != PSCredential.Empty)
         {
             options.Credentials[reference.Registry] = new RegistryCredential(UserNameOf(_credential), _credential.GetNetworkCredential().Password ?? string.Empty);
+        }
+
+        foreach (var registry in _insecureRegistries)
+        {
+            options.InsecureRegistries.Add(registry);
         }
 
         if (_skipTlsVerify)

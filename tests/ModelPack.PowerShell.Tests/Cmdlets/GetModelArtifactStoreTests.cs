@@ -53,6 +53,24 @@ public sealed class GetModelArtifactStoreTests : StoreTestBase
     }
 
     [Fact]
+    public async Task Without_MODELPACK_STORE_the_config_file_store_is_used()
+    {
+        var reference = await PushAsync(TinyModel(32), "config-store");
+        var configured = Path.Combine(Store.ExportRoot, "configured-store");
+        Directory.CreateDirectory(Store.ExportRoot);
+        var config = Path.Combine(Store.ExportRoot, "config.json");
+        File.WriteAllText(config, "{ \"store\": " + System.Text.Json.JsonSerializer.Serialize(configured) + " }");
+
+        var stored = OnlyOne<ModelArtifact>(Ps.RunOk(
+            "param($c, $r) $env:MODELPACK_STORE = $null; $env:MODELPACK_CONFIG = $c; Save-ModelArtifact $r; Get-ModelArtifact",
+            Args(("c", config), ("r", reference))));
+
+        Assert.Equal(configured, stored.StorePath);
+        Assert.StartsWith(configured, stored.Path, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Store.StoreRoot));
+    }
+
+    [Fact]
     public async Task A_missing_name_is_an_error_but_a_pattern_matching_nothing_is_not()
     {
         await SaveTwoAsync();

@@ -12,7 +12,7 @@ namespace ModelPack.PowerShell.Tests.Support;
 /// </summary>
 public sealed class StoreSession : IDisposable
 {
-    private static readonly string[] Variables = ["MODELPACK_STORE", "REGISTRY_AUTH_FILE", "DOCKER_CONFIG"];
+    private static readonly string[] Variables = ["MODELPACK_STORE", "MODELPACK_CONFIG", "REGISTRY_AUTH_FILE", "DOCKER_CONFIG"];
     private readonly TempDirectory _dir = new("modelpack-ps-store");
 
     public StoreSession()
