@@ -37,4 +37,5 @@ public static class ErrorIds
     public const string ModelArtifactNotInStore = "ModelArtifactNotInStore";
     public const string InvalidMountDestination = "InvalidMountDestination";
     public const string UnmountablePath = "UnmountablePath";
+    public const string ModelStoreAccessFailed = "ModelStoreAccessFailed";
 }

@@ -134,7 +134,7 @@ public sealed class SaveModelArtifactCommand : StoreCmdlet
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            WriteError("ModelStoreAccessFailed", ErrorCategory.WriteError, $"Saving '{reference}' failed while writing to the store or to -Path: {ex.Message}", reference.ToString(), ex);
+            WriteError(ErrorIds.ModelStoreAccessFailed, ErrorCategory.WriteError, $"Saving '{reference}' failed while writing to the store or to -Path: {ex.Message}", reference.ToString(), ex);
         }
     }
 
