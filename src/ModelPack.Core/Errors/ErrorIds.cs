@@ -40,4 +40,5 @@ public static class ErrorIds
     public const string ContainerEngineFailed = "ContainerEngineFailed";
     public const string UnsupportedImageContent = "UnsupportedImageContent";
     public const string InvalidUnitName = "InvalidUnitName";
+    public const string ModelStoreAccessFailed = "ModelStoreAccessFailed";
 }
