@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Threading;
 using ModelPack.Core.Configuration;
 using ModelPack.Core.Engines;
 using ModelPack.Core.Errors;
@@ -14,10 +13,8 @@ namespace ModelPack.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ModelStrategy")]
 [OutputType(typeof(StrategyInfo))]
-public sealed class GetModelStrategyCommand : ModelPackCmdlet, IDisposable
+public sealed class GetModelStrategyCommand : ModelPackCmdlet
 {
-    private readonly CancellationTokenSource stopping = new();
-
     /// <summary>podman, docker, none, auto, or a path to a podman or docker executable.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -40,7 +37,7 @@ public sealed class GetModelStrategyCommand : ModelPackCmdlet, IDisposable
 
             var location = EngineLocator.Locate(Engine, settings, environment);
             WriteVerbose($"Engine: {location.Kind} {location.Path ?? string.Empty} ({location.Description}).");
-            var engine = new EngineProbe().ProbeAsync(location, Refresh.IsPresent, stopping.Token).GetAwaiter().GetResult();
+            var engine = new EngineProbe().ProbeAsync(location, Refresh.IsPresent, StopToken).GetAwaiter().GetResult();
             WriteVerbose(engine.Reason);
             foreach (var strategy in StrategySelector.Describe(engine))
             {
@@ -51,13 +48,9 @@ public sealed class GetModelStrategyCommand : ModelPackCmdlet, IDisposable
         {
             ThrowModelPackError(ex, Engine);
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {
             // Ctrl+C: the probe's engine processes were killed; nothing to report.
         }
     }
-
-    protected override void StopProcessing() => stopping.Cancel();
-
-    public void Dispose() => stopping.Dispose();
 }
