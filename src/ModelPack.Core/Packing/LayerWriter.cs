@@ -23,9 +23,10 @@ namespace ModelPack.Core.Packing;
 /// <remarks>
 /// Tar layers are reproducible. Entries are written in ordinal path order, with the request's fixed mtime,
 /// by SharpCompress's <see cref="TarWriter"/>, which writes uid and gid 0, empty user and group names, no PAX
-/// records (so no atime or ctime) and mode 0777: it offers no way to set the mode, so consumers see every
-/// entry as rwx (the store's extractor makes them read-only). Names of up to 100 bytes use ustar headers; a
-/// layer with a longer name uses GNU long-name records instead, decided by the names alone. No directory
+/// records (so no atime or ctime), typeflag NUL (the pre-POSIX spelling of a regular file, which every reader
+/// accepts) and mode 0777: it offers no way to set the mode, so consumers see every entry as rwx (the store's
+/// extractor makes them read-only). Names of up to 100 bytes use ustar headers; a layer with a longer name
+/// uses SharpCompress's GNU long-name records (v7 headers) instead, decided by the names alone. No directory
 /// entries are written (extractors create parents). gzip is SharpCompress's managed deflate at the default
 /// level, with mtime 0 and no file name in the header, so the bytes do not depend on the platform's zlib;
 /// zstd is SharpCompress's port of zstd at level 3, single-threaded. A SharpCompress upgrade may change the
