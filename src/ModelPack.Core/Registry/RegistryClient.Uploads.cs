@@ -432,7 +432,11 @@ public sealed partial class RegistryClient
 
         private StreamUploadContent Body(long start, long length)
         {
-            _content.Position = _origin + start;
+            if (_content.CanSeek)
+            {
+                _content.Position = _origin + start;
+            }
+
             return new StreamUploadContent(_content, length, _client._bufferSize, new SentBytes(this, start));
         }
 
