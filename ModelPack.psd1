@@ -11,6 +11,9 @@
     FormatsToProcess     = @('ModelPack.format.ps1xml')
     CmdletsToExport      = @(
         'Get-ModelArtifact'
+        'Get-ModelMount'
+        'Remove-ModelArtifact'
+        'Save-ModelArtifact'
         'Test-ModelArtifact'
     )
     FunctionsToExport    = @()

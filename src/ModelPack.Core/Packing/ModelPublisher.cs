@@ -45,7 +45,7 @@ public static class ModelPublisher
         }
 
         var artifact = store.Find(source) ?? throw new ModelPackException(
-            ErrorIds.ModelArtifactNotFound,
+            ErrorIds.ModelArtifactNotInStore,
             ErrorKind.ObjectNotFound,
             $"'{source}' is not in the store at '{store.Root}'. Pack it with New-ModelArtifact or pull it with Save-ModelArtifact first.",
             source.ToString());

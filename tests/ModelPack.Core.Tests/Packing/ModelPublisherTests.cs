@@ -246,7 +246,7 @@ public sealed class ModelPublisherTests : IClassFixture<PlainRegistryFixture>, I
         var missing = await Assert.ThrowsAsync<ModelPackException>(() => ModelPublisher.PublishAsync(_store, ModelReference.Parse(Registry + "/models/nothing:1.0"), null, client));
 
         Assert.True(result.ManifestPushed);
-        Assert.Equal(ErrorIds.ModelArtifactNotFound, missing.ErrorId);
+        Assert.Equal(ErrorIds.ModelArtifactNotInStore, missing.ErrorId);
     }
 
     [Fact]
