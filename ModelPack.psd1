@@ -11,6 +11,10 @@
     FormatsToProcess     = @('ModelPack.format.ps1xml')
     CmdletsToExport      = @(
         'Get-ModelArtifact'
+        'Get-ModelMount'
+        'Get-ModelStrategy'
+        'Remove-ModelArtifact'
+        'Save-ModelArtifact'
         'Test-ModelArtifact'
     )
     FunctionsToExport    = @()

@@ -44,7 +44,7 @@ internal sealed class ConsoleHost : PSHost
 
     private sealed class ConsoleUI : PSHostUserInterface
     {
-        private readonly Raw _raw = new();
+        private readonly ModelPack.Hosting.FixedRawUserInterface _raw = new(160, 60);
 
         public override PSHostRawUserInterface RawUI => _raw;
 
@@ -81,50 +81,5 @@ internal sealed class ConsoleHost : PSHost
         public override void WriteVerboseLine(string message) => Console.WriteLine("VERBOSE: " + message);
 
         public override void WriteWarningLine(string message) => Console.WriteLine("WARNING: " + message);
-    }
-
-    private sealed class Raw : PSHostRawUserInterface
-    {
-        public override ConsoleColor BackgroundColor { get; set; } = ConsoleColor.Black;
-
-        public override Size BufferSize { get; set; } = new(160, 3000);
-
-        public override Coordinates CursorPosition { get; set; }
-
-        public override int CursorSize { get; set; }
-
-        public override ConsoleColor ForegroundColor { get; set; } = ConsoleColor.Gray;
-
-        public override bool KeyAvailable => false;
-
-        public override Size MaxPhysicalWindowSize => new(160, 60);
-
-        public override Size MaxWindowSize => new(160, 60);
-
-        public override Coordinates WindowPosition { get; set; }
-
-        public override Size WindowSize { get; set; } = new(160, 60);
-
-        public override string WindowTitle { get; set; } = string.Empty;
-
-        public override void FlushInputBuffer()
-        {
-        }
-
-        public override BufferCell[,] GetBufferContents(Rectangle rectangle) => new BufferCell[0, 0];
-
-        public override KeyInfo ReadKey(ReadKeyOptions options) => throw new NotSupportedException();
-
-        public override void ScrollBufferContents(Rectangle source, Coordinates destination, Rectangle clip, BufferCell fill)
-        {
-        }
-
-        public override void SetBufferContents(Coordinates origin, BufferCell[,] contents)
-        {
-        }
-
-        public override void SetBufferContents(Rectangle rectangle, BufferCell fill)
-        {
-        }
     }
 }

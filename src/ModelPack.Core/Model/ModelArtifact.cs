@@ -9,9 +9,25 @@ namespace ModelPack;
 /// <summary>A ModelPack model: where it is, what it is, and its files. The main pipeline object.</summary>
 public sealed class ModelArtifact
 {
+    private readonly string? digestOverride;
+    private readonly long? sizeOverride;
+
     public ModelArtifact(string reference, ModelManifest manifest, ModelConfig? config, string strategy, string? path, string? storePath = null)
+        : this(reference, manifest, config, strategy, path, storePath, null, null)
+    {
+    }
+
+    /// <summary>
+    /// An artifact whose manifest bytes are not the registry's: podman prints a re-serialised manifest
+    /// (<c>podman artifact inspect</c>) or none at all (images), so the digest and size it reports are given.
+    /// </summary>
+    /// <param name="manifestDigest">The real manifest digest, when <paramref name="manifest"/> is not the original bytes.</param>
+    /// <param name="size">The size the store reports, when the manifest's descriptors cannot say it.</param>
+    public ModelArtifact(string reference, ModelManifest manifest, ModelConfig? config, string strategy, string? path, string? storePath, string? manifestDigest, long? size)
     {
         StorePath = storePath ?? path;
+        digestOverride = manifestDigest;
+        sizeOverride = size;
         Reference = reference ?? throw new ArgumentNullException(nameof(reference));
         Manifest = manifest ?? throw new ArgumentNullException(nameof(manifest));
         Config = config;
@@ -46,10 +62,10 @@ public sealed class ModelArtifact
     public string? Tag { get; }
 
     /// <summary>The manifest digest.</summary>
-    public string Digest => Manifest.Digest;
+    public string Digest => digestOverride ?? Manifest.Digest;
 
-    /// <summary>Manifest, config and layer bytes together.</summary>
-    public long Size => Manifest.Size + (Manifest.Config?.Size ?? 0) + Manifest.Layers.Sum(l => l.Size);
+    /// <summary>Manifest, config and layer bytes together (for podman images: what podman reports).</summary>
+    public long Size => sizeOverride ?? Manifest.Size + (Manifest.Config?.Size ?? 0) + Manifest.Layers.Sum(l => l.Size);
 
     /// <summary>The model's name from its config, if any.</summary>
     public string? Name => Config?.Descriptor.Name;

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using ModelPack.Core.Errors;
+using ModelPack.Core.Images;
 using ModelPack.Core.Layout;
 using ModelPack.Core.References;
 using ModelPack.Core.Spec;
@@ -66,14 +67,17 @@ public sealed partial class ModelStore
     public string SnapshotPath(string manifestDigest) =>
         Path.Combine(SnapshotsDirectory, Digest.Parse(manifestDigest).Encoded);
 
-    /// <summary>Every complete model in the store (entries whose snapshot is missing are left out: they are being pulled, or broken).</summary>
+    /// <summary>
+    /// Every complete model in the store, ModelPack artifacts and models packaged as images (whose snapshot is
+    /// their /models); entries whose snapshot is missing are left out: they are being pulled, or broken.
+    /// </summary>
     public IReadOnlyList<ModelArtifact> List(Action<string>? skipped = null)
     {
         var result = new List<ModelArtifact>();
         foreach (var entry in Layout.ReadEntries())
         {
             var name = entry.RefName ?? entry.Digest;
-            if (!entry.Manifest.IsModelArtifact)
+            if (!entry.Manifest.IsModelArtifact && !ModelImage.IsImageManifest(entry.Manifest))
             {
                 skipped?.Invoke($"Skipping '{name}' in the store: not a ModelPack model.");
                 continue;

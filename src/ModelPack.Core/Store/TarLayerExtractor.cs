@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.IO.Compression;
+using System.Linq;
 using System.Threading;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Spec;
@@ -31,7 +32,12 @@ public sealed class TarLayerExtractor
 {
     private const int ExecuteBits = 0x49; // 0111
 
+    private const string WhiteoutPrefix = ".wh.";
+
     private readonly SnapshotTree tree;
+
+    /// <summary>For image layers: only entries under this directory of the image root are extracted, re-rooted.</summary>
+    private readonly string? subtree;
 
     /// <summary>
     /// Extracts into <paramref name="targetDirectory"/>, which is created if missing and must be empty: the
@@ -48,9 +54,18 @@ public sealed class TarLayerExtractor
         }
     }
 
-    internal TarLayerExtractor(SnapshotTree tree)
+    /// <param name="tree">The snapshot being built.</param>
+    /// <param name="subtree">
+    /// For container-image layers (rootfs diffs): the image directory that becomes the snapshot root, such as
+    /// <c>models</c>. Entries outside it are skipped unread (a base image's absolute links, devices and
+    /// whiteouts do not matter to the model); entries inside are re-rooted and checked as usual; absolute
+    /// link targets inside it are made relative; whiteouts inside it are refused, because a snapshot is built
+    /// by adding, never deleting.
+    /// </param>
+    internal TarLayerExtractor(SnapshotTree tree, string? subtree = null)
     {
         this.tree = tree;
+        this.subtree = subtree;
     }
 
     public string TargetDirectory => tree.Root;
@@ -114,7 +129,7 @@ public sealed class TarLayerExtractor
         tree.ValidateSymbolicLinks();
     }
 
-    private static Stream Decompress(Stream blob, LayerPacking packing) => packing switch
+    internal static Stream Decompress(Stream blob, LayerPacking packing) => packing switch
     {
         LayerPacking.Tar => blob,
         LayerPacking.TarGzip => new GZipStream(blob, CompressionMode.Decompress, leaveOpen: true),
@@ -180,8 +195,19 @@ public sealed class TarLayerExtractor
             }
 
             var name = entry.Key ?? string.Empty;
+            var linkTarget = entry.LinkTarget;
             var kind = TarEntryClassifier.Classify(entry);
-            if (kind == TarEntryKind.Metadata || (kind == TarEntryKind.Directory && NamesRoot(name)))
+            if (kind == TarEntryKind.Metadata)
+            {
+                return;
+            }
+
+            if (owner.subtree is string root && !Rebase(root, kind, ref name, ref linkTarget))
+            {
+                return;
+            }
+
+            if (kind == TarEntryKind.Directory && NamesRoot(name))
             {
                 return;
             }
@@ -200,10 +226,10 @@ public sealed class TarLayerExtractor
                     WriteFile(reader, relative, (entry.Mode & ExecuteBits) != 0, name);
                     break;
                 case TarEntryKind.SymbolicLink:
-                    Tree.AddSymbolicLink(relative, entry.LinkTarget ?? string.Empty, layerDigest, name);
+                    Tree.AddSymbolicLink(relative, linkTarget ?? string.Empty, layerDigest, name);
                     break;
                 case TarEntryKind.HardLink:
-                    AddHardLink(relative, entry.LinkTarget, name);
+                    AddHardLink(relative, linkTarget, name);
                     break;
                 case TarEntryKind.CharacterDevice:
                     throw SnapshotErrors.Unsafe(layerDigest, name, "it is a character device; a model may contain only files, directories and links.");
@@ -215,6 +241,75 @@ public sealed class TarLayerExtractor
                     throw SnapshotErrors.Unsafe(layerDigest, name, "it is a tar entry of an unsupported type (not a file, directory or link).");
             }
         }
+
+        /// <summary>
+        /// Re-roots an image entry under <paramref name="root"/>: false when it lies outside (skip it). The name
+        /// becomes relative to the root; a hard link's target likewise; a symbolic link's absolute target under
+        /// the root becomes relative to the link's directory.
+        /// </summary>
+        private bool Rebase(string root, TarEntryKind kind, ref string name, ref string? linkTarget)
+        {
+            var inside = Inside(name, root);
+            if (inside is null)
+            {
+                return false;
+            }
+
+            var shown = "/" + root + (inside.Length == 0 ? string.Empty : "/" + inside);
+            if (inside.Length == 0 && kind != TarEntryKind.Directory)
+            {
+                throw UnsupportedImage(shown, $"the image's /{root} is not a directory; models packaged as images keep their files in a /{root} directory.");
+            }
+
+            var lastSegment = inside.Substring(inside.LastIndexOf('/') + 1);
+            if (lastSegment.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+            {
+                throw UnsupportedImage(shown, $"it is a whiteout (a later layer deletes or replaces files under /{root}), which a snapshot cannot apply. Rebuild the image so that /{root} is written once, for example with a single COPY.");
+            }
+
+            if (kind == TarEntryKind.HardLink)
+            {
+                linkTarget = Inside(linkTarget ?? string.Empty, root) is { Length: > 0 } target
+                    ? target
+                    : throw SnapshotErrors.Unsafe(layerDigest, shown, $"it is a hard link to '{linkTarget}', outside the image's /{root}.");
+            }
+            else if (kind == TarEntryKind.SymbolicLink && linkTarget is not null && linkTarget.StartsWith("/", StringComparison.Ordinal))
+            {
+                var target = Inside(linkTarget, root);
+                if (target is not null)
+                {
+                    var depth = inside.Split('/').Length - 1;
+                    var up = string.Concat(Enumerable.Repeat("../", depth));
+                    linkTarget = target.Length == 0 ? (depth == 0 ? "." : up.TrimEnd('/')) : up + target;
+                }
+            }
+
+            name = inside;
+            return true;
+        }
+
+        /// <summary>The path below <paramref name="root"/> ("" for the root itself), or null when it is elsewhere.</summary>
+        private static string? Inside(string path, string root)
+        {
+            var trimmed = path;
+            while (trimmed.StartsWith("./", StringComparison.Ordinal) || trimmed.StartsWith("/", StringComparison.Ordinal))
+            {
+                trimmed = trimmed.Substring(trimmed[0] == '/' ? 1 : 2);
+            }
+
+            if (string.Equals(trimmed, root, StringComparison.Ordinal) || string.Equals(trimmed, root + "/", StringComparison.Ordinal))
+            {
+                return string.Empty;
+            }
+
+            return trimmed.StartsWith(root + "/", StringComparison.Ordinal) ? trimmed.Substring(root.Length + 1).TrimEnd('/') : null;
+        }
+
+        private ModelPackException UnsupportedImage(string entryName, string reason) => new(
+            ErrorIds.UnsupportedImageContent,
+            ErrorKind.InvalidData,
+            $"Cannot use '{entryName}' in image layer {layerDigest}: {reason}",
+            entryName);
 
         private void WriteFile(IReader reader, string relative, bool executable, string name)
         {

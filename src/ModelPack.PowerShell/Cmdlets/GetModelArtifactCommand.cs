@@ -1,28 +1,157 @@
+using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using ModelPack.Completion;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Layout;
+using ModelPack.Core.Registry;
+using ModelPack.Internal;
 
 namespace ModelPack.Cmdlets;
 
-/// <summary>Lists ModelPack artifacts: from an OCI image layout (-Path).</summary>
-[Cmdlet(VerbsCommon.Get, "ModelArtifact", DefaultParameterSetName = PathSet)]
+/// <summary>Lists ModelPack artifacts: in the local store (default), in a registry (-Remote), or in an OCI image layout (-Path).</summary>
+[Cmdlet(VerbsCommon.Get, "ModelArtifact", DefaultParameterSetName = StoreSet)]
 [OutputType(typeof(ModelArtifact))]
-public sealed class GetModelArtifactCommand : ModelPackCmdlet
+public sealed class GetModelArtifactCommand : StoreCmdlet
 {
+    private const string StoreSet = "Store";
+    private const string RemoteSet = "Remote";
     private const string PathSet = "Path";
 
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    private RegistryClients? _clients;
+    private volatile PipelinePump? _pump;
+
+    [Parameter(ParameterSetName = StoreSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = PathSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = RemoteSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(StoreReferenceCompleter))]
     public string[]? Reference { get; set; }
+
+    /// <summary>Read manifest and config from the registry instead of the store; no layer is downloaded.</summary>
+    [Parameter(ParameterSetName = RemoteSet, Mandatory = true)]
+    public SwitchParameter Remote { get; set; }
+
+    [Parameter(ParameterSetName = RemoteSet)]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    [Parameter(ParameterSetName = RemoteSet)]
+    public SwitchParameter SkipTlsVerify { get; set; }
 
     [Parameter(ParameterSetName = PathSet, Mandatory = true)]
     [Alias("LayoutPath")]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = string.Empty;
 
+    protected override void BeginProcessing()
+    {
+        if (ParameterSetName == RemoteSet)
+        {
+            _clients = CreateRegistryClients(Credential, SkipTlsVerify, line => _pump?.Post(() => WriteVerbose(line)));
+        }
+    }
+
     protected override void ProcessRecord()
+    {
+        switch (ParameterSetName)
+        {
+            case PathSet:
+                ListLayout();
+                break;
+            case RemoteSet:
+                if (Reference is null)
+                {
+                    // Not declared mandatory: a mandatory pipeline parameter in this set would make PowerShell
+                    // bind strings piped to plain Get-ModelArtifact to the Remote set instead of the store.
+                    ThrowModelPackError(new ModelPackException(ErrorIds.InvalidReference, ErrorKind.InvalidArgument, "-Remote needs -Reference: the registry reference(s) to read, e.g. 'registry.example.com/models/tiny:v1'."));
+                }
+
+                foreach (var text in Reference!)
+                {
+                    GetRemote(text);
+                }
+
+                break;
+            default:
+                ListStoreArtifacts();
+                break;
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _clients?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private void ListStoreArtifacts()
+    {
+        var stored = ListStore();
+        if (Reference is null)
+        {
+            foreach (var artifact in stored)
+            {
+                WriteObject(artifact);
+            }
+
+            return;
+        }
+
+        var emitted = new HashSet<ModelArtifact>();
+        foreach (var value in Reference)
+        {
+            foreach (var artifact in Resolve(stored, value, "Save it with Save-ModelArtifact, or use -Remote to read it from its registry."))
+            {
+                if (emitted.Add(artifact))
+                {
+                    WriteObject(artifact);
+                }
+            }
+        }
+    }
+
+    private void GetRemote(string text)
+    {
+        if (StoreMatcher.IsPattern(text))
+        {
+            WriteModelPackError(new ModelPackException(
+                ErrorIds.InvalidReference,
+                ErrorKind.InvalidArgument,
+                $"'{text}' has wildcard characters; registries cannot be searched by pattern, so -Remote needs an exact reference such as 'registry.example.com/models/tiny:v1'.",
+                text));
+            return;
+        }
+
+        var reference = ParseReferenceOrWriteError(text);
+        if (reference is null)
+        {
+            return;
+        }
+
+        var client = _clients!.For(reference);
+        using var pump = new PipelinePump();
+        _pump = pump;
+        try
+        {
+            WriteObject(pump.Run(token => RemoteArtifactReader.GetAsync(client, reference, token), StopToken));
+        }
+        catch (ModelPackException ex)
+        {
+            WriteModelPackError(ex, reference.ToString());
+        }
+        finally
+        {
+            _pump = null;
+        }
+    }
+
+    private void ListLayout()
     {
         var root = ResolveFileSystemPath(Path);
         OciLayout layout;

@@ -1,12 +1,23 @@
 using System;
 using System.Management.Automation;
+using System.Threading;
 using ModelPack.Core.Errors;
+using ModelPack.Core.References;
 
 namespace ModelPack.Cmdlets;
 
-/// <summary>Shared plumbing: Core exceptions become ErrorRecords with their ErrorId, category and target.</summary>
-public abstract class ModelPackCmdlet : PSCmdlet
+/// <summary>
+/// Shared plumbing: Core exceptions become ErrorRecords with their ErrorId, category and target;
+/// StopProcessing (Ctrl+C) cancels <see cref="StopToken"/>; PowerShell disposes the cmdlet at the end
+/// of the pipeline.
+/// </summary>
+public abstract class ModelPackCmdlet : PSCmdlet, IDisposable
 {
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
+    protected CancellationToken StopToken => _stopping.Token;
+
     internal static ErrorCategory CategoryOf(ErrorKind kind) => kind switch
     {
         ErrorKind.ObjectNotFound => ErrorCategory.ObjectNotFound,
@@ -38,4 +49,46 @@ public abstract class ModelPackCmdlet : PSCmdlet
 
     /// <summary>Resolves a PowerShell path (relative to the current location, provider-qualified, ~) to a file-system path.</summary>
     protected string ResolveFileSystemPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+
+    /// <summary>Parses a reference; an invalid one is reported (InvalidModelReference, InvalidArgument, the string as target) and gives null.</summary>
+    protected ModelReference? ParseReferenceOrWriteError(string text)
+    {
+        try
+        {
+            return ModelReference.Parse(text);
+        }
+        catch (ModelPackException ex)
+        {
+            WriteModelPackError(ex, text);
+            return null;
+        }
+    }
+
+    protected override void StopProcessing()
+    {
+        try
+        {
+            _stopping.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopped after the pipeline finished with this cmdlet: nothing left to cancel.
+        }
+
+        base.StopProcessing();
+    }
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _stopping.Dispose();
+        }
+    }
 }

@@ -87,24 +87,7 @@ public sealed class FakeEngines : IDisposable
             throw new PlatformNotSupportedException("The fake engines are /bin/sh scripts.");
         }
 
-        // Written by cp, not by this process: while a test process holds a file open for writing, any child
-        // it forks meanwhile inherits that descriptor until exec, and running the script then fails with
-        // ETXTBSY ("Text file busy"). Tests run in parallel, so that window is real.
-        var source = dir.Combine("sources", name + "-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path.GetDirectoryName(source)!);
-        File.WriteAllText(source, "#!/bin/sh\necho \"" + name + " $*\" >> '" + CallLog + "'\n" + body + "\n");
-        var path = Path.Combine(Bin, name);
-        using (var copy = Process.Start(new ProcessStartInfo("/bin/cp", new[] { source, path }) { UseShellExecute = false })!)
-        {
-            copy.WaitForExit();
-            if (copy.ExitCode != 0)
-            {
-                throw new IOException($"cp {source} {path} failed with exit code {copy.ExitCode}");
-            }
-        }
-
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        return path;
+        return ExecutableScript.Install(Path.Combine(Bin, name), "#!/bin/sh\necho \"" + name + " $*\" >> '" + CallLog + "'\n" + body + "\n");
     }
 
     public int CallCount(string prefix) => Calls.Count(c => c.StartsWith(prefix, StringComparison.Ordinal));

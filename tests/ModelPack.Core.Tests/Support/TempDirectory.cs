@@ -29,16 +29,7 @@ public sealed class TempDirectory : IDisposable
     public string WriteFile(string relativePath, string content) => Write(relativePath, content);
 
     /// <summary>Writes a script and marks it executable (these tests run where docker-registry runs: Linux).</summary>
-    public string WriteExecutable(string relative, string content)
-    {
-        var path = Write(relative, content);
-        if (!OperatingSystem.IsWindows())
-        {
-            System.IO.File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        return path;
-    }
+    public string WriteExecutable(string relative, string content) => ExecutableScript.Install(File(relative), content);
 
     public void Dispose()
     {

@@ -55,7 +55,7 @@ public sealed class CapturingHost : PSHost
     private sealed class CapturingUI : PSHostUserInterface
     {
         private readonly StringBuilder _text = new();
-        private readonly RawUI _raw = new();
+        private readonly ModelPack.Hosting.FixedRawUserInterface _raw = new(200, 100);
 
         public int Choice { get; set; }
 
@@ -126,51 +126,6 @@ public sealed class CapturingHost : PSHost
             {
                 _text.Append(GetOutputString(value, supportsVirtualTerminal: false));
             }
-        }
-    }
-
-    private sealed class RawUI : PSHostRawUserInterface
-    {
-        public override ConsoleColor BackgroundColor { get; set; } = ConsoleColor.Black;
-
-        public override Size BufferSize { get; set; } = new(200, 3000);
-
-        public override Coordinates CursorPosition { get; set; }
-
-        public override int CursorSize { get; set; }
-
-        public override ConsoleColor ForegroundColor { get; set; } = ConsoleColor.White;
-
-        public override bool KeyAvailable => false;
-
-        public override Size MaxPhysicalWindowSize => new(200, 100);
-
-        public override Size MaxWindowSize => new(200, 100);
-
-        public override Coordinates WindowPosition { get; set; }
-
-        public override Size WindowSize { get; set; } = new(200, 100);
-
-        public override string WindowTitle { get; set; } = string.Empty;
-
-        public override void FlushInputBuffer()
-        {
-        }
-
-        public override BufferCell[,] GetBufferContents(Rectangle rectangle) => new BufferCell[0, 0];
-
-        public override KeyInfo ReadKey(ReadKeyOptions options) => throw new NotSupportedException();
-
-        public override void ScrollBufferContents(Rectangle source, Coordinates destination, Rectangle clip, BufferCell fill)
-        {
-        }
-
-        public override void SetBufferContents(Coordinates origin, BufferCell[,] contents)
-        {
-        }
-
-        public override void SetBufferContents(Rectangle rectangle, BufferCell fill)
-        {
         }
     }
 }

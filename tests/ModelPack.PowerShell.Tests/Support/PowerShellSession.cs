@@ -38,6 +38,9 @@ public sealed class PowerShellSession : IDisposable
 
     public CapturingHost Host { get; }
 
+    /// <summary>For tests that drive a pipeline themselves (BeginInvoke, Stop).</summary>
+    public Runspace Runspace => _runspace;
+
     /// <summary>Runs a script; the result keeps every stream (progress snapshotted as it arrives).</summary>
     public ScriptResult Run(string script, Dictionary<string, object?>? parameters = null)
     {

@@ -1,0 +1,66 @@
+using System;
+using System.IO;
+using ModelPack.Core.Errors;
+using ModelPack.Core.Spec;
+using ModelPack.Core.Store;
+
+namespace ModelPack.Core.Mounts;
+
+/// <summary>The HttpBind mount: the store's snapshot of a model, bind-mounted read-only into a container.</summary>
+public static class BindMountBuilder
+{
+    public const string MountType = "bind";
+
+    /// <summary>The engine whose syntax the argument uses until engine selection exists; docker reads it the same way.</summary>
+    public const string DefaultEngine = "podman";
+
+    /// <summary>
+    /// Builds the read-only bind mount of a stored artifact's snapshot at <paramref name="destination"/>
+    /// (checked by <see cref="ContainerPath.NormalizeDestination"/>). Throws ModelArtifactNotInStore for
+    /// artifacts that are not in the local store, PathNotFound when the snapshot is gone, and
+    /// UnmountablePath when the snapshot's host path cannot be written inside a --mount option.
+    /// </summary>
+    public static ModelMount Build(ModelArtifact artifact, string? destination = ContainerPath.DefaultDestination, string engine = DefaultEngine)
+    {
+        if (artifact is null)
+        {
+            throw new ArgumentNullException(nameof(artifact));
+        }
+
+        var target = ContainerPath.NormalizeDestination(destination);
+        if (!string.Equals(artifact.Strategy, ModelStore.StrategyName, StringComparison.Ordinal) || string.IsNullOrEmpty(artifact.Path))
+        {
+            throw new ModelPackException(
+                ErrorIds.ModelArtifactNotInStore,
+                ErrorKind.InvalidArgument,
+                $"'{artifact.Reference}' is a {artifact.Strategy} artifact, not one in the local store, so there is no snapshot to bind-mount. Run Save-ModelArtifact '{artifact.Reference}' first, then mount the stored copy.",
+                artifact.Reference);
+        }
+
+        var source = Path.GetFullPath(artifact.Path);
+        if (!Directory.Exists(source))
+        {
+            throw new ModelPackException(
+                ErrorIds.PathNotFound,
+                ErrorKind.ObjectNotFound,
+                $"The snapshot of '{artifact.Reference}' ({source}) is missing. Run Save-ModelArtifact '{artifact.Reference}' -Force to rebuild it.",
+                source);
+        }
+
+        foreach (var c in source)
+        {
+            if (c == ',' || c == '"' || char.IsControl(c))
+            {
+                throw new ModelPackException(
+                    ErrorIds.UnmountablePath,
+                    ErrorKind.InvalidOperation,
+                    $"The snapshot path {DisplayText.Quote(source)} contains {(char.IsControl(c) ? "a control character" : $"'{c}'")}, which a --mount option cannot carry. Point MODELPACK_STORE at a folder whose path has no ',' or '\"' and save the model again.",
+                    source);
+            }
+        }
+
+        var entryPath = EntryPathResolver.EntryPath(artifact.Manifest.Layers, target);
+        var argument = $"--mount=type={MountType},src={source},destination={target},ro";
+        return new ModelMount(artifact.Reference, artifact.Strategy, engine, MountType, source, target, readOnly: true, subPath: null, argument, entryPath);
+    }
+}

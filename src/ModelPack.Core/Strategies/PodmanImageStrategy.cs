@@ -1,0 +1,240 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using ModelPack.Core.Engines;
+using ModelPack.Core.Errors;
+using ModelPack.Core.Images;
+using ModelPack.Core.Mounts;
+using ModelPack.Core.References;
+using ModelPack.Core.Spec;
+
+namespace ModelPack.Core.Strategies;
+
+/// <summary>
+/// Models packaged as ordinary container images, files under <c>/models</c>, kept in podman's image store:
+/// <c>podman pull</c>, <c>podman image exists</c>, <c>podman image inspect</c>, <c>podman image rm</c>, and
+/// <c>podman images --format json</c> to list the images whose labels mark them as models (see
+/// <see cref="ModelImage"/>). The mount is <c>--mount=type=image,src=REF,destination=DEST,subpath=/models,rw=false</c>;
+/// podman before 5.1 has no <c>subpath</c> (4.3.1 answers "subpath: invalid mount option"), so there the whole
+/// image is mounted and the model is under <c>DEST/models</c>, which the EntryPath says.
+/// </summary>
+public sealed class PodmanImageStrategy : IModelStrategy
+{
+    private const string SubPath = "/" + ModelImage.ModelsDirectory;
+
+    private readonly StrategyContext session;
+    private readonly PodmanCommand podman;
+
+    public PodmanImageStrategy(StrategyContext context)
+    {
+        session = context ?? throw new ArgumentNullException(nameof(context));
+        podman = new PodmanCommand(context, StrategyName.PodmanImage);
+    }
+
+    public StrategyName Name => StrategyName.PodmanImage;
+
+    public async Task<ModelArtifact> PullAsync(ModelReference reference, PullContext context, CancellationToken cancellationToken)
+    {
+        if (reference is null)
+        {
+            throw new ArgumentNullException(nameof(reference));
+        }
+
+        if (context is null)
+        {
+            throw new ArgumentNullException(nameof(context));
+        }
+
+        podman.RequirePodman();
+        var name = reference.ToString();
+        if (context.Options.Force)
+        {
+            await RemoveAsync(reference, cancellationToken).ConfigureAwait(false);
+        }
+
+        using (var pull = PodmanPullArguments.For(reference, context))
+        {
+            var args = new List<string> { "pull", "--quiet" };
+            args.AddRange(pull.Options);
+            args.Add(name);
+            context.Log?.Invoke("Running " + CommandLine.Display("podman", args));
+            var result = await podman.RunAsync(args, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                throw PodmanCommand.Failure(args, result, name);
+            }
+        }
+
+        return await FindAsync(reference, cancellationToken).ConfigureAwait(false)
+            ?? throw new ModelPackException(ErrorIds.ContainerEngineFailed, ErrorKind.InvalidOperation, $"podman pulled '{name}' but 'podman image inspect' does not find it.", name);
+    }
+
+    public async Task<bool> ExistsAsync(ModelReference reference, CancellationToken cancellationToken)
+    {
+        if (reference is null)
+        {
+            throw new ArgumentNullException(nameof(reference));
+        }
+
+        if (!IsPodman)
+        {
+            return false;
+        }
+
+        var args = new[] { "image", "exists", reference.ToString() };
+        var result = await podman.RunAsync(args, cancellationToken).ConfigureAwait(false);
+        return result.ExitCode switch
+        {
+            0 => true,
+            1 => false,
+            _ => throw PodmanCommand.Failure(args, result, reference.ToString()),
+        };
+    }
+
+    public async Task<ModelArtifact?> FindAsync(ModelReference reference, CancellationToken cancellationToken)
+    {
+        if (!await ExistsAsync(reference, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var name = reference.ToString();
+        var args = new[] { "image", "inspect", name };
+        var result = await podman.RunAsync(args, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw PodmanCommand.Failure(args, result, name);
+        }
+
+        var images = Parse(args, result.Stdout, name);
+        if (images.Count == 0)
+        {
+            throw new ModelPackException(ErrorIds.ContainerEngineFailed, ErrorKind.InvalidData, $"'podman image inspect {name}' described no image.", name);
+        }
+
+        return ToArtifact(name, images[0]);
+    }
+
+    public async Task<IReadOnlyList<ModelArtifact>> ListAsync(CancellationToken cancellationToken)
+    {
+        if (!IsPodman)
+        {
+            return Array.Empty<ModelArtifact>();
+        }
+
+        var args = new[] { "images", "--format", "json" };
+        var result = await podman.RunAsync(args, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw PodmanCommand.Failure(args, result, "podman images");
+        }
+
+        var models = new List<ModelArtifact>();
+        foreach (var image in Parse(args, result.Stdout, "podman images"))
+        {
+            if (!image.IsModel)
+            {
+                continue;
+            }
+
+            if (image.Names.Count == 0)
+            {
+                session.Log?.Invoke($"Skipping model image {image.Id}: it has no name to mount it by.");
+                continue;
+            }
+
+            models.AddRange(image.Names.Select(n => ToArtifact(n, image)));
+        }
+
+        return models;
+    }
+
+    public Task<bool> RemoveAsync(ModelReference reference, CancellationToken cancellationToken)
+    {
+        if (reference is null)
+        {
+            throw new ArgumentNullException(nameof(reference));
+        }
+
+        return RemoveAsync(reference.ToString(), cancellationToken);
+    }
+
+    public Task<bool> RemoveAsync(ModelArtifact artifact, CancellationToken cancellationToken)
+    {
+        if (artifact is null)
+        {
+            throw new ArgumentNullException(nameof(artifact));
+        }
+
+        return RemoveAsync(artifact.Reference, cancellationToken);
+    }
+
+    public IReadOnlyList<ModelMount> Mounts(ModelArtifact artifact, MountOptions options)
+    {
+        if (artifact is null)
+        {
+            throw new ArgumentNullException(nameof(artifact));
+        }
+
+        if (options is null)
+        {
+            throw new ArgumentNullException(nameof(options));
+        }
+
+        StrategyArtifacts.RequireOwn(artifact, Name);
+        StrategyArtifacts.RequirePodmanSyntax(options, Name);
+        MountText.RequireOptionValue(artifact.Reference, artifact.Reference);
+        var destination = options.Destination;
+        var relative = ModelImage.EntryPathFromLabels(artifact.Manifest.Annotations);
+        var subpath = options.Engine.SupportsImageSubpath;
+        var modelRoot = subpath ? destination : destination + SubPath;
+        var argument = $"--mount=type=image,src={artifact.Reference},destination={destination}" + (subpath ? ",subpath=" + SubPath : string.Empty) + ",rw=false";
+        var entryPath = relative is null ? null : modelRoot + "/" + relative;
+        return new[]
+        {
+            new ModelMount(artifact.Reference, Name.ToString(), "podman", "image", artifact.Reference, destination, readOnly: true, subpath ? SubPath : null, argument, entryPath),
+        };
+    }
+
+    private bool IsPodman => session.Engine.Kind == EngineKind.Podman && session.Engine.IsUsable;
+
+    private ModelArtifact ToArtifact(string name, PodmanImageInfo image) =>
+        new(name, image.Describe(), null, Name.ToString(), null, null, image.Digest, image.Size);
+
+    private static IReadOnlyList<PodmanImageInfo> Parse(IReadOnlyList<string> args, string stdout, string target)
+    {
+        try
+        {
+            return PodmanImageInfo.ParseArray(stdout);
+        }
+        catch (JsonException ex)
+        {
+            throw new ModelPackException(ErrorIds.ContainerEngineFailed, ErrorKind.InvalidData, $"{DisplayText.Quote(CommandLine.Display("podman", args))} printed what ModelPack cannot read: {ex.Message}", target, ex);
+        }
+    }
+
+    private async Task<bool> RemoveAsync(string name, CancellationToken cancellationToken)
+    {
+        if (!IsPodman)
+        {
+            return false;
+        }
+
+        var args = new[] { "image", "rm", name };
+        var result = await podman.RunAsync(args, cancellationToken).ConfigureAwait(false);
+        if (result.Succeeded)
+        {
+            return true;
+        }
+
+        if (PodmanArtifactInfo.SaysDoesNotExist(PodmanCommand.FirstErrorLine(result)))
+        {
+            return false;
+        }
+
+        throw PodmanCommand.Failure(args, result, name, "A container that uses the image keeps it: remove the container first.");
+    }
+}

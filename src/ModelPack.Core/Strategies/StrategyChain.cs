@@ -1,0 +1,209 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ModelPack.Core.Configuration;
+using ModelPack.Core.Engines;
+using ModelPack.Core.Errors;
+using ModelPack.Core.Images;
+using ModelPack.Core.Mounts;
+using ModelPack.Core.References;
+using ModelPack.Core.Registry;
+
+namespace ModelPack.Core.Strategies;
+
+/// <summary>
+/// The three strategies of one session and the decisions between them: which stores to list, which strategy
+/// a reference goes through (<c>-Strategy</c> &gt; MODELPACK_STRATEGY &gt; config &gt; Auto, via
+/// <see cref="StrategySelector"/>, with the reference's kind from <see cref="ReferenceKindResolver"/>), and
+/// how a model is mounted, Auto moving on to HttpBind when podman cannot mount an artifact's tar layers.
+/// </summary>
+public sealed class StrategyChain
+{
+    private readonly Dictionary<StrategyName, IModelStrategy> strategies;
+
+    public StrategyChain(StrategyContext context, ModelPackSettings? settings = null, ReferenceKindCache? cache = null)
+    {
+        Context = context ?? throw new ArgumentNullException(nameof(context));
+        Settings = settings ?? ModelPackSettings.Empty;
+        strategies = new Dictionary<StrategyName, IModelStrategy>
+        {
+            [StrategyName.PodmanArtifact] = new PodmanArtifactStrategy(context),
+            [StrategyName.PodmanImage] = new PodmanImageStrategy(context),
+            [StrategyName.HttpBind] = new HttpBindStrategy(context),
+        };
+        Resolver = new ReferenceKindResolver(Stores, cache);
+    }
+
+    public StrategyContext Context { get; }
+
+    public ModelPackSettings Settings { get; }
+
+    public EngineInfo Engine => Context.Engine;
+
+    public ReferenceKindResolver Resolver { get; }
+
+    /// <summary>The strategies whose store exists on this machine, in Auto order: podman's stores only with a podman that has them.</summary>
+    public IReadOnlyList<IModelStrategy> Stores =>
+        StrategyNames.AutoOrder
+            .Where(n => n switch
+            {
+                StrategyName.PodmanArtifact => Engine.Kind == EngineKind.Podman && Engine.SupportsArtifacts,
+                StrategyName.PodmanImage => Engine.Kind == EngineKind.Podman && Engine.IsUsable,
+                _ => true,
+            })
+            .Select(Get)
+            .ToList();
+
+    public IModelStrategy Get(StrategyName name) =>
+        strategies.TryGetValue(name, out var strategy)
+            ? strategy
+            : throw new ArgumentOutOfRangeException(nameof(name), name, "Auto is a choice between strategies, not one; select a strategy first.");
+
+    /// <summary>The strategy a stored artifact belongs to, or null for artifacts of no store (Remote, Layout).</summary>
+    public IModelStrategy? Owner(ModelArtifact artifact)
+    {
+        if (artifact is null)
+        {
+            throw new ArgumentNullException(nameof(artifact));
+        }
+
+        return StrategyNames.TryParse(artifact.Strategy, out var name) && name != StrategyName.Auto ? Get(name) : null;
+    }
+
+    /// <summary>
+    /// Every model in every store here, in Auto order of the stores, with duplicates (same reference and
+    /// digest in two stores) shown once, from the first store that holds them.
+    /// </summary>
+    public async Task<IReadOnlyList<ModelArtifact>> ListAsync(CancellationToken cancellationToken)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<ModelArtifact>();
+        foreach (var store in Stores)
+        {
+            foreach (var artifact in await store.ListAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (seen.Add(artifact.Reference + "@" + artifact.Digest))
+                {
+                    result.Add(artifact);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The strategy for a reference. A forced strategy the engine cannot serve fails before anything is
+    /// looked up; then the reference's kind (local stores, else one registry GET) decides Auto, or whether the
+    /// forced strategy fits it.
+    /// </summary>
+    /// <exception cref="ModelPackException">StrategyUnavailable, or the lookup's failures.</exception>
+    public async Task<StrategySelection> SelectAsync(StrategyName? requested, ModelReference reference, RegistryClient? client, CancellationToken cancellationToken)
+    {
+        StrategySelector.EnsureEngineSupports(requested, Settings, Engine);
+        var kind = await Resolver.ResolveAsync(reference, client, cancellationToken).ConfigureAwait(false);
+        return StrategySelector.Select(requested, Settings, Engine, kind.Kind, kind.HasTarLayers);
+    }
+
+    /// <summary>Selects the strategy for the reference and pulls it through that strategy.</summary>
+    public async Task<ModelArtifact> PullAsync(ModelReference reference, StrategyName? requested, PullContext pull, CancellationToken cancellationToken)
+    {
+        if (pull is null)
+        {
+            throw new ArgumentNullException(nameof(pull));
+        }
+
+        StrategySelector.EnsureEngineSupports(requested, Settings, Engine);
+        var kind = await Resolver.ResolveAsync(reference, pull.Client, cancellationToken).ConfigureAwait(false);
+        var selection = StrategySelector.Select(requested, Settings, Engine, kind.Kind, kind.HasTarLayers);
+        pull.Kind ??= kind.Kind;
+        return await Get(selection.Strategy).PullAsync(reference, pull, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The mounts for a reference: through the selected strategy, from its store, pulling it there first when
+    /// <paramref name="pull"/> is given (else ModelArtifactNotInStore says to save it).
+    /// </summary>
+    public async Task<IReadOnlyList<ModelMount>> MountAsync(ModelReference reference, StrategyName? requested, MountOptions options, PullContext? pull, CancellationToken cancellationToken)
+    {
+        if (reference is null)
+        {
+            throw new ArgumentNullException(nameof(reference));
+        }
+
+        StrategySelector.EnsureEngineSupports(requested, Settings, Engine);
+        var kind = await Resolver.ResolveAsync(reference, pull?.Client, cancellationToken).ConfigureAwait(false);
+        var selection = StrategySelector.Select(requested, Settings, Engine, kind.Kind, kind.HasTarLayers);
+        return await MountThroughAsync(Get(selection.Strategy), reference, kind.Kind, options, pull, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The mounts for an artifact from a store (a pipeline object). Auto mounts it where it is, unless that
+    /// strategy cannot (podman and tar layers: <see cref="ArtifactNotMountableException"/>), then it takes the
+    /// next viable strategy for its kind. A forced strategy mounts its own copy (pulled first when
+    /// <paramref name="pull"/> is given) or explains why it cannot.
+    /// </summary>
+    public async Task<IReadOnlyList<ModelMount>> MountAsync(ModelArtifact artifact, StrategyName? requested, MountOptions options, PullContext? pull, CancellationToken cancellationToken)
+    {
+        if (artifact is null)
+        {
+            throw new ArgumentNullException(nameof(artifact));
+        }
+
+        if (options is null)
+        {
+            throw new ArgumentNullException(nameof(options));
+        }
+
+        var (name, _) = StrategySelector.Resolve(requested, Settings);
+        var owner = Owner(artifact);
+        if (owner is not null && (name == StrategyName.Auto || name == owner.Name))
+        {
+            try
+            {
+                return owner.Mounts(artifact, options);
+            }
+            catch (ArtifactNotMountableException) when (name == StrategyName.Auto)
+            {
+                Context.Log?.Invoke($"{owner.Name} cannot mount '{artifact.Reference}' (tar layers); trying the next strategy.");
+            }
+        }
+
+        var kind = owner?.Name == StrategyName.PodmanImage || ModelImage.IsImageManifest(artifact.Manifest) ? ReferenceKind.Image : ReferenceKind.Artifact;
+        var hasTarLayers = kind == ReferenceKind.Artifact && ReferenceKindResolver.HasTarLayers(artifact.Manifest);
+        var selection = StrategySelector.Select(requested, Settings, Engine, kind, hasTarLayers);
+        if (!ModelReference.TryParse(artifact.Reference, out var reference, out var error))
+        {
+            throw new ModelPackException(
+                ErrorIds.InvalidReference,
+                ErrorKind.InvalidArgument,
+                $"'{artifact.Reference}' ({artifact.Strategy}) is not a registry reference ({error}), so {selection.Strategy} cannot fetch it. Mount it with -Strategy {artifact.Strategy}.",
+                artifact.Reference);
+        }
+
+        return await MountThroughAsync(Get(selection.Strategy), reference!, kind, options, pull, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IReadOnlyList<ModelMount>> MountThroughAsync(IModelStrategy strategy, ModelReference reference, ReferenceKind kind, MountOptions options, PullContext? pull, CancellationToken cancellationToken)
+    {
+        var stored = await strategy.FindAsync(reference, cancellationToken).ConfigureAwait(false);
+        if (stored is null)
+        {
+            if (pull is null)
+            {
+                throw new ModelPackException(
+                    ErrorIds.ModelArtifactNotInStore,
+                    ErrorKind.ObjectNotFound,
+                    $"'{reference}' is not in the {strategy.Name} store. Run Save-ModelArtifact '{reference}' -Strategy {strategy.Name} first.",
+                    reference.ToString());
+            }
+
+            pull.Kind ??= kind;
+            stored = await strategy.PullAsync(reference, pull, cancellationToken).ConfigureAwait(false);
+        }
+
+        return strategy.Mounts(stored, options);
+    }
+}

@@ -1,0 +1,80 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using ModelPack.Core.Configuration;
+using ModelPack.Core.Errors;
+using ModelPack.Core.Layout;
+using ModelPack.Core.Store;
+using ModelPack.Internal;
+
+namespace ModelPack.Completion;
+
+/// <summary>
+/// Tab completion of -Reference from the local store: full references, and familiar forms
+/// (<c>tiny:v1</c>) when that is what the user started typing. Never creates the store.
+/// </summary>
+public sealed class StoreReferenceCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var results = new List<CompletionResult>();
+        if (fakeBoundParameters is not null && fakeBoundParameters.Contains("Path") && string.Equals(commandName, "Get-ModelArtifact", StringComparison.OrdinalIgnoreCase))
+        {
+            return results; // -Path names a layout, whose ref names are not in the store
+        }
+
+        var typed = (wordToComplete ?? string.Empty).Trim('\'', '"');
+        var pattern = WildcardPattern.Get(WildcardPattern.Escape(typed) + "*", WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var artifact in Stored())
+        {
+            var familiar = StoreMatcher.FamiliarForm(artifact);
+            string? text = pattern.IsMatch(artifact.Reference) ? artifact.Reference : pattern.IsMatch(familiar) ? familiar : null;
+            if (text is null || !seen.Add(text))
+            {
+                continue;
+            }
+
+            var tooltip = $"{artifact.Reference}{Environment.NewLine}{artifact.Name ?? "(unnamed)"}, {artifact.Digest}, {artifact.Size:N0} bytes";
+            results.Add(new CompletionResult(Quote(text), text, CompletionResultType.ParameterValue, tooltip));
+        }
+
+        results.Sort((a, b) => string.CompareOrdinal(a.ListItemText, b.ListItemText));
+        return results;
+    }
+
+    private static IReadOnlyList<ModelArtifact> Stored()
+    {
+        try
+        {
+            var root = StoreLocation.Resolve(ModelPackSettingsLoader.Load().Store);
+            if (!File.Exists(Path.Combine(root, OciLayout.LayoutFileName)))
+            {
+                return Array.Empty<ModelArtifact>();
+            }
+
+            return ModelStore.Open(root).List();
+        }
+        catch (Exception ex) when (ex is ModelPackException or IOException or UnauthorizedAccessException)
+        {
+            // Completion must never fail the prompt; a broken store is reported by the cmdlets themselves.
+            return Array.Empty<ModelArtifact>();
+        }
+    }
+
+    private static string Quote(string text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsWhiteSpace(c) || "'\"`$;,(){}|&<>#".IndexOf(c) >= 0)
+            {
+                return "'" + text.Replace("'", "''") + "'";
+            }
+        }
+
+        return text;
+    }
+}

@@ -1,0 +1,60 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using ModelPack.Core.References;
+using ModelPack.Core.Spec;
+
+namespace ModelPack.Internal;
+
+/// <summary>
+/// Which stored artifacts a -Reference value names. A wildcard pattern matches the full reference
+/// (<c>localhost:5000/models/tiny:v1</c>), its familiar form (<c>tiny:v1</c> for
+/// <c>docker.io/library/tiny:v1</c>) or the manifest digest. A plain value is a reference,
+/// normalised as a pull would (<c>models/tiny</c> means <c>docker.io/models/tiny:latest</c>), or a
+/// manifest digest.
+/// </summary>
+internal static class StoreMatcher
+{
+    public static string FamiliarForm(ModelArtifact artifact) =>
+        ModelReference.TryParse(artifact.Reference, out var parsed, out _) ? parsed!.ToFamiliarString() : artifact.Reference;
+
+    /// <summary>
+    /// Whether a value is a wildcard pattern. '*' and '?' never occur in references, but '[' does
+    /// (IPv6 registries such as <c>[::1]:5000/models/tiny</c>), so a value that parses as a
+    /// reference and has neither '*' nor '?' is taken literally.
+    /// </summary>
+    public static bool IsPattern(string value) =>
+        WildcardPattern.ContainsWildcardCharacters(value) &&
+        (value.IndexOf('*') >= 0 || value.IndexOf('?') >= 0 || !ModelReference.TryParse(value, out _, out _));
+
+    public static IEnumerable<ModelArtifact> ByPattern(IEnumerable<ModelArtifact> stored, string pattern)
+    {
+        var wildcard = WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+        return stored.Where(a => wildcard.IsMatch(a.Reference) || wildcard.IsMatch(FamiliarForm(a)) || wildcard.IsMatch(a.Digest));
+    }
+
+    /// <summary>Stored artifacts with this manifest digest, when <paramref name="value"/> is a digest; else null.</summary>
+    public static IEnumerable<ModelArtifact>? ByDigest(IEnumerable<ModelArtifact> stored, string value) =>
+        Digest.TryParse(value, out var digest) ? stored.Where(a => string.Equals(a.Digest, digest.ToString(), StringComparison.Ordinal)) : null;
+
+    /// <summary>The stored artifacts a parsed reference names: by tag, or by digest (any tag of that repository) when it pins only a digest.</summary>
+    public static IEnumerable<ModelArtifact> ByReference(IEnumerable<ModelArtifact> stored, ModelReference reference)
+    {
+        var wanted = reference.ToString();
+        foreach (var artifact in stored)
+        {
+            if (string.Equals(artifact.Reference, wanted, StringComparison.Ordinal))
+            {
+                yield return artifact;
+            }
+            else if (reference.Digest is not null && reference.Tag is null &&
+                     string.Equals(artifact.Digest, reference.Digest, StringComparison.Ordinal) &&
+                     ModelReference.TryParse(artifact.Reference, out var stored2, out _) &&
+                     string.Equals(stored2!.Name, reference.Name, StringComparison.Ordinal))
+            {
+                yield return artifact;
+            }
+        }
+    }
+}

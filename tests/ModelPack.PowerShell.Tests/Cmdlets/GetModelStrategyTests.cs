@@ -1,0 +1,150 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using ModelPack.Core.Engines;
+using ModelPack.Core.Strategies;
+using ModelPack.PowerShell.Tests.Support;
+
+namespace ModelPack.PowerShell.Tests.Cmdlets;
+
+/// <summary>Get-ModelStrategy end to end in a hosted runspace, with a fake docker 28.2.2 (no docker runs here), no engine, and the real podman 4.3.1.</summary>
+public sealed class GetModelStrategyTests : IDisposable
+{
+    private readonly PowerShellSession ps = new();
+    private readonly string dir = Path.Combine(Path.GetTempPath(), "modelpack-get-strategy-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public GetModelStrategyTests()
+    {
+        Directory.CreateDirectory(Path.Combine(dir, "bin"));
+    }
+
+    private string CallLog => Path.Combine(dir, "calls.log");
+
+    [Fact]
+    public void With_a_fake_docker_28_2_2_only_HttpBind_is_available_and_each_reason_says_why()
+    {
+        var docker = FakeDocker("28.2.2");
+
+        var strategies = Run("param($e) Get-ModelStrategy -Engine $e", docker);
+
+        Assert.Equal(new[] { StrategyName.PodmanArtifact, StrategyName.PodmanImage, StrategyName.HttpBind }, strategies.Select(s => s.Name));
+        Assert.Equal(new[] { 1, 2, 3 }, strategies.Select(s => s.Order));
+        Assert.Equal(new[] { false, false, true }, strategies.Select(s => s.Available));
+        Assert.All(strategies, s => Assert.Equal((EngineKind.Docker, new Version(28, 2, 2), docker), (s.Engine, s.Version, s.EnginePath)));
+        Assert.Contains("found docker 28.2.2 at " + docker, strategies[0].Reason);
+        Assert.Contains("docker 28.2.2", strategies[2].Reason);
+    }
+
+    [Fact]
+    public void Engine_none_leaves_HttpBind_which_needs_no_engine()
+    {
+        var strategies = Run("Get-ModelStrategy -Engine none");
+
+        Assert.Equal(new[] { false, false, true }, strategies.Select(s => s.Available));
+        Assert.All(strategies, s => Assert.Equal(EngineKind.None, s.Engine));
+        Assert.Contains("no engine is needed", strategies[2].Reason);
+    }
+
+    [Fact]
+    public void The_probe_is_cached_for_the_session_and_Refresh_probes_again()
+    {
+        var docker = FakeDocker("28.2.2");
+
+        Run("param($e) Get-ModelStrategy -Engine $e", docker);
+        Run("param($e) Get-ModelStrategy -Engine $e", docker);
+        var cached = File.ReadAllLines(CallLog).Length;
+        Run("param($e) Get-ModelStrategy -Engine $e -Refresh", docker);
+
+        Assert.Equal(1, cached);
+        Assert.Equal(2, File.ReadAllLines(CallLog).Length);
+    }
+
+    [Fact]
+    public void The_real_podman_4_3_1_offers_PodmanImage_but_not_PodmanArtifact()
+    {
+        Assert.True(File.Exists("/usr/bin/podman"), "podman is not installed: apt-get install -y podman runc");
+
+        var strategies = Run("Get-ModelStrategy -Engine /usr/bin/podman -Refresh");
+
+        Assert.Equal(new[] { false, true, true }, strategies.Select(s => s.Available));
+        Assert.Contains("4.3.1 < 5.7", strategies[0].Reason);
+        Assert.Contains("no subpath", strategies[1].Reason);
+    }
+
+    [Fact]
+    public void An_engine_that_does_not_exist_is_a_ContainerEngineNotFound_error()
+    {
+        var missing = Path.Combine(dir, "bin", "docker-missing");
+
+        var result = ps.Run("param($e) Get-ModelStrategy -Engine $e", new Dictionary<string, object?> { ["e"] = missing });
+
+        var error = Assert.Single(result.AllErrors);
+        Assert.Equal("ContainerEngineNotFound,ModelPack.Cmdlets.GetModelStrategyCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.Equal(missing, error.TargetObject);
+        Assert.Empty(result.Output);
+    }
+
+    [Fact]
+    public void The_default_view_is_a_table_of_order_name_availability_engine_and_reason()
+    {
+        ps.Host.Clear();
+        ps.RunOk("Get-ModelStrategy -Engine none | Out-Default");
+        var text = ps.Host.Text;
+
+        var header = text.Split('\n').Select(l => l.Trim()).First(l => l.Length > 0);
+        Assert.Equal(new[] { "Order", "Name", "Available", "Engine", "Version", "Reason" }, header.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("HttpBind", text);
+        Assert.Contains("no engine is needed", text);
+    }
+
+    public void Dispose()
+    {
+        ps.Dispose();
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private List<StrategyInfo> Run(string script, string? engine = null) =>
+        ps.RunOk(script, engine is null ? null : new Dictionary<string, object?> { ["e"] = engine }).Select(o => (StrategyInfo)o.BaseObject).ToList();
+
+    /// <summary>A /bin/sh script answering `docker version --format {{json .Client}}` like docker 28, logging each call.</summary>
+    private string FakeDocker(string version)
+    {
+        var client = "{\"Version\":\"" + version + "\",\"ApiVersion\":\"1.50\",\"Os\":\"linux\",\"Arch\":\"amd64\",\"Context\":\"default\"}";
+        var source = Path.Combine(dir, "docker.src");
+        File.WriteAllText(source, $$$"""
+            #!/bin/sh
+            echo "docker $*" >> '{{{CallLog}}}'
+            if [ "$1" = version ] && [ "$2" = --format ] && [ "$3" = '{{json .Client}}' ]; then
+              printf '%s\n' '{{{client}}}'
+              exit 0
+            fi
+            exit 1
+            """);
+        var path = Path.Combine(dir, "bin", "docker");
+
+        // Copied by cp rather than written here: a file this process has open for writing cannot be executed
+        // by a child forked meanwhile ("Text file busy").
+        using (var copy = Process.Start(new ProcessStartInfo("/bin/cp", new[] { source, path }) { UseShellExecute = false })!)
+        {
+            copy.WaitForExit();
+            Assert.Equal(0, copy.ExitCode);
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return path;
+    }
+}

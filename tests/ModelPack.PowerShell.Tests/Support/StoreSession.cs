@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using ModelPack.Core.Tests.Support;
+
+namespace ModelPack.PowerShell.Tests.Support;
+
+/// <summary>
+/// A hosted PowerShell session whose store is a fresh temp dir (MODELPACK_STORE, set before the
+/// module touches the store) and whose registry credentials come from nowhere but -Credential.
+/// </summary>
+public sealed class StoreSession : IDisposable
+{
+    private static readonly string[] Variables = ["MODELPACK_STORE", "MODELPACK_CONFIG", "REGISTRY_AUTH_FILE", "DOCKER_CONFIG"];
+    private readonly TempDirectory _dir = new("modelpack-ps-store");
+
+    public StoreSession()
+    {
+        StoreRoot = _dir.File("store");
+        ExportRoot = _dir.File("export");
+        PowerShell = new PowerShellSession(new Dictionary<string, string?>
+        {
+            ["MODELPACK_STORE"] = StoreRoot,
+            ["REGISTRY_AUTH_FILE"] = _dir.File("no-auth.json"),
+            ["DOCKER_CONFIG"] = _dir.File("no-docker-config"),
+        });
+    }
+
+    public PowerShellSession PowerShell { get; }
+
+    public string StoreRoot { get; }
+
+    /// <summary>A folder for -Path exports (not created).</summary>
+    public string ExportRoot { get; }
+
+    public string SnapshotOf(string manifestDigest) => Path.Combine(StoreRoot, "snapshots", manifestDigest.Substring("sha256:".Length));
+
+    /// <summary>Blob files, snapshot folders and index.json: what "nothing changed in the store" compares.</summary>
+    public string Contents()
+    {
+        if (!Directory.Exists(StoreRoot))
+        {
+            return "(no store)";
+        }
+
+        var blobs = Directory.Exists(Path.Combine(StoreRoot, "blobs"))
+            ? Directory.GetFiles(Path.Combine(StoreRoot, "blobs"), "*", SearchOption.AllDirectories).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()
+            : [];
+        var snapshots = Directory.Exists(Path.Combine(StoreRoot, "snapshots"))
+            ? Directory.GetDirectories(Path.Combine(StoreRoot, "snapshots")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()
+            : [];
+        var index = File.Exists(Path.Combine(StoreRoot, "index.json")) ? File.ReadAllText(Path.Combine(StoreRoot, "index.json")) : "(no index)";
+        return "blobs: " + string.Join(",", blobs) + "\nsnapshots: " + string.Join(",", snapshots) + "\nindex: " + index;
+    }
+
+    public bool HasBlob(string digest) => File.Exists(Path.Combine(StoreRoot, "blobs", "sha256", digest.Substring("sha256:".Length)));
+
+    public void Dispose()
+    {
+        PowerShell.Dispose();
+        foreach (var name in Variables)
+        {
+            Environment.SetEnvironmentVariable(name, null);
+        }
+
+        MakeWritable(_dir.Path);
+        _dir.Dispose();
+    }
+
+    // Snapshot files and blobs are read-only; deleting works on Linux (the directory is writable), but be explicit.
+    private static void MakeWritable(string root)
+    {
+        if (!Directory.Exists(root))
+        {
+            return;
+        }
+
+        foreach (var file in Directory.GetFiles(root, "*", SearchOption.AllDirectories))
+        {
+            try
+            {
+                File.SetAttributes(file, FileAttributes.Normal);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+}
