@@ -9,11 +9,13 @@ namespace ModelPack.Benchmarks;
 /// <summary>Runs tests/ModelPack.PullAgent (ModelStore.PullAsync in a process of its own) and reads its report.</summary>
 internal static class Agent
 {
-    public sealed record Result(TimeSpan PullTime, TimeSpan ProcessTime, long BytesDownloaded, bool UpToDate, long StartKilobytes, long PeakKilobytes);
+    public sealed record Result(TimeSpan PullTime, TimeSpan ProcessTime, TimeSpan? ProcessCpu, long BytesDownloaded, bool UpToDate, long StartKilobytes, long PeakKilobytes);
 
-    public static async Task<Result> PullAsync(string store, string reference)
+    /// <param name="warmUp">A reference to pull first (untimed) in the same process, or null for a cold process.</param>
+    public static async Task<Result> PullAsync(string store, string reference, string? warmUp = null)
     {
-        var (elapsed, output, exit) = await Tool.RunAsync("dotnet", new[] { Path, store, reference });
+        var arguments = warmUp is null ? new[] { Path, store, reference } : new[] { Path, store, reference, "--warm-up", warmUp };
+        var (elapsed, output, exit) = await Tool.RunAsync("dotnet", arguments, measureCpu: true);
         if (exit != 0)
         {
             throw new InvalidOperationException($"the pull failed ({exit}):\n{output}");
@@ -25,6 +27,7 @@ internal static class Agent
         return new Result(
             TimeSpan.FromMilliseconds(double.Parse(done("ms"), CultureInfo.InvariantCulture)),
             elapsed,
+            Tool.CpuOf(output),
             long.Parse(done("bytes"), CultureInfo.InvariantCulture),
             bool.Parse(done("uptodate")),
             long.Parse(start("hwm"), CultureInfo.InvariantCulture),

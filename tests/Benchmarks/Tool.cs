@@ -13,9 +13,35 @@ internal static class Tool
     public static bool Exists(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Any(d => File.Exists(Path.Combine(d, name)));
 
-    public static async Task<(TimeSpan Elapsed, string Output, int ExitCode)> RunAsync(string file, IEnumerable<string> arguments, Action<string, Process>? onLine = null)
+    private const string TimeCommand = "/usr/bin/time";
+    private const string CpuMarker = "modelpack-bench-cpu ";
+
+    /// <summary>
+    /// CPU time (user + system) of the last command run with <c>measureCpu</c>, from GNU time; null where it is not installed.
+    /// </summary>
+    public static TimeSpan? CpuOf(string output)
     {
-        var start = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var line = output.Split('\n').LastOrDefault(l => l.StartsWith(CpuMarker, StringComparison.Ordinal));
+        if (line is null)
+        {
+            return null;
+        }
+
+        var parts = line.Substring(CpuMarker.Length).Trim().Split(' ');
+        return TimeSpan.FromSeconds(double.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture) + double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public static async Task<(TimeSpan Elapsed, string Output, int ExitCode)> RunAsync(string file, IEnumerable<string> arguments, Action<string, Process>? onLine = null, bool measureCpu = false)
+    {
+        var timed = measureCpu && File.Exists(TimeCommand);
+        var start = new ProcessStartInfo(timed ? TimeCommand : file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (timed)
+        {
+            start.ArgumentList.Add("-f");
+            start.ArgumentList.Add(CpuMarker + "%U %S");
+            start.ArgumentList.Add(file);
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
