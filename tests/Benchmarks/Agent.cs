@@ -11,11 +11,9 @@ internal static class Agent
 {
     public sealed record Result(TimeSpan PullTime, TimeSpan ProcessTime, TimeSpan? ProcessCpu, long BytesDownloaded, bool UpToDate, long StartKilobytes, long PeakKilobytes);
 
-    /// <param name="warmUp">A reference to pull first (untimed) in the same process, or null for a cold process.</param>
-    public static async Task<Result> PullAsync(string store, string reference, string? warmUp = null)
+    public static async Task<Result> PullAsync(string store, string reference)
     {
-        var arguments = warmUp is null ? new[] { Path, store, reference } : new[] { Path, store, reference, "--warm-up", warmUp };
-        var (elapsed, output, exit) = await Tool.RunAsync("dotnet", arguments, measureCpu: true);
+        var (elapsed, output, exit) = await Tool.RunAsync("dotnet", new[] { Path, store, reference }, measureCpu: true);
         if (exit != 0)
         {
             throw new InvalidOperationException($"the pull failed ({exit}):\n{output}");

@@ -14,13 +14,12 @@ namespace ModelPack.PullAgent;
 
 /// <summary>
 /// <c>ModelPack.PullAgent STORE REFERENCE [--concurrency N] [--max-retry N] [--read-idle-ms N]
-/// [--stale-age-seconds N] [--pause-at STAGE] [--warm-up REFERENCE] [--log]</c>: pulls REFERENCE into the store at STORE and
+/// [--stale-age-seconds N] [--pause-at STAGE] [--log]</c>: pulls REFERENCE into the store at STORE and
 /// prints one line per event on stdout:
 /// <c>start pid=P hwm=KB</c>, <c>progress STAGE DONE TOTAL</c>, <c>paused STAGE</c>, <c>log TEXT</c>,
 /// then <c>done digest=D bytes=N blobs=N uptodate=B ms=N hwm=KB</c> (exit 0) or
 /// <c>error ERRORID MESSAGE</c> (exit 1). With --pause-at the pull blocks for good when it reports
-/// that stage, so a test can kill it at exactly that point. With --warm-up it first pulls another
-/// reference into a scratch store (printing <c>warm-up ms=N hwm=KB</c>), so the timed pull runs warm.
+/// that stage, so a test can kill it at exactly that point.
 /// </summary>
 internal static class Program
 {
@@ -28,7 +27,7 @@ internal static class Program
     {
         if (args.Length < 2)
         {
-            Console.Error.WriteLine("usage: ModelPack.PullAgent STORE REFERENCE [--concurrency N] [--max-retry N] [--read-idle-ms N] [--stale-age-seconds N] [--pause-at STAGE] [--warm-up REFERENCE] [--log]");
+            Console.Error.WriteLine("usage: ModelPack.PullAgent STORE REFERENCE [--concurrency N] [--max-retry N] [--read-idle-ms N] [--stale-age-seconds N] [--pause-at STAGE] [--log]");
             return 64;
         }
 
@@ -69,17 +68,6 @@ internal static class Program
 
         Console.WriteLine($"start pid={Environment.ProcessId} hwm={PeakKilobytes()}");
         using var client = new RegistryClient(clientOptions);
-        if (options.TryGetValue("--warm-up", out var warmUp))
-        {
-            // A first pull into a throwaway store, so the timed one runs in a warm process (code compiled,
-            // connection pool and registry session ready), as a later pull in a PowerShell session does.
-            var scratch = args[0].TrimEnd(Path.DirectorySeparatorChar) + ".warm-up";
-            var warm = Stopwatch.StartNew();
-            await ModelStore.Open(scratch).PullAsync(client, ModelReference.Parse(warmUp));
-            Directory.Delete(scratch, recursive: true);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warm-up ms={warm.Elapsed.TotalMilliseconds:0.0} hwm={PeakKilobytes()}"));
-        }
-
         var clock = Stopwatch.StartNew();
         try
         {
