@@ -29,19 +29,12 @@ internal sealed class BlobTransfer : IDisposable
 
     public IncrementalHash Hasher { get; private set; }
 
-    /// <summary>Writes the bytes, feeds them to the hash, and counts them.</summary>
-    public async Task CommitAsync(Stream destination, byte[] buffer, int count, CancellationToken cancellationToken)
-    {
-        Hash(buffer, count);
-        await WriteHashedAsync(destination, buffer, count, cancellationToken).ConfigureAwait(false);
-    }
-
     /// <summary>
-    /// The first half of a pipelined commit: feeds bytes to the hash before they are written (while the
-    /// previous buffer's write is still running). <see cref="WriteHashedAsync"/> must follow, in order;
-    /// if the write fails the download is over and the hash is not used again.
+    /// The first half of a pipelined commit: feeds bytes to the hash as they arrive, before they are
+    /// written. <see cref="WriteHashedAsync"/> must follow for the same bytes, in order; if a write fails
+    /// the download is over and the hash is not used again.
     /// </summary>
-    public void Hash(byte[] buffer, int count) => Hasher.AppendData(buffer, 0, count);
+    public void Hash(byte[] buffer, int offset, int count) => Hasher.AppendData(buffer, offset, count);
 
     /// <summary>The second half: writes bytes already hashed and counts them.</summary>
     public async Task WriteHashedAsync(Stream destination, byte[] buffer, int count, CancellationToken cancellationToken)

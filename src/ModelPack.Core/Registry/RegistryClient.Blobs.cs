@@ -216,8 +216,9 @@ public sealed partial class RegistryClient
 
     /// <summary>
     /// Copies one response body into the destination, in a two-buffer pipeline: while one large buffer is
-    /// written, the next fills from the network and is hashed, so the copy runs at the speed of its
-    /// slowest stage (here: the disk) rather than of all three added up. <paramref name="transfer"/> advances as
+    /// written, the next fills from the network and is hashed piece by piece as it arrives (still in the
+    /// CPU cache), so the copy runs at the speed of its slowest stage rather than of all three added up.
+    /// <paramref name="transfer"/> advances as
     /// each buffer is committed, so a failure leaves it telling exactly which bytes are on disk and in
     /// the hash. A body longer than the blob is cut off (SizeMismatch); one that ends early or stalls for
     /// the read-idle timeout is RegistryUnreachable, with what did arrive kept.
@@ -293,6 +294,9 @@ public sealed partial class RegistryClient
                             break;
                         }
 
+                        // Hash what just arrived while it is still in the CPU cache (never bytes beyond the
+                        // blob's size: those only lead to SizeMismatch below).
+                        transfer.Hash(buffer, filled, (int)Math.Max(0, Math.Min(read, size - queued - filled)));
                         filled += read;
                     }
 
@@ -303,9 +307,8 @@ public sealed partial class RegistryClient
                         throw Mismatch(ErrorIds.SizeMismatch, digest, response.Url, $"Blob {digest} of '{target}' is longer than the {size} bytes its descriptor says. It was discarded.");
                     }
 
-                    // Hash here, while the previous buffer is still being written: the hash runs one
-                    // buffer ahead of the disk, never ahead of what has arrived.
-                    transfer.Hash(buffer, filled);
+                    // The hash already covers this buffer and runs one buffer ahead of the disk while the
+                    // previous one is still being written.
                     await CompleteAsync(pending, progress, transfer).ConfigureAwait(false);
                     pending = null;
                     if (filled > 0)
@@ -361,14 +364,17 @@ public sealed partial class RegistryClient
         }
     }
 
-    /// <summary>Keeps the bytes that did arrive before a connection failure, so a resume can continue after them.</summary>
+    /// <summary>
+    /// Keeps the bytes that did arrive before a connection failure (already hashed as they came), so a
+    /// resume can continue after them. The previous buffer's write has completed.
+    /// </summary>
     private static async Task WritePartialAsync(Stream destination, BlobTransfer transfer, byte[] buffer, int count, long size, CancellationToken cancellationToken)
     {
-        // Never more than the blob: an oversized body is not worth keeping a prefix of.
+        // Never more than the blob (nor than was hashed): an oversized body is not worth keeping a prefix of.
         count = (int)Math.Min(count, size - transfer.Position);
         if (count > 0)
         {
-            await transfer.CommitAsync(destination, buffer, count, cancellationToken).ConfigureAwait(false);
+            await transfer.WriteHashedAsync(destination, buffer, count, cancellationToken).ConfigureAwait(false);
         }
 
         await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
