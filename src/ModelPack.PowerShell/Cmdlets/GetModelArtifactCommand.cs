@@ -53,6 +53,7 @@ public sealed class GetModelArtifactCommand : StrategyCmdlet
 
     /// <summary>Only this strategy's store (default Auto: every store). MODELPACK_STRATEGY and the config file do not filter the listing.</summary>
     [Parameter(ParameterSetName = StoreSet)]
+    [StrategyNameTransformation]
     public StrategyName Strategy { get; set; } = StrategyName.Auto;
 
     /// <summary>podman, docker, none, auto, or a path to a podman or docker executable: whose stores are listed.</summary>

@@ -9,6 +9,7 @@ using ModelPack.Core.Mounts.Rendering;
 using ModelPack.Core.References;
 using ModelPack.Core.Spec;
 using ModelPack.Core.Strategies;
+using ModelPack.Internal;
 
 namespace ModelPack.Cmdlets;
 
@@ -47,6 +48,7 @@ public sealed class GetModelMountCommand : StrategyCmdlet
 
     /// <summary>Which strategy's mount: Auto (default: MODELPACK_STRATEGY, the config file, else where the model is stored), PodmanArtifact, PodmanImage or HttpBind.</summary>
     [Parameter]
+    [StrategyNameTransformation]
     public StrategyName Strategy { get; set; } = StrategyName.Auto;
 
     /// <summary>podman, docker, none, auto, or a path to a podman or docker executable: the engine whose syntax the mounts use.</summary>

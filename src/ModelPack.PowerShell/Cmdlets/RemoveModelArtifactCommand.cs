@@ -9,6 +9,7 @@ using ModelPack.Completion;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Store;
 using ModelPack.Core.Strategies;
+using ModelPack.Internal;
 
 namespace ModelPack.Cmdlets;
 
@@ -40,6 +41,7 @@ public sealed class RemoveModelArtifactCommand : StrategyCmdlet
 
     /// <summary>Only from this strategy's store (default Auto: from every store that holds it).</summary>
     [Parameter]
+    [StrategyNameTransformation]
     public StrategyName Strategy { get; set; } = StrategyName.Auto;
 
     /// <summary>podman, docker, none, auto, or a path to a podman or docker executable: whose stores are searched.</summary>

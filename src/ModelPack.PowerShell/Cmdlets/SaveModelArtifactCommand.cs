@@ -41,6 +41,7 @@ public sealed class SaveModelArtifactCommand : StrategyCmdlet
 
     /// <summary>How to pull: Auto (default: MODELPACK_STRATEGY, the config file, else the first viable), PodmanArtifact, PodmanImage or HttpBind.</summary>
     [Parameter]
+    [StrategyNameTransformation]
     public StrategyName Strategy { get; set; } = StrategyName.Auto;
 
     /// <summary>podman, docker, none, auto, or a path to a podman or docker executable.</summary>

@@ -44,6 +44,8 @@ public sealed class StoreSession : IDisposable
             _restore.TryAdd(name, Environment.GetEnvironmentVariable(name));
         }
 
+        // An empty auth file rather than none: podman, which the engine tests run, refuses a REGISTRY_AUTH_FILE that does not exist.
+        System.IO.File.WriteAllText(_dir.File("no-auth.json"), "{\"auths\":{}}");
         PowerShell = new PowerShellSession(variables);
     }
 
