@@ -98,6 +98,34 @@ public sealed class FakePodman57CmdletTests : IDisposable
         Assert.Equal(new[] { (localReference, "HttpBind") }, Listing("Get-ModelArtifact"));
     }
 
+    [Fact]
+    public async Task Path_makes_Auto_save_through_HttpBind_refuses_a_forced_podman_strategy_and_podman_objects_need_podman_to_be_removed()
+    {
+        var model = Model(63);
+        var reference = await PushAsync(model, "fake57-path");
+        _podman.AddRemote(reference, model.Manifest.ToBytes(), model.Digest);
+        var export = _session.TempFile("export");
+        var args = new Dictionary<string, object?> { ["r"] = reference, ["p"] = export };
+
+        var forced = Ps.Run("param($r, $p) Save-ModelArtifact $r -Strategy PodmanArtifact -Path $p", args);
+        var auto = Assert.IsType<ModelArtifact>(Assert.Single(Ps.RunOk("param($r, $p) Save-ModelArtifact $r -Path $p -PassThru", args)).BaseObject);
+        var podmanPulls = _podman.Calls.Count(c => c.StartsWith("podman artifact pull", StringComparison.Ordinal));
+        Ps.RunOk("param($r) Save-ModelArtifact $r", Args(reference));
+        var inPodman = Ps.Run("param($r) Get-ModelArtifact $r -Strategy PodmanArtifact | Remove-ModelArtifact -Engine none -Force", Args(reference));
+
+        var error = Assert.Single(forced.AllErrors);
+        Assert.StartsWith("StrategyUnavailable,", error.FullyQualifiedErrorId);
+        Assert.Contains("-Path", error.Exception.Message);
+        Assert.Contains("-Strategy HttpBind", error.Exception.Message);
+        Assert.Equal(0, podmanPulls); // neither the refused save nor the one with -Path ran podman
+        Assert.Equal("HttpBind", auto.Strategy);
+        Assert.Equal(model.Layers[0].Bytes, System.IO.File.ReadAllBytes(System.IO.Path.Combine(export, "model.safetensors")));
+        var refused = Assert.Single(inPodman.Errors);
+        Assert.StartsWith("StrategyUnavailable,", refused.FullyQualifiedErrorId);
+        Assert.Contains("PodmanArtifact's store", refused.Exception.Message);
+        Assert.True(_podman.IsLocal(reference));
+    }
+
     public void Dispose()
     {
         _session.Dispose();

@@ -90,6 +90,9 @@ public sealed class StrategyOverrideTests : IDisposable
         var fromConfig = MountArgument("param($r) Get-ModelMount $r -As Argument", reference);
         var environmentOverConfig = MountArgument("param($r) $env:MODELPACK_ENGINE = 'none'; Get-ModelMount $r -As Argument", reference);
         var parameterOverEnvironment = MountArgument("param($r) Get-ModelMount $r -As Argument -Engine docker", reference);
+        var relativeToLocation = MountArgument(
+            "param($r, $d) $ExecutionContext.SessionState.Path.SetLocation($d) | Out-Null; Get-ModelMount $r -As Argument -Engine ./bin/docker",
+            new Dictionary<string, object?> { ["r"] = reference, ["d"] = System.IO.Path.GetDirectoryName(_fakes.Bin) });
         var missing = Ps.Run("param($r) $env:MODELPACK_ENGINE = '/no/such/dir/podman'; Get-ModelMount $r", Args(reference));
         var unsupported = Ps.Run("param($r, $c) $env:MODELPACK_ENGINE = $null; [IO.File]::WriteAllText($c, '{\"engine\": \"containerd\"}'); Get-ModelMount $r", new() { ["r"] = reference, ["c"] = config });
 
@@ -97,6 +100,7 @@ public sealed class StrategyOverrideTests : IDisposable
         Assert.Equal($"--mount=type=bind,src={snapshot},dst=/mnt/models,readonly", fromConfig);
         Assert.Equal($"--mount=type=bind,src={snapshot},destination=/mnt/models,ro", environmentOverConfig);
         Assert.Equal(fromConfig, parameterOverEnvironment);
+        Assert.Equal(fromConfig, relativeToLocation); // a relative engine path is resolved from PowerShell's location
         var notFound = Assert.Single(missing.AllErrors);
         Assert.Equal("ContainerEngineNotFound,ModelPack.Cmdlets.GetModelMountCommand", notFound.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ObjectNotFound, notFound.CategoryInfo.Category);
@@ -182,8 +186,10 @@ public sealed class StrategyOverrideTests : IDisposable
     private ScriptResult Save(string reference, string prefix = "", string? strategy = null) =>
         Ps.Run("param($r, $s) " + prefix + "if ($s) { Save-ModelArtifact $r -Strategy $s } else { Save-ModelArtifact $r }", new() { ["r"] = reference, ["s"] = strategy });
 
-    private string MountArgument(string script, string reference) =>
-        Assert.IsType<string>(Assert.Single(Ps.RunOk(script, Args(reference))).BaseObject);
+    private string MountArgument(string script, string reference) => MountArgument(script, Args(reference));
+
+    private string MountArgument(string script, Dictionary<string, object?> args) =>
+        Assert.IsType<string>(Assert.Single(Ps.RunOk(script, args)).BaseObject);
 
     private int Requests(string repository) => _fixture.Front.Requests.Count(r => r.Path.Contains("/" + repository + "/", StringComparison.Ordinal));
 
