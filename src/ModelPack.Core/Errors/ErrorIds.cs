@@ -41,4 +41,12 @@ public static class ErrorIds
     public const string UnsupportedImageContent = "UnsupportedImageContent";
     public const string InvalidUnitName = "InvalidUnitName";
     public const string ModelStoreAccessFailed = "ModelStoreAccessFailed";
+    public const string EmptyModelFolder = "EmptyModelFolder";
+    public const string EmptyWeightFile = "EmptyWeightFile";
+    public const string LinkOutsideModel = "LinkOutsideModel";
+    public const string UnreadableModelFile = "UnreadableModelFile";
+    public const string ModelFileNameCollision = "ModelFileNameCollision";
+    public const string UnclassifiedModelFile = "UnclassifiedModelFile";
+    public const string InvalidPackOption = "InvalidPackOption";
+    public const string RepairNotPossible = "RepairNotPossible";
 }

@@ -20,6 +20,14 @@ namespace ModelPack.Core.Registry;
 /// tokens, anonymous otherwise). Tokens are cached per registry and scope until expires_in
 /// (default 60 s) runs out.
 /// </summary>
+/// <remarks>
+/// A scope may name several resources separated by spaces (<c>repository:a:pull,push repository:b:pull</c>,
+/// what a push that mounts from another repository needs); each becomes its own <c>scope</c> parameter of
+/// the token request. A cached token serves a request when the scope it was asked for covers the request's
+/// (every resource, with at least its actions), so the one token a push obtains for
+/// <c>pull,push</c> also serves its pulls. The reverse never happens: a token asked for <c>pull</c> is never
+/// sent with a push, which gets a token of its own (with credentials, when there are any).
+/// </remarks>
 internal sealed class RegistryAuthenticator : IDisposable
 {
     private const int MaxTokenResponse = 1024 * 1024;
@@ -90,7 +98,7 @@ internal sealed class RegistryAuthenticator : IDisposable
 
         var effectiveScope = scope ?? challenge.Scope;
         var key = session.Address.Key + "|" + (effectiveScope ?? string.Empty);
-        if (!renew && TryCached(key, out var cached))
+        if (!renew && TryCached(session.Address.Key, key, effectiveScope, out var cached))
         {
             return new Authorization(new AuthenticationHeaderValue("Bearer", cached), fresh: false);
         }
@@ -99,7 +107,7 @@ internal sealed class RegistryAuthenticator : IDisposable
         try
         {
             // Another request may have fetched it while this one waited.
-            if (!renew && TryCached(key, out cached))
+            if (!renew && TryCached(session.Address.Key, key, effectiveScope, out cached))
             {
                 return new Authorization(new AuthenticationHeaderValue("Bearer", cached), fresh: false);
             }
@@ -116,12 +124,28 @@ internal sealed class RegistryAuthenticator : IDisposable
 
     public void Dispose() => _tokenLock.Dispose();
 
-    private bool TryCached(string key, out string token)
+    /// <summary>A live token for exactly this scope, else one whose scope covers it.</summary>
+    private bool TryCached(string registry, string key, string? scope, out string token)
     {
-        if (_tokens.TryGetValue(key, out var entry) && _clock() < entry.RenewAfter)
+        var now = _clock();
+        if (_tokens.TryGetValue(key, out var entry) && now < entry.RenewAfter)
         {
             token = entry.Value;
             return true;
+        }
+
+        if (!string.IsNullOrEmpty(scope))
+        {
+            var prefix = registry + "|";
+            foreach (var cached in _tokens)
+            {
+                if (cached.Key.StartsWith(prefix, StringComparison.Ordinal) && now < cached.Value.RenewAfter &&
+                    TokenScope.Covers(cached.Key.Substring(prefix.Length), scope!))
+                {
+                    token = cached.Value.Value;
+                    return true;
+                }
+            }
         }
 
         token = string.Empty;
@@ -142,9 +166,9 @@ internal sealed class RegistryAuthenticator : IDisposable
             query.Add("service=" + Uri.EscapeDataString(service));
         }
 
-        if (!string.IsNullOrEmpty(scope))
+        foreach (var single in TokenScope.Split(scope))
         {
-            query.Add("scope=" + Uri.EscapeDataString(scope));
+            query.Add("scope=" + Uri.EscapeDataString(single));
         }
 
         var who = credential is null ? "anonymously" : "as " + credential;

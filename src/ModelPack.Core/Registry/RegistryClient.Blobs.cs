@@ -143,81 +143,14 @@ public sealed partial class RegistryClient
     /// <summary>
     /// Uploads a blob (POST, then one monolithic PUT) unless the repository already has it.
     /// Returns false when it was already there. Reads exactly <paramref name="size"/> bytes.
+    /// <see cref="PushBlobAsync"/> also mounts, uploads in chunks and resumes.
     /// </summary>
     public async Task<bool> UploadBlobAsync(
         string registry, string repository, string digest, long size, Stream content, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
-        if (content is null)
-        {
-            throw new ArgumentNullException(nameof(content));
-        }
-
-        if (size < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(size));
-        }
-
-        var address = RegistryAddress.Parse(registry);
-        ValidateRepository(repository);
-        ParseDigest(digest);
-        var target = address.Key + "/" + repository + "@" + digest;
-        if (await GetBlobSizeAsync(registry, repository, digest, push: true, cancellationToken).ConfigureAwait(false) is long existing)
-        {
-            if (existing == size || existing < 0)
-            {
-                _log.Log($"  blob {digest} already in '{address.Key}/{repository}'; not uploaded.");
-                return false;
-            }
-        }
-
-        var session = await ConnectAsync(address, cancellationToken).ConfigureAwait(false);
-        Uri location;
-        using (var started = await SendAsync(
-            session, repository, PushScope(repository), HttpMethod.Post, ApiUri(session, $"v2/{repository}/blobs/uploads/"),
-            null, () => new ByteArrayContent(Array.Empty<byte>()), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false))
-        {
-            if (started.Status != HttpStatusCode.Accepted || started.Message.Headers.Location is null)
-            {
-                if (started.IsSuccess)
-                {
-                    throw RegistryErrors.Protocol(address.Key, started.Url, target, $"Registry '{address.Key}' did not start an upload for '{target}' (HTTP {(int)started.Status} without Location).");
-                }
-
-                throw await ErrorAsync(session, repository, started, NotFoundMeaning.Repository, target, cancellationToken).ConfigureAwait(false);
-            }
-
-            var header = started.Message.Headers.Location;
-            location = header.IsAbsoluteUri ? header : new Uri(started.Url, header);
-        }
-
-        var put = new UriBuilder(location);
-        var query = put.Query.TrimStart('?');
-        put.Query = (query.Length > 0 ? query + "&" : string.Empty) + "digest=" + Uri.EscapeDataString(digest);
-        var origin = content.CanSeek ? content.Position : -1;
-        using var response = await SendAsync(
-            session, repository, PushScope(repository), HttpMethod.Put, put.Uri, null,
-            () =>
-            {
-                if (origin >= 0)
-                {
-                    content.Position = origin;
-                }
-
-                return new StreamUploadContent(content, size, _bufferSize, progress);
-            },
-            HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        if (response.Status != HttpStatusCode.Created)
-        {
-            if (response.IsSuccess)
-            {
-                throw RegistryErrors.Protocol(address.Key, response.Url, target, $"Registry '{address.Key}' answered the upload of '{target}' with HTTP {(int)response.Status} instead of 201.");
-            }
-
-            throw await ErrorAsync(session, repository, response, NotFoundMeaning.Other, target, cancellationToken).ConfigureAwait(false);
-        }
-
-        _log.Log($"  uploaded blob {digest} ({size} bytes).");
-        return true;
+        var options = new BlobPushOptions { MonolithicThreshold = long.MaxValue, Progress = progress };
+        var result = await PushBlobAsync(registry, repository, digest, size, content, options, cancellationToken).ConfigureAwait(false);
+        return result.Outcome != BlobPushOutcome.AlreadyExists;
     }
 
     private async Task<long?> GetBlobSizeAsync(string registry, string repository, string digest, bool push, CancellationToken cancellationToken)

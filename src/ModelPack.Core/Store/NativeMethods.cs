@@ -5,8 +5,8 @@ using System.Text;
 namespace ModelPack.Core.Store;
 
 /// <summary>
-/// The few file-system calls netstandard2.0 has no API for: hard links, symbolic links and Unix
-/// permission bits. Unix entries bind to libc (glibc, musl and macOS all export these names) and take
+/// The few file-system calls netstandard2.0 has no API for: hard links, symbolic links, Unix
+/// permission bits, access checks and resolving links (realpath). Unix entries bind to libc (glibc, musl and macOS all export these names) and take
 /// paths as NUL-terminated UTF-8 bytes (<see cref="Utf8Path"/>): netstandard2.0 has no UTF-8 string
 /// marshalling, and Linux and macOS file names are UTF-8.
 /// </summary>
@@ -47,6 +47,22 @@ internal static class NativeMethods
     [DllImport(LibC, EntryPoint = "chmod", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     internal static extern int UnixChmod(byte[] path, int mode);
+
+    /// <summary>access(2) mode: may the caller execute the file.</summary>
+    internal const int XOK = 1;
+
+    [DllImport(LibC, EntryPoint = "access", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    internal static extern int UnixAccess(byte[] path, int mode);
+
+    /// <summary>realpath(3) with a NULL buffer: a malloc'd canonical path, or zero (errno set) when it cannot be resolved.</summary>
+    [DllImport(LibC, EntryPoint = "realpath", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    internal static extern IntPtr UnixRealPath(byte[] path, IntPtr resolved);
+
+    [DllImport(LibC, EntryPoint = "free")]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    internal static extern void UnixFree(IntPtr pointer);
 
     [DllImport(Kernel32, EntryPoint = "CreateHardLinkW", CharSet = CharSet.Unicode, SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.System32)]

@@ -129,7 +129,7 @@ public sealed class TarLayerExtractor
         tree.ValidateSymbolicLinks();
     }
 
-    private static Stream Decompress(Stream blob, LayerPacking packing) => packing switch
+    internal static Stream Decompress(Stream blob, LayerPacking packing) => packing switch
     {
         LayerPacking.Tar => blob,
         LayerPacking.TarGzip => new GZipStream(blob, CompressionMode.Decompress, leaveOpen: true),

@@ -2,9 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
+using System.Threading;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Layout;
 using ModelPack.Core.Spec;
+using ModelPack.Core.Store;
 
 namespace ModelPack.Core.Validation;
 
@@ -60,6 +62,27 @@ public static class ArtifactValidator
         }
 
         return new ModelValidationResult(target, ArtifactKind, violations, manifest.Digest);
+    }
+
+    /// <summary>
+    /// An artifact in the local store: the manifest and config against the spec, every blob re-hashed, and the
+    /// snapshot compared file by file with its layers (raw files with their digest, tar layers with their
+    /// entries' sizes and content hashes). Each problem is a violation located by JSON path (<c>$.layers[2]</c>)
+    /// or snapshot path (<c>snapshot/weights/model.gguf</c>). <see cref="ArtifactRepair.RepairAsync"/> fixes what it finds.
+    /// </summary>
+    public static ModelValidationResult ValidateInStore(ModelStore store, ModelArtifact artifact, IProgress<VerificationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (store is null)
+        {
+            throw new ArgumentNullException(nameof(store));
+        }
+
+        if (artifact is null)
+        {
+            throw new ArgumentNullException(nameof(artifact));
+        }
+
+        return StoreVerifier.Verify(store, artifact.Manifest, progress, cancellationToken).ToResult(artifact.Reference, artifact.Digest);
     }
 
     /// <summary>Null when the blob is present with the declared size and digest, else what is wrong.</summary>

@@ -1,0 +1,232 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ModelPack.Core.Errors;
+using ModelPack.Core.Layout;
+using ModelPack.Core.Spec;
+using ModelPack.Core.Store;
+
+namespace ModelPack.Core.Packing;
+
+/// <summary>
+/// Turns a folder of model files into a ModelPack artifact in the local store, with no network: what
+/// <c>New-ModelArtifact</c> does. Same inputs give the same manifest digest, byte for byte.
+/// </summary>
+/// <remarks>
+/// Order of work: the folder is scanned and every file checked (<see cref="Plan"/>), the config file read
+/// and the config validated, all before any content is read. Then each layer is streamed once into the
+/// store's tmp/ while it is hashed; the config (with modelfs.diffIds) and the manifest are built and
+/// validated; only then are the blobs published (atomic renames), the config and the snapshot written,
+/// the manifest stored and the reference tagged in index.json. A failure at any point leaves the store as
+/// it was: temp files are deleted, and anything already published is collected again.
+/// </remarks>
+public static class ModelPacker
+{
+    private const uint RegularFileMode = 0x1A4;   // 0644
+    private const uint ExecutableFileMode = 0x1ED; // 0755
+
+    private static readonly string PlaceholderDiffId = Digest.Sha256(Array.Empty<byte>()).ToString();
+
+    /// <summary>What <see cref="PackAsync"/> would pack, from names and sizes alone; throws for the same bad input.</summary>
+    public static PackPlan Plan(PackRequest request)
+    {
+        if (request is null)
+        {
+            throw new ArgumentNullException(nameof(request));
+        }
+
+        return SourceScanner.Scan(request);
+    }
+
+    /// <summary>
+    /// Packs <paramref name="request"/>'s folder into <paramref name="store"/> and tags it as its reference.
+    /// Progress is reported per file, from a worker thread.
+    /// </summary>
+    public static async Task<PackResult> PackAsync(PackRequest request, ModelStore store, IProgress<PackProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (store is null)
+        {
+            throw new ArgumentNullException(nameof(store));
+        }
+
+        // Everything up to the first await runs on the caller's thread, before any byte is written.
+        var plan = Plan(request);
+        var refName = request.Reference.ToString();
+        var log = request.Log;
+        foreach (var note in plan.Notes)
+        {
+            log?.Invoke(note);
+        }
+
+        foreach (var skipped in plan.Skipped)
+        {
+            log?.Invoke($"Skipping '{skipped.Key}': {skipped.Value}.");
+        }
+
+        var fileConfig = ConfigComposer.ReadFile(request.ConfigPath);
+        ConfigComposer.Compose(request.Config, fileConfig, plan.InferredFormat, new[] { PlaceholderDiffId }).ThrowIfInvalid($"The config for '{refName}'");
+
+        var written = new List<WrittenLayer>();
+        var published = false;
+        var tagged = false;
+        try
+        {
+            var counter = new PackCounter(refName, plan, progress);
+            foreach (var layer in plan.Layers)
+            {
+                var result = await Task.Run(() => LayerWriter.Write(layer, store.Layout.TempPath, counter.FileProgress, cancellationToken), cancellationToken).ConfigureAwait(false);
+                written.Add(result);
+                counter.LayerDone(layer);
+                log?.Invoke($"Packed '{layer.Path}' as {layer.MediaType}: {result.Digest} ({result.Size} bytes).");
+            }
+
+            var config = ConfigComposer.Compose(request.Config, fileConfig, plan.InferredFormat, written.Select(w => w.DiffId));
+            config.ThrowIfInvalid($"The config for '{refName}'");
+            var configBytes = config.ToBytes();
+            var manifest = ModelManifest.Create(config.ToDescriptor(), written.Select(Describe), request.ManifestAnnotations.Count > 0 ? new Dictionary<string, string>(request.ManifestAnnotations) : null);
+            manifest.ThrowIfInvalid($"The manifest for '{refName}'");
+            if (manifest.Size > OciLayout.MaxManifestBytes)
+            {
+                throw new ModelPackException(
+                    ErrorIds.ManifestTooLarge,
+                    ErrorKind.InvalidArgument,
+                    $"The manifest for '{refName}' would have {manifest.Size} bytes ({manifest.Layers.Count} layers), more than the {OciLayout.MaxManifestBytes} registries accept. Pack datasets as tar (one layer per listed directory) or exclude files.",
+                    refName);
+            }
+
+            counter.Stage(PackStage.Storing);
+            var previous = CurrentDigest(store, refName);
+            string snapshot;
+            using (store.Pin(written.Select(w => w.Digest).Append(manifest.Config!.Digest).Append(manifest.Digest)))
+            {
+                published = true;
+                foreach (var layer in written)
+                {
+                    store.Layout.PublishVerifiedFile(layer.TempFile, layer.Digest, layer.Size);
+                }
+
+                store.Layout.WriteBlob(configBytes);
+                snapshot = await SnapshotBuilder.BuildAsync(store.SnapshotsDirectory, manifest.Digest, manifest.Layers, d => store.Layout.BlobPath(d.Digest), cancellationToken).ConfigureAwait(false);
+                store.Layout.WriteBlob(manifest.ToBytes());
+                store.Layout.SetReference(refName, manifest.ToDescriptor(), cancellationToken);
+                tagged = true;
+            }
+
+            var artifact = new ModelArtifact(refName, manifest, ModelConfig.Parse(configBytes), ModelStore.StrategyName, snapshot, store.Root);
+            counter.Stage(PackStage.Completed);
+            log?.Invoke(previous == manifest.Digest
+                ? $"'{refName}' is unchanged ({manifest.Digest})."
+                : $"Packed '{refName}' as {manifest.Digest}: {manifest.Layers.Count} layer(s){(previous is null ? string.Empty : $", replacing {previous}")}.");
+            return new PackResult(artifact, plan, previous, counter.BytesRead);
+        }
+        catch
+        {
+            foreach (var layer in written)
+            {
+                AtomicFile.TryDelete(layer.TempFile);
+            }
+
+            if (published && !tagged)
+            {
+                TryCollectGarbage(store, log);
+            }
+
+            throw;
+        }
+    }
+
+    private static Descriptor Describe(WrittenLayer written)
+    {
+        var layer = written.Layer;
+        var name = layer.Path.Substring(layer.Path.LastIndexOf('/') + 1);
+        var metadata = layer.IsDirectory
+            ? new FileMetadata { Name = name, Mode = ExecutableFileMode, Size = 0, ModTime = layer.Files[0].ModificationTime, Typeflag = FileMetadata.Directory }
+            : new FileMetadata
+            {
+                Name = name,
+                Mode = layer.Files[0].Executable ? ExecutableFileMode : RegularFileMode,
+                Size = layer.Files[0].Size,
+                ModTime = layer.Files[0].ModificationTime,
+                Typeflag = FileMetadata.RegularFile,
+            };
+        var annotations = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [AnnotationKeys.Filepath] = layer.Path,
+            [AnnotationKeys.FileMetadata] = metadata.ToJson(),
+            [AnnotationKeys.Title] = name + Extension(layer.Packing),
+        };
+        if (layer.Untested)
+        {
+            annotations[AnnotationKeys.MediaTypeUntested] = "true";
+        }
+
+        return new Descriptor(layer.MediaType, written.Digest, written.Size, Descriptor.Sorted(annotations));
+    }
+
+    private static string Extension(LayerPacking packing) => packing switch
+    {
+        LayerPacking.Tar => ".tar",
+        LayerPacking.TarGzip => ".tar.gz",
+        LayerPacking.TarZstd => ".tar.zst",
+        _ => string.Empty,
+    };
+
+    private static string? CurrentDigest(ModelStore store, string refName) =>
+        store.Layout.ReadIndex().Manifests.FirstOrDefault(d => d.Annotation(AnnotationKeys.RefName) == refName)?.Digest;
+
+    private static void TryCollectGarbage(ModelStore store, Action<string>? log)
+    {
+        try
+        {
+            store.CollectGarbage();
+        }
+        catch (ModelPackException ex)
+        {
+            log?.Invoke($"Could not remove what the failed pack stored ({ex.Message}); the next Remove-ModelArtifact collects it.");
+        }
+    }
+
+    /// <summary>Turns per-file byte counts into <see cref="PackProgress"/> reports with running totals.</summary>
+    private sealed class PackCounter
+    {
+        private readonly string _reference;
+        private readonly IProgress<PackProgress>? _progress;
+        private readonly int _filesTotal;
+        private readonly long _bytesTotal;
+        private long _bytesDoneBefore;
+        private int _filesDone;
+
+        public PackCounter(string reference, PackPlan plan, IProgress<PackProgress>? progress)
+        {
+            _reference = reference;
+            _progress = progress;
+            _filesTotal = plan.Files.Count;
+            _bytesTotal = plan.SourceSize;
+        }
+
+        public long BytesRead { get; private set; }
+
+        /// <summary>Called with 0 when a file starts (so empty files complete too), then after every read.</summary>
+        public void FileProgress(PlannedFile file, long bytes)
+        {
+            BytesRead = _bytesDoneBefore + bytes;
+            _progress?.Report(new PackProgress(_reference, PackStage.Packing, file.Path, file.Kind, bytes, file.Size, _filesDone, _filesTotal, BytesRead, _bytesTotal));
+            if (bytes == file.Size)
+            {
+                _bytesDoneBefore += file.Size;
+                _filesDone++;
+            }
+        }
+
+        public void LayerDone(PlannedLayer layer)
+        {
+            BytesRead = _bytesDoneBefore;
+            _progress?.Report(new PackProgress(_reference, PackStage.LayerDone, layer.Path, layer.Kind, layer.SourceSize, layer.SourceSize, _filesDone, _filesTotal, BytesRead, _bytesTotal));
+        }
+
+        public void Stage(PackStage stage) =>
+            _progress?.Report(new PackProgress(_reference, stage, null, null, 0, 0, _filesDone, _filesTotal, BytesRead, _bytesTotal));
+    }
+}

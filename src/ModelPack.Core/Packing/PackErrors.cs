@@ -1,0 +1,74 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using ModelPack.Core.Errors;
+
+namespace ModelPack.Core.Packing;
+
+/// <summary>The failures packing reports about its input, worded once. Each names every offending path.</summary>
+internal static class PackErrors
+{
+    private const int MaxListed = 20;
+
+    public static ModelPackException LinksOutside(string root, IReadOnlyList<(string Path, string Target)> links) => new(
+        ErrorIds.LinkOutsideModel,
+        ErrorKind.SecurityError,
+        $"Refusing to pack '{root}': {Count(links.Count, "symbolic link")} {(links.Count == 1 ? "points" : "point")} outside the folder:{List(links.Select(l => $"{l.Path} -> {l.Target}"))}" +
+        " Copy the files into the folder, exclude the links, or allow following them (FollowLinksOutside) if you trust where they lead. Nothing was written.",
+        links[0].Path);
+
+    public static ModelPackException UnsafeNames(string root, IReadOnlyList<(string Path, string Reason)> names) => new(
+        ErrorIds.UnsafeLayerPath,
+        ErrorKind.InvalidArgument,
+        $"Cannot pack '{root}': {Count(names.Count, "file name")} would be refused by every ModelPack consumer:{List(names.Select(n => $"{n.Path}: {n.Reason}"))}" +
+        " Rename or exclude them. Nothing was written.",
+        names[0].Path);
+
+    public static ModelPackException Collisions(string root, IReadOnlyList<(string First, string Second)> pairs) => new(
+        ErrorIds.ModelFileNameCollision,
+        ErrorKind.InvalidArgument,
+        $"Cannot pack '{root}': {Count(pairs.Count, "pair")} of paths name the same file on case-insensitive file systems (Windows, macOS) or after Unicode normalisation (NFC):{List(pairs.Select(p => $"'{p.First}' and '{p.Second}'"))}" +
+        " Rename or exclude one of each pair. Nothing was written.",
+        pairs[0].Second);
+
+    public static ModelPackException Unreadable(string root, IReadOnlyList<(string Path, string Reason)> files) => new(
+        ErrorIds.UnreadableModelFile,
+        ErrorKind.PermissionDenied,
+        $"Cannot pack '{root}': {Count(files.Count, "file")} cannot be read:{List(files.Select(f => $"{f.Path}: {f.Reason}"))}" +
+        " Fix their permissions or exclude them. Nothing was written.",
+        files[0].Path);
+
+    public static ModelPackException EmptyWeights(string root, IReadOnlyList<string> files) => new(
+        ErrorIds.EmptyWeightFile,
+        ErrorKind.InvalidData,
+        $"Cannot pack '{root}': {Count(files.Count, "weight file")} {(files.Count == 1 ? "is" : "are")} empty (0 bytes):{List(files)}" +
+        " An empty weight file is almost always an unfinished download or a Git LFS pointer that was never fetched; fetch it, exclude it, or give it another kind. Nothing was written.",
+        files[0]);
+
+    public static ModelPackException Unclassified(string root, IReadOnlyList<string> files) => new(
+        ErrorIds.UnclassifiedModelFile,
+        ErrorKind.InvalidArgument,
+        $"Cannot pack '{root}': no rule says what kind of file {(files.Count == 1 ? "this is" : "these are")}:{List(files)}" +
+        " Give them a kind (KindOverrides, e.g. '*.xyz' = Weight), list them as datasets, exclude them, or pack unclassified files as docs. Nothing was written.",
+        files[0]);
+
+    public static ModelPackException EmptyFolder(string root, int skipped) => new(
+        ErrorIds.EmptyModelFolder,
+        ErrorKind.InvalidArgument,
+        $"There is nothing to pack in '{root}'" + (skipped > 0 ? $": all {skipped} entries were left out (hidden, excluded, not included or skipped)." : ": it has no files.") +
+        " Point at the folder that holds the model's files, or loosen Include/Exclude.",
+        root);
+
+    public static ModelPackException Option(string message, object? target) => new(
+        ErrorIds.InvalidPackOption, ErrorKind.InvalidArgument, message, target);
+
+    private static string Count(int count, string noun) => count == 1 ? "one " + noun : $"{count} {noun}s";
+
+    private static string List(IEnumerable<string> items)
+    {
+        var all = items.ToList();
+        var shown = all.Take(MaxListed).Select(i => Environment.NewLine + "  " + i);
+        var more = all.Count > MaxListed ? Environment.NewLine + $"  ... and {all.Count - MaxListed} more." : string.Empty;
+        return string.Concat(shown) + more + Environment.NewLine;
+    }
+}

@@ -1,0 +1,394 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using ModelPack.Core.Errors;
+using ModelPack.Core.Spec;
+
+namespace ModelPack.Core.Packing;
+
+/// <summary>
+/// Walks a source folder and decides, without reading any content, which files a pack takes, as which
+/// kind, in which layers. Every hostile or unpackable input is found here, before anything is written:
+/// links leading out of the folder, names consumers would refuse, names that collide once case and
+/// Unicode normalisation are ignored, unreadable files, empty weights, unclassified files (when they are
+/// an error) and an empty result. Each is reported with every offending path at once.
+/// </summary>
+internal sealed class SourceScanner
+{
+    private static readonly LayerKind[] KindOrder = { LayerKind.Weight, LayerKind.WeightConfig, LayerKind.Doc, LayerKind.Code, LayerKind.Dataset };
+
+    private readonly PackRequest _request;
+    private readonly string _root;
+    private readonly string? _realRoot;
+    private readonly IReadOnlyList<PathPattern> _include;
+    private readonly IReadOnlyList<PathPattern> _exclude;
+    private readonly IReadOnlyList<(PathPattern Pattern, LayerKind Kind)> _overrides;
+    private readonly IReadOnlyList<string> _datasets;
+    private readonly SortedDictionary<string, string> _skipped = new(StringComparer.Ordinal);
+    private readonly List<(string Path, string Target)> _linksOutside = new();
+    private readonly List<(string Path, string Reason)> _unsafeNames = new();
+    private readonly List<(string Path, string Reason)> _unreadable = new();
+    private readonly List<string> _emptyWeights = new();
+    private readonly List<string> _unclassified = new();
+    private readonly List<(string First, string Second)> _collisions = new();
+    private readonly Dictionary<string, (string Path, bool IsDirectory)> _claimed = new(StringComparer.Ordinal);
+    private readonly List<PlannedFile> _files = new();
+    private readonly HashSet<PathPattern> _usedOverrides = new();
+
+    private SourceScanner(PackRequest request, string root)
+    {
+        _request = request;
+        _root = root;
+        _realRoot = SourceFiles.RealPath(root);
+        _include = PathPattern.ParseAll(request.Include, "Include");
+        _exclude = PathPattern.ParseAll(request.Exclude, "Exclude");
+        _overrides = request.KindOverrides.Select(o => (PathPattern.Parse(o.Key, "kind override"), o.Value)).ToList();
+        _datasets = request.Datasets.Select(d => DatasetPath(root, d)).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    public static PackPlan Scan(PackRequest request)
+    {
+        var root = Path.GetFullPath(request.SourcePath);
+        if (!Directory.Exists(root))
+        {
+            throw new ModelPackException(
+                ErrorIds.PathNotFound,
+                File.Exists(root) ? ErrorKind.InvalidArgument : ErrorKind.ObjectNotFound,
+                File.Exists(root)
+                    ? $"'{root}' is a file; point at the folder that holds the model's files."
+                    : $"The folder '{root}' does not exist.",
+                root);
+        }
+
+        foreach (var kind in request.Packing.Keys)
+        {
+            if (kind == LayerKind.Weight && request.Packing[kind] != LayerPacking.Raw)
+            {
+                throw PackErrors.Option($"Weights are always packed raw (one file per layer): a tar around them saves nothing and podman cannot mount them. Remove the {request.Packing[kind]} packing for weights.", kind);
+            }
+        }
+
+        var scanner = new SourceScanner(request, root);
+        scanner.Walk(new DirectoryInfo(root), string.Empty);
+        return scanner.Finish();
+    }
+
+    private static string DatasetPath(string root, string path)
+    {
+        var relative = (path ?? string.Empty).Replace('\\', '/').Normalize(NormalizationForm.FormC);
+        if (!LayerPath.TryNormalize(relative, out var normalized, out var error))
+        {
+            throw PackErrors.Option($"The dataset path '{path}' is not a relative path inside the model folder: {error}", path);
+        }
+
+        var full = Path.Combine(root, normalized.Replace('/', Path.DirectorySeparatorChar));
+        if (!File.Exists(full) && !Directory.Exists(full))
+        {
+            throw new ModelPackException(ErrorIds.PathNotFound, ErrorKind.ObjectNotFound, $"The dataset path '{path}' does not exist in '{root}'.", path);
+        }
+
+        return normalized;
+    }
+
+    private void Walk(DirectoryInfo directory, string prefix)
+    {
+        FileSystemInfo[] entries;
+        try
+        {
+            entries = directory.GetFileSystemInfos();
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            _unreadable.Add((prefix.Length == 0 ? "." : prefix.TrimEnd('/'), "the directory cannot be listed: " + ex.Message));
+            return;
+        }
+
+        foreach (var entry in entries.OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            var relative = prefix + entry.Name;
+            if (!_request.IncludeHidden && entry.Name.StartsWith(".", StringComparison.Ordinal))
+            {
+                _skipped[relative] = "hidden (its name starts with '.')";
+                continue;
+            }
+
+            if ((entry.Attributes & FileAttributes.ReparsePoint) != 0)
+            {
+                VisitLink(entry, relative);
+            }
+            else if (entry is DirectoryInfo subdirectory)
+            {
+                Walk(subdirectory, relative + "/");
+            }
+            else
+            {
+                VisitFile(entry.FullName, relative);
+            }
+        }
+    }
+
+    private void VisitLink(FileSystemInfo link, string relative)
+    {
+        var target = SourceFiles.RealPath(link.FullName);
+        var inside = target is not null && _realRoot is not null && SourceFiles.IsUnder(target, _realRoot);
+        if (target is null && !NativeWindowsLink())
+        {
+            _unreadable.Add((relative, "it is a symbolic link whose target does not exist (or loops)."));
+            return;
+        }
+
+        var isDirectory = Directory.Exists(link.FullName);
+        if (isDirectory)
+        {
+            if (inside)
+            {
+                _skipped[relative] = $"a link to a directory inside the folder ({target}); its files are packed where they really are";
+            }
+            else
+            {
+                _linksOutside.Add((relative, target ?? "(a directory link)"));
+            }
+
+            return;
+        }
+
+        if (!inside && !_request.FollowLinksOutside)
+        {
+            _linksOutside.Add((relative, target ?? "(a link that cannot be resolved on this platform)"));
+            return;
+        }
+
+        VisitFile(link.FullName, relative);
+    }
+
+    private static bool NativeWindowsLink() => Store.NativeMethods.IsWindows;
+
+    private void VisitFile(string fullPath, string rawRelative)
+    {
+        var relative = rawRelative.Normalize(NormalizationForm.FormC);
+        if (_include.Count > 0 && !_include.Any(p => p.Matches(relative)))
+        {
+            _skipped[relative] = "not included";
+            return;
+        }
+
+        var excludedBy = _exclude.FirstOrDefault(p => p.Matches(relative));
+        if (excludedBy is not null)
+        {
+            _skipped[relative] = $"excluded by '{excludedBy}'";
+            return;
+        }
+
+        if (!LayerPath.TryNormalize(relative, out var normalized, out var error))
+        {
+            _unsafeNames.Add((rawRelative, error));
+            return;
+        }
+
+        if (!Claim(normalized))
+        {
+            return;
+        }
+
+        var kind = Classify(normalized, out var untested, out var datasetRoot);
+        if (kind is null)
+        {
+            return;
+        }
+
+        long size;
+        try
+        {
+            using (var probe = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1))
+            {
+                size = probe.Length;
+            }
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            _unreadable.Add((normalized, ex.Message));
+            return;
+        }
+
+        if (kind == LayerKind.Weight && size == 0)
+        {
+            _emptyWeights.Add(normalized);
+            return;
+        }
+
+        var time = _request.PreserveModificationTimes
+            ? TruncateToSeconds(new DateTimeOffset(File.GetLastWriteTimeUtc(fullPath), TimeSpan.Zero))
+            : TruncateToSeconds(_request.ModificationTime ?? PackRequest.DefaultModificationTime);
+        _files.Add(new PlannedFile(normalized, fullPath, kind.Value, untested, size, SourceFiles.IsExecutable(fullPath), time, datasetRoot));
+    }
+
+    /// <summary>
+    /// Registers the file and its parent directories under a case-blind key (paths are already NFC); false
+    /// when the file collides with another file, or a file with a directory.
+    /// </summary>
+    private bool Claim(string path)
+    {
+        var segments = path.Split('/');
+        for (var i = 1; i <= segments.Length; i++)
+        {
+            var part = string.Join("/", segments, 0, i);
+            var isDirectory = i < segments.Length;
+            var key = part.ToUpperInvariant();
+            if (_claimed.TryGetValue(key, out var existing))
+            {
+                if (existing.IsDirectory && isDirectory)
+                {
+                    // Directories that differ only in case merge harmlessly where case is folded.
+                    continue;
+                }
+
+                _collisions.Add((existing.Path, part));
+                return false;
+            }
+
+            _claimed[key] = (part, isDirectory);
+        }
+
+        return true;
+    }
+
+    private LayerKind? Classify(string path, out bool untested, out string? datasetRoot)
+    {
+        untested = false;
+        datasetRoot = _datasets.Where(d => path == d || path.StartsWith(d + "/", StringComparison.Ordinal)).OrderBy(d => d.Length).FirstOrDefault();
+        var overrides = _overrides.Where(o => o.Pattern.Matches(path)).ToList();
+        foreach (var o in overrides)
+        {
+            _usedOverrides.Add(o.Pattern);
+        }
+
+        var kinds = overrides.Select(o => o.Kind).Distinct().ToList();
+        if (kinds.Count > 1)
+        {
+            throw PackErrors.Option($"The kind overrides {string.Join(", ", overrides.Select(o => $"'{o.Pattern}' = {o.Kind}"))} all match '{path}' and disagree. Make the patterns more specific.", path);
+        }
+
+        if (kinds.Count == 1)
+        {
+            if (kinds[0] != LayerKind.Dataset)
+            {
+                datasetRoot = null;
+            }
+
+            return kinds[0];
+        }
+
+        if (datasetRoot is not null)
+        {
+            return LayerKind.Dataset;
+        }
+
+        if (FileClassifier.Classify(path) is LayerKind kind)
+        {
+            return kind;
+        }
+
+        switch (_request.UnclassifiedFiles)
+        {
+            case UnclassifiedFileHandling.Skip:
+                _skipped[path] = "unclassified (no rule gives it a kind)";
+                return null;
+            case UnclassifiedFileHandling.Error:
+                _unclassified.Add(path);
+                return null;
+            default:
+                untested = true;
+                return LayerKind.Doc;
+        }
+    }
+
+    private PackPlan Finish()
+    {
+        if (_linksOutside.Count > 0)
+        {
+            throw PackErrors.LinksOutside(_root, _linksOutside);
+        }
+
+        if (_unsafeNames.Count > 0)
+        {
+            throw PackErrors.UnsafeNames(_root, _unsafeNames);
+        }
+
+        if (_collisions.Count > 0)
+        {
+            throw PackErrors.Collisions(_root, _collisions);
+        }
+
+        if (_unreadable.Count > 0)
+        {
+            throw PackErrors.Unreadable(_root, _unreadable);
+        }
+
+        if (_emptyWeights.Count > 0)
+        {
+            throw PackErrors.EmptyWeights(_root, _emptyWeights);
+        }
+
+        if (_unclassified.Count > 0)
+        {
+            throw PackErrors.Unclassified(_root, _unclassified);
+        }
+
+        if (_files.Count == 0)
+        {
+            throw PackErrors.EmptyFolder(_root, _skipped.Count);
+        }
+
+        var notes = new List<string>();
+        foreach (var unused in _overrides.Where(o => !_usedOverrides.Contains(o.Pattern)))
+        {
+            notes.Add($"The kind override '{unused.Pattern}' = {unused.Kind} matched no file.");
+        }
+
+        var formats = _files.Where(f => f.Kind == LayerKind.Weight).Select(f => FileClassifier.WeightFormat(f.Path)).Distinct().ToList();
+        string? format = null;
+        if (formats.Count == 1 && formats[0] is not null)
+        {
+            format = formats[0];
+        }
+        else if (formats.Count > 1)
+        {
+            notes.Add($"config.format was not inferred: the weight files are in {string.Join(", ", formats.Select(f => f ?? "an unrecognised format"))}. Set the format to say which.");
+        }
+
+        return new PackPlan(_root, GroupLayers(), _skipped, format, notes);
+    }
+
+    private List<PlannedLayer> GroupLayers()
+    {
+        var layers = new List<PlannedLayer>();
+        foreach (var group in _files.GroupBy(f => f.Kind == LayerKind.Dataset && f.DatasetRoot is not null && _request.PackingOf(LayerKind.Dataset) != LayerPacking.Raw ? f.DatasetRoot : null))
+        {
+            if (group.Key is string directory)
+            {
+                var files = group.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
+                var isDirectory = !(files.Count == 1 && files[0].Path == directory);
+                layers.Add(new PlannedLayer(directory, LayerKind.Dataset, _request.PackingOf(LayerKind.Dataset), files, isDirectory));
+                continue;
+            }
+
+            foreach (var file in group)
+            {
+                layers.Add(new PlannedLayer(file.Path, file.Kind, _request.PackingOf(file.Kind), new[] { file }, isDirectory: false));
+            }
+        }
+
+        return layers
+            .OrderBy(l => Array.IndexOf(KindOrder, l.Kind))
+            .ThenBy(l => l.Path, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static DateTimeOffset TruncateToSeconds(DateTimeOffset time)
+    {
+        var utc = time.ToUniversalTime();
+        return new DateTimeOffset(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+    }
+}
