@@ -11,12 +11,20 @@ namespace ModelPack.Internal;
 internal sealed class PackProgressWriter
 {
     private readonly ProgressTree _tree;
+    private bool _started;
 
     public PackProgressWriter(string reference, Func<int> nextActivityId, Action<ProgressRecord> write) =>
         _tree = new ProgressTree("New-ModelArtifact " + reference, nextActivityId, write);
 
     public void Report(PackProgress progress)
     {
+        if (!_started)
+        {
+            // The parent first, so hosts show each file's record under it.
+            _started = true;
+            Overall(progress, force: true);
+        }
+
         switch (progress.Stage)
         {
             case PackStage.Packing when progress.FilePath is not null:
@@ -38,7 +46,7 @@ internal sealed class PackProgressWriter
                 Overall(progress);
                 break;
             case PackStage.LayerDone:
-                Overall(progress);
+                Overall(progress, force: progress.FilesDone == progress.FilesTotal);
                 break;
             case PackStage.Storing:
                 _tree.Parent("Storing the blobs and building the snapshot", 100, force: true);
@@ -50,7 +58,7 @@ internal sealed class PackProgressWriter
 
     public void Complete() => _tree.Complete();
 
-    private void Overall(PackProgress progress)
+    private void Overall(PackProgress progress, bool force = false)
     {
         var percent = ProgressText.Percent(progress.BytesDone, progress.BytesTotal);
         var status = $"{progress.FilesDone} of {progress.FilesTotal} files, {ProgressText.Size(progress.BytesDone)} of {ProgressText.Size(progress.BytesTotal)}";
@@ -66,6 +74,6 @@ internal sealed class PackProgressWriter
         }
 
         var remaining = rate > 0 ? (int)Math.Ceiling((progress.BytesTotal - progress.BytesDone) / rate) : -1;
-        _tree.Parent(status, percent, remaining);
+        _tree.Parent(status, percent, remaining, force);
     }
 }
