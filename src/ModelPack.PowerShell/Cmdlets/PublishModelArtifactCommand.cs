@@ -36,9 +36,13 @@ public sealed class PublishModelArtifactCommand : StoreCmdlet
     [ValidateNotNull]
     public ModelArtifact? InputObject { get; set; }
 
-    /// <summary>Where to publish (registry/repository[:tag]); without a tag the source's tag is kept.</summary>
+    /// <summary>
+    /// Where to publish (registry/repository[:tag]); without a tag the source's tag is kept. Bound by property
+    /// name only with -Reference: were it also in the InputObject set, objects with Reference and Destination
+    /// properties would leave the binder in the default set, short of InputObject.
+    /// </summary>
     [Parameter(ParameterSetName = ReferenceSet, Position = 1, ValueFromPipelineByPropertyName = true)]
-    [Parameter(ParameterSetName = InputObjectSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = InputObjectSet)]
     [ValidateNotNullOrEmpty]
     public string? Destination { get; set; }
 
