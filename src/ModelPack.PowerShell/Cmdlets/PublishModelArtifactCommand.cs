@@ -158,8 +158,7 @@ public sealed class PublishModelArtifactCommand : StoreCmdlet
                 ? $"'{target}' already names {result.Digest}: nothing was uploaded (-Force pushes the manifest again)."
                 : string.Format(
                     CultureInfo.CurrentCulture,
-                    "Published '{0}' as '{1}' ({2}): {3} blob(s) uploaded ({4:N0} bytes), {5} mounted from another repository, {6} already present.",
-                    artifact.Reference,
+                    "'{0}' now names {1}: {2} blob(s) uploaded ({3:N0} bytes), {4} mounted from another repository, {5} already present.",
                     target,
                     result.Digest,
                     result.BlobsUploaded,
