@@ -10,6 +10,7 @@ using ModelPack.Core.Errors;
 using ModelPack.Core.Layout;
 using ModelPack.Core.References;
 using ModelPack.Core.Registry;
+using ModelPack.Core.Spec;
 using ModelPack.Core.Store;
 using ModelPack.Core.Validation;
 using ModelPack.Internal;
@@ -155,12 +156,7 @@ public sealed class TestModelArtifactCommand : StoreCmdlet
     {
         if (artifact.StorePath is null)
         {
-            WriteError(
-                ErrorIds.PathNotFound,
-                ErrorCategory.InvalidArgument,
-                $"Artifact '{artifact.Reference}' has no local copy to verify.",
-                artifact);
-            return Array.Empty<ModelValidationResult>();
+            return TestRemote(artifact);
         }
 
         if (string.Equals(artifact.Strategy, ModelStore.StrategyName, StringComparison.Ordinal))
@@ -200,6 +196,32 @@ public sealed class TestModelArtifactCommand : StoreCmdlet
             WriteModelPackError(ex, artifact);
             return Array.Empty<ModelValidationResult>();
         }
+    }
+
+    /// <summary>
+    /// An artifact with no local copy (Get-ModelArtifact -Remote, Publish-ModelArtifact -PassThru): its manifest
+    /// and config, as the registry sent them, against the spec; there are no blobs to re-hash.
+    /// </summary>
+    private ModelValidationResult[] TestRemote(ModelArtifact artifact)
+    {
+        if (Repair)
+        {
+            WriteModelPackError(new ModelPackException(
+                ErrorIds.RepairNotPossible,
+                ErrorKind.InvalidOperation,
+                $"'{artifact.Reference}' ({artifact.Strategy}) has no local copy to repair. Save it with Save-ModelArtifact first.",
+                artifact.Reference));
+            return Array.Empty<ModelValidationResult>();
+        }
+
+        WriteVerbose($"'{artifact.Reference}' ({artifact.Strategy}) has no local copy: validating its manifest and config only. Save it with Save-ModelArtifact to re-hash its blobs too.");
+        var violations = new List<SpecViolation>(ManifestValidator.Validate(artifact.Manifest.ToBytes()));
+        if (artifact.Config is not null)
+        {
+            violations.AddRange(artifact.Config.Validate().Select(v => new SpecViolation("config:" + v.Path, v.Message)));
+        }
+
+        return new[] { new ModelValidationResult(artifact.Reference, ArtifactValidator.ManifestKind, violations, artifact.Digest) };
     }
 
     /// <summary>

@@ -98,6 +98,13 @@ public sealed class PublishModelArtifactTests : StoreTestBase, IDisposable
         var third = OnlyOne<ModelArtifact>(byProperty.Output);
         Assert.Equal($"{Registry}/{repository}-third:renamed", third.Reference);
         Assert.Equal(local.Digest, OnlyOne<ModelArtifact>(Ps.RunOk("param($r) Get-ModelArtifact -Remote $r", Args(("r", third.Reference)))).Digest);
+
+        // A remote artifact has no blobs here: its manifest and config are what Test-ModelArtifact can check, and nothing can be repaired.
+        var remoteTest = OnlyOne<ModelValidationResult>(Ps.RunOk("param($r) Get-ModelArtifact -Remote $r | Test-ModelArtifact", Args(("r", third.Reference))));
+        Assert.True(remoteTest.IsValid, string.Join("; ", remoteTest.Violations));
+        Assert.Equal(("Manifest", local.Digest, third.Reference), (remoteTest.Kind, remoteTest.Digest, remoteTest.Target));
+        var repairRemote = Ps.Run("param($r) Get-ModelArtifact -Remote $r | Test-ModelArtifact -Repair", Args(("r", third.Reference)));
+        Assert.StartsWith("RepairNotPossible,", Assert.Single(repairRemote.AllErrors).FullyQualifiedErrorId, StringComparison.Ordinal);
     }
 
     [Fact]
