@@ -20,6 +20,8 @@ public abstract class StoreCmdlet : ModelPackCmdlet
 {
     private HostEnvironment? _environment;
     private ModelPackSettings? _settings;
+    private ModelStore? _store;
+    private bool _looked;
 
     /// <summary>
     /// The process environment, with relative paths (an engine given as <c>./podman</c>, a relative
@@ -58,6 +60,63 @@ public abstract class StoreCmdlet : ModelPackCmdlet
 
     /// <summary>Whether the store has been created (reading must not create one).</summary>
     internal bool StoreExists => File.Exists(Path.Combine(StoreRoot, OciLayout.LayoutFileName));
+
+    /// <summary>The local (HttpBind) store, created when needed (packing, saving).</summary>
+    internal ModelStore OpenStore() => _store ??= ModelStore.Open(StoreRoot);
+
+    /// <summary>The local store, or null when none has been created yet (reading must not create one).</summary>
+    internal ModelStore? ExistingStore()
+    {
+        if (_looked)
+        {
+            return _store;
+        }
+
+        _looked = true;
+        if (!StoreExists)
+        {
+            WriteVerbose($"The store '{StoreRoot}' does not exist yet: nothing has been saved there.");
+            return null;
+        }
+
+        try
+        {
+            _store = ModelStore.Open(StoreRoot);
+        }
+        catch (ModelPackException ex)
+        {
+            ThrowModelPackError(ex, StoreRoot);
+        }
+
+        return _store;
+    }
+
+    /// <summary>Every complete model in the local store (verbose for what is skipped); empty when there is no store.</summary>
+    internal IReadOnlyList<ModelArtifact> ListStore()
+    {
+        var store = ExistingStore();
+        if (store is null)
+        {
+            return new List<ModelArtifact>();
+        }
+
+        try
+        {
+            var skipped = new List<string>();
+            var list = store.List(skipped.Add);
+            foreach (var line in skipped)
+            {
+                WriteVerbose(line);
+            }
+
+            return list;
+        }
+        catch (ModelPackException ex)
+        {
+            ThrowModelPackError(ex, store.Root);
+            return new List<ModelArtifact>();
+        }
+    }
 
     /// <summary>Registry clients for this invocation; verbose lines go to <paramref name="log"/> (from any thread).</summary>
     internal RegistryClients CreateRegistryClients(PSCredential? credential, bool skipTlsVerify, Action<string> log) =>
