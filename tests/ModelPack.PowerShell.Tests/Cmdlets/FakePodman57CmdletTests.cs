@@ -126,6 +126,33 @@ public sealed class FakePodman57CmdletTests : IDisposable
         Assert.True(_podman.IsLocal(reference));
     }
 
+    [Fact]
+    public void Lifecycle_New_Publish_Remove_Save_through_PodmanArtifact_mounts_every_packed_file_at_its_filepath()
+    {
+        var folder = _session.TempFile("folder");
+        System.IO.Directory.CreateDirectory(System.IO.Path.Combine(folder, "docs"));
+        System.IO.File.WriteAllBytes(System.IO.Path.Combine(folder, "model.gguf"), PushedModel.Bytes(71, 5000));
+        System.IO.File.WriteAllText(System.IO.Path.Combine(folder, "config.json"), "{\"layers\":2}");
+        System.IO.File.WriteAllText(System.IO.Path.Combine(folder, "docs", "README.md"), "# life");
+        var reference = $"{_fixture.Host}/{_fixture.NewRepository("fake57-life")}:v1";
+        var args = new Dictionary<string, object?> { ["p"] = folder, ["r"] = reference };
+
+        var packed = Assert.IsType<ModelArtifact>(Assert.Single(Ps.RunOk("param($p, $r) New-ModelArtifact -Path $p -Reference $r -Name life", args)).BaseObject);
+        Ps.RunOk("param($r) Publish-ModelArtifact $r; Remove-ModelArtifact $r -Strategy HttpBind -Force", Args(reference));
+        _podman.AddRemote(reference, packed.Manifest.ToBytes(), packed.Digest); // what 'podman artifact pull' fetches from the registry
+        var saved = Assert.IsType<ModelArtifact>(Assert.Single(Ps.RunOk("param($r) Save-ModelArtifact $r -PassThru", Args(reference))).BaseObject);
+        var mounts = Ps.RunOk("param($r) Get-ModelMount $r", Args(reference)).Select(o => Assert.IsType<ModelMount>(o.BaseObject)).ToList();
+
+        Assert.Equal(("PodmanArtifact", packed.Digest), (saved.Strategy, saved.Digest));
+        Assert.Empty(Ps.RunOk("Get-ModelArtifact -Strategy HttpBind")); // removed locally, saved into podman only
+        var expected = packed.Files
+            .Select(f => $"--mount=type=artifact,src={reference},digest={f.Digest},destination=/mnt/models/{f.Path}")
+            .OrderBy(a => a, StringComparer.Ordinal);
+        Assert.Equal(expected, mounts.Select(m => m.Argument).OrderBy(a => a, StringComparer.Ordinal));
+        Assert.Equal(new[] { "README.md", "config.json", "model.gguf" }, packed.Files.Select(f => System.IO.Path.GetFileName(f.Path)).OrderBy(n => n, StringComparer.Ordinal));
+        Assert.All(mounts, m => Assert.Equal("/mnt/models/model.gguf", m.EntryPath));
+    }
+
     public void Dispose()
     {
         _session.Dispose();
