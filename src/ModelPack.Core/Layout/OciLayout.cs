@@ -76,16 +76,19 @@ public sealed class OciLayout
         Directory.CreateDirectory(root);
         var layoutFile = Path.Combine(root, LayoutFileName);
         var indexFile = Path.Combine(root, IndexFileName);
-        if (!File.Exists(layoutFile) && !File.Exists(indexFile) && HasForeignEntries(root))
-        {
-            throw LayoutErrors.Invalid(root, $"'{root}' is not empty and is not an OCI image layout; refusing to turn it into one. Choose an empty or new directory.");
-        }
-
-        Directory.CreateDirectory(Path.Combine(root, BlobsDirectoryName, "sha256"));
         var tempDirectory = Path.Combine(root, TempDirectoryName);
         if (!File.Exists(layoutFile) || !File.Exists(indexFile))
         {
+            // Checked and created under the lock: a process creating the same layout at the same time
+            // would otherwise see the other's half-made layout (oci-layout written, index.json not yet)
+            // as a foreign directory.
             using var indexLock = FileLock.Acquire(Path.Combine(root, IndexLockFileName), TimeSpan.FromSeconds(30));
+            if (!File.Exists(layoutFile) && !File.Exists(indexFile) && HasForeignEntries(root))
+            {
+                throw LayoutErrors.Invalid(root, $"'{root}' is not empty and is not an OCI image layout; refusing to turn it into one. Choose an empty or new directory.");
+            }
+
+            Directory.CreateDirectory(Path.Combine(root, BlobsDirectoryName, "sha256"));
             if (!File.Exists(layoutFile))
             {
                 AtomicFile.Write(layoutFile, Encoding.UTF8.GetBytes("{\"imageLayoutVersion\":\"" + ImageLayoutVersion + "\"}"), tempDirectory, "oci-layout-");
@@ -97,6 +100,7 @@ public sealed class OciLayout
             }
         }
 
+        Directory.CreateDirectory(Path.Combine(root, BlobsDirectoryName, "sha256"));
         return Open(root);
     }
 

@@ -21,9 +21,12 @@ public sealed partial class RegistryClient
     /// Streams a blob into <paramref name="destination"/>, hashing while writing, and verifies
     /// size and digest. With <see cref="BlobDownloadOptions.Offset"/> it asks for the rest only
     /// (Range) and appends; if the server ignores the range nothing is written and the result is
-    /// <see cref="BlobDownloadStatus.RestartRequired"/>. On DigestMismatch or SizeMismatch the bytes
-    /// this call wrote are cut off again when the destination can seek; the caller must discard
-    /// any partial data it kept. Connection failures leave the written bytes for a later resume.
+    /// <see cref="BlobDownloadStatus.RestartRequired"/>. A connection that drops or stalls mid-blob is
+    /// retried (<see cref="RegistryClientOptions.MaxRetry"/>) from the last byte written, with the hash
+    /// state carried over; a server that then ignores the range restarts the blob in place when this
+    /// call began at 0 on a seekable destination. On DigestMismatch or SizeMismatch the bytes this call
+    /// wrote are cut off again when the destination can seek; the caller must discard any partial data
+    /// it kept. When retries run out the written bytes stay, for a later resume.
     /// </summary>
     public async Task<BlobDownloadResult> DownloadBlobAsync(
         string registry,
@@ -65,62 +68,87 @@ public sealed partial class RegistryClient
         var expected = ParseDigest(digest);
         var target = address.Key + "/" + repository + "@" + digest;
         var progress = options?.Progress;
-        var ownHasher = offset == 0 ? expected.CreateHasher() : null;
-        var hasher = ownHasher ?? options!.PrefixHash!;
-        try
+        using var transfer = new BlobTransfer(offset, offset == 0 ? expected.CreateHasher() : options!.PrefixHash!, ownsHasher: offset == 0);
+        var start = destination.CanSeek ? destination.Position : -1;
+        if (offset < size)
         {
-            var start = destination.CanSeek ? destination.Position : -1;
-            long received = 0;
-            if (offset < size)
+            var session = await ConnectAsync(address, cancellationToken).ConfigureAwait(false);
+            var uri = ApiUri(session, $"v2/{repository}/blobs/{digest}");
+            var retry = _retry.Begin();
+            while (transfer.Position < size)
             {
-                var session = await ConnectAsync(address, cancellationToken).ConfigureAwait(false);
+                var from = transfer.Position;
                 using var response = await SendAsync(
-                    session, repository, PullScope(repository), HttpMethod.Get, ApiUri(session, $"v2/{repository}/blobs/{digest}"),
-                    offset > 0 ? r => r.Headers.Range = new RangeHeaderValue(offset, null) : null,
-                    null, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                    session, repository, PullScope(repository), HttpMethod.Get, uri,
+                    from > 0 ? r => r.Headers.Range = new RangeHeaderValue(from, null) : null,
+                    null, HttpCompletionOption.ResponseHeadersRead, retry, cancellationToken).ConfigureAwait(false);
                 if (!response.IsSuccess)
                 {
                     throw await ErrorAsync(session, repository, response, NotFoundMeaning.Blob, digest, cancellationToken).ConfigureAwait(false);
                 }
 
-                if (offset > 0 && !RangeHonoured(response, offset, size))
+                if (from > 0 && !RangeHonoured(response, from, size))
                 {
-                    _log.Log($"  the server did not honour 'Range: bytes={offset}-' ({(int)response.Status}); the download must restart from 0.");
-                    return new BlobDownloadResult(BlobDownloadStatus.RestartRequired, digest, size, 0);
+                    if (from > offset && offset == 0 && start >= 0 && response.Status == HttpStatusCode.OK)
+                    {
+                        // Resuming after a dropped connection, the server sent the whole blob again: take it
+                        // from the start. Only possible because this call owns the hash from byte 0.
+                        _log.Log($"  the server did not honour 'Range: bytes={from}-' ({(int)response.Status}); taking {digest} from the start.");
+                        Cut(destination, start);
+                        transfer.Restart(expected.CreateHasher());
+                        from = 0;
+                    }
+                    else
+                    {
+                        _log.Log($"  the server did not honour 'Range: bytes={from}-' ({(int)response.Status}); the download must restart from 0.");
+                        Cut(destination, start);
+                        return new BlobDownloadResult(BlobDownloadStatus.RestartRequired, digest, size, transfer.Received);
+                    }
                 }
-
-                if (offset == 0 && response.Status == HttpStatusCode.PartialContent)
+                else if (from == 0 && response.Status == HttpStatusCode.PartialContent)
                 {
                     throw RegistryErrors.Protocol(address.Key, response.Url, digest, $"Registry '{address.Key}' answered a whole-blob request for {digest} with partial content.");
                 }
 
-                if (response.Content.Headers.ContentLength is long length && length != size - offset)
+                if (response.Content.Headers.ContentLength is long length && length != size - from)
                 {
-                    throw Mismatch(ErrorIds.SizeMismatch, digest, response.Url, $"Blob {digest} of '{target}' should have {size - offset} more bytes, the registry announced {length}. Nothing was written.");
+                    Cut(destination, start);
+                    throw Mismatch(ErrorIds.SizeMismatch, digest, response.Url, $"Blob {digest} of '{target}' should have {size - from} more bytes, the registry announced {length}. Nothing was kept.");
                 }
 
-                progress?.Report(offset);
-                received = await CopyVerifiedAsync(response, destination, start, hasher, offset, size, address.Key, target, digest, progress, cancellationToken).ConfigureAwait(false);
-            }
+                progress?.Report(from);
+                try
+                {
+                    await CopyVerifiedAsync(response, destination, start, transfer, size, address.Key, target, digest, progress, cancellationToken).ConfigureAwait(false);
+                }
+                catch (RegistryException ex) when (ex.ErrorId == ErrorIds.RegistryUnreachable && RetryPolicy.IsTransient(ex))
+                {
+                    if (transfer.Position - from >= RetryPolicy.ProgressResetBytes)
+                    {
+                        retry.Progressed();
+                    }
 
-            var hash = hasher.GetHashAndReset();
-            if (!expected.Matches(hash))
-            {
-                Cut(destination, start);
-                throw Mismatch(
-                    ErrorIds.DigestMismatch,
-                    digest,
-                    null,
-                    $"Blob {digest} of '{target}' arrived with digest {expected.Algorithm}:{Digest.ToLowerHex(hash)}: the data was altered on the way or by the registry. It was discarded; download it again.");
+                    if (!await retry.TryWaitAsync(ex.Message, null, cancellationToken).ConfigureAwait(false))
+                    {
+                        throw retry.Final(ex);
+                    }
+                }
             }
-
-            progress?.Report(size);
-            return new BlobDownloadResult(BlobDownloadStatus.Completed, digest, size, received);
         }
-        finally
+
+        var hash = transfer.Hasher.GetHashAndReset();
+        if (!expected.Matches(hash))
         {
-            ownHasher?.Dispose();
+            Cut(destination, start);
+            throw Mismatch(
+                ErrorIds.DigestMismatch,
+                digest,
+                null,
+                $"Blob {digest} of '{target}' arrived with digest {expected.Algorithm}:{Digest.ToLowerHex(hash)}: the data was altered on the way or by the registry. It was discarded; download it again.");
         }
+
+        progress?.Report(size);
+        return new BlobDownloadResult(BlobDownloadStatus.Completed, digest, size, transfer.Received);
     }
 
     /// <summary>A blob's size, or null when the registry does not have it (HEAD).</summary>
@@ -186,12 +214,19 @@ public sealed partial class RegistryClient
         return range is not null && range.HasRange && range.From == offset && (range.To is null || range.To == size - 1) && (!range.HasLength || range.Length == size);
     }
 
-    private async Task<long> CopyVerifiedAsync(
+    /// <summary>
+    /// Copies one response body into the destination, in a two-buffer pipeline: while one large buffer is
+    /// written, the next fills from the network and is hashed, so the copy runs at the speed of its
+    /// slowest stage (here: the disk) rather than of all three added up. <paramref name="transfer"/> advances as
+    /// each buffer is committed, so a failure leaves it telling exactly which bytes are on disk and in
+    /// the hash. A body longer than the blob is cut off (SizeMismatch); one that ends early or stalls for
+    /// the read-idle timeout is RegistryUnreachable, with what did arrive kept.
+    /// </summary>
+    private async Task CopyVerifiedAsync(
         RegistryResponse response,
         Stream destination,
         long start,
-        IncrementalHash hasher,
-        long offset,
+        BlobTransfer transfer,
         long size,
         string registry,
         string target,
@@ -199,9 +234,8 @@ public sealed partial class RegistryClient
         IProgress<long>? progress,
         CancellationToken cancellationToken)
     {
-        var expected = size - offset;
-        long received = 0;
-        var buffer = ArrayPool<byte>.Shared.Rent(_bufferSize);
+        var buffers = new[] { ArrayPool<byte>.Shared.Rent(_bufferSize), ArrayPool<byte>.Shared.Rent(_bufferSize) };
+        Task? pending = null;
         try
         {
             using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -217,15 +251,18 @@ public sealed partial class RegistryClient
 
             using (body)
             {
+                var queued = transfer.Position;
+                var current = 0;
                 var ended = false;
                 while (!ended)
                 {
                     // Fill the buffer before writing: fewer, larger writes and progress reports. Asking
                     // for one byte beyond the expected size detects an oversized body.
+                    var buffer = buffers[current];
                     var filled = 0;
                     while (filled < _bufferSize)
                     {
-                        var want = (int)Math.Min(_bufferSize - filled, expected + 1 - received - filled);
+                        var want = (int)Math.Min(_bufferSize - filled, size + 1 - queued - filled);
                         if (want <= 0)
                         {
                             break;
@@ -239,13 +276,15 @@ public sealed partial class RegistryClient
                         }
                         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
                         {
-                            await WritePartialAsync(destination, hasher, buffer, filled, cancellationToken).ConfigureAwait(false);
-                            throw RegistryErrors.Unreachable(registry, response.Url, $"no data for {_readIdleTimeout.TotalSeconds:0} s after {offset + received + filled} of {size} bytes of {digest}; the partial data was kept.", ex);
+                            await CompleteAsync(pending).ConfigureAwait(false);
+                            await WritePartialAsync(destination, transfer, buffer, filled, size, cancellationToken).ConfigureAwait(false);
+                            throw RegistryErrors.Unreachable(registry, response.Url, $"no data for {RetryPolicy.Seconds(_readIdleTimeout)} s after {transfer.Position} of {size} bytes of {digest}; the partial data was kept.", ex);
                         }
                         catch (Exception ex) when (ex is IOException or HttpRequestException)
                         {
-                            await WritePartialAsync(destination, hasher, buffer, filled, cancellationToken).ConfigureAwait(false);
-                            throw RegistryErrors.Unreachable(registry, response.Url, $"the connection failed after {offset + received + filled} of {size} bytes of {digest} ({ex.Message}); the partial data was kept.", ex);
+                            await CompleteAsync(pending).ConfigureAwait(false);
+                            await WritePartialAsync(destination, transfer, buffer, filled, size, cancellationToken).ConfigureAwait(false);
+                            throw RegistryErrors.Unreachable(registry, response.Url, $"the connection failed after {transfer.Position} of {size} bytes of {digest} ({ex.Message}); the partial data was kept.", ex);
                         }
 
                         if (read == 0)
@@ -257,43 +296,79 @@ public sealed partial class RegistryClient
                         filled += read;
                     }
 
-                    if (received + filled > expected)
+                    if (queued + filled > size)
                     {
+                        await CompleteAsync(pending).ConfigureAwait(false);
                         Cut(destination, start);
                         throw Mismatch(ErrorIds.SizeMismatch, digest, response.Url, $"Blob {digest} of '{target}' is longer than the {size} bytes its descriptor says. It was discarded.");
                     }
 
+                    // Hash here, while the previous buffer is still being written: the hash runs one
+                    // buffer ahead of the disk, never ahead of what has arrived.
+                    transfer.Hash(buffer, filled);
+                    await CompleteAsync(pending, progress, transfer).ConfigureAwait(false);
+                    pending = null;
                     if (filled > 0)
                     {
-                        hasher.AppendData(buffer, 0, filled);
-                        await destination.WriteAsync(buffer, 0, filled, cancellationToken).ConfigureAwait(false);
-                        received += filled;
-                        progress?.Report(offset + received);
+                        pending = transfer.WriteHashedAsync(destination, buffer, filled, cancellationToken);
+                        queued += filled;
+                        current ^= 1;
                     }
                 }
+
+                await CompleteAsync(pending, progress, transfer).ConfigureAwait(false);
+                pending = null;
             }
 
             await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
-            if (received < expected)
+            if (transfer.Position < size)
             {
-                throw RegistryErrors.Unreachable(registry, response.Url, $"the transfer of {digest} ended after {offset + received} of {size} bytes; the partial data was kept.", null);
+                throw RegistryErrors.Unreachable(registry, response.Url, $"the transfer of {digest} ended after {transfer.Position} of {size} bytes; the partial data was kept.", null);
             }
-
-            return received;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // A commit still running (after a failure elsewhere) must end before its buffer goes back to the pool.
+            if (pending is not null)
+            {
+                try
+                {
+                    await pending.ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // Already failing: the first error is the one reported.
+                }
+            }
+
+            ArrayPool<byte>.Shared.Return(buffers[0]);
+            ArrayPool<byte>.Shared.Return(buffers[1]);
+        }
+    }
+
+    /// <summary>Waits for the previous buffer's commit (its failure, a disk error, wins) and reports the progress it made.</summary>
+    private static async Task CompleteAsync(Task? pending, IProgress<long>? progress = null, BlobTransfer? transfer = null)
+    {
+        if (pending is null)
+        {
+            return;
+        }
+
+        await pending.ConfigureAwait(false);
+        if (transfer is not null)
+        {
+            progress?.Report(transfer.Position);
         }
     }
 
     /// <summary>Keeps the bytes that did arrive before a connection failure, so a resume can continue after them.</summary>
-    private static async Task WritePartialAsync(Stream destination, IncrementalHash hasher, byte[] buffer, int count, CancellationToken cancellationToken)
+    private static async Task WritePartialAsync(Stream destination, BlobTransfer transfer, byte[] buffer, int count, long size, CancellationToken cancellationToken)
     {
+        // Never more than the blob: an oversized body is not worth keeping a prefix of.
+        count = (int)Math.Min(count, size - transfer.Position);
         if (count > 0)
         {
-            hasher.AppendData(buffer, 0, count);
-            await destination.WriteAsync(buffer, 0, count, cancellationToken).ConfigureAwait(false);
+            await transfer.CommitAsync(destination, buffer, count, cancellationToken).ConfigureAwait(false);
         }
 
         await destination.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -39,6 +39,7 @@ public sealed partial class RegistryClient : IDisposable
     private readonly ConcurrentDictionary<string, RegistrySession> _sessions = new(StringComparer.Ordinal);
     private readonly int _bufferSize;
     private readonly TimeSpan _readIdleTimeout;
+    private readonly RetryPolicy _retry;
 
     public RegistryClient(RegistryClientOptions? options = null)
     {
@@ -48,9 +49,20 @@ public sealed partial class RegistryClient : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), "BufferSize must be at least 4096 bytes.");
         }
 
+        if (options.MaxRetry < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "MaxRetry must be 0 or more.");
+        }
+
+        if (options.RetryBudget < TimeSpan.Zero || options.RetryBaseDelay < TimeSpan.Zero || options.RetryMaxDelay < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "RetryBudget, RetryBaseDelay and RetryMaxDelay must not be negative.");
+        }
+
         _bufferSize = options.BufferSize;
         _readIdleTimeout = options.ReadIdleTimeout;
         _log = new SecretRedactor(options.Log);
+        _retry = new RetryPolicy(options.MaxRetry, options.RetryBudget, options.RetryBaseDelay, options.RetryMaxDelay, options.RetryTimer, options.Clock, _log.Log);
         var conf = options.UseRegistriesConf ? RegistriesConf.Load(options.Environment, _log.Log) : RegistriesConf.Empty;
         _policy = new InsecureRegistryPolicy(options.InsecureRegistries, conf, options.LoopbackIsInsecure);
         var certificates = new CertificateValidator(options.TrustedCertificates.Cast<X509Certificate2>(), _policy.IsInsecure, _log);
@@ -126,41 +138,61 @@ public sealed partial class RegistryClient : IDisposable
                 return session;
             }
 
-            // Like podman and skopeo: an insecure registry is tried over https first (its certificate
-            // is then accepted unverified, and logged) and only then over plain http, so registries
-            // that do serve TLS keep it.
+            // Like podman and skopeo: an insecure registry is tried over https (its certificate is then
+            // accepted unverified, and logged) before plain http, so registries that do serve TLS keep it.
+            // Both are asked at once, though: the http answer is only used when https fails, and a loopback
+            // registry (nearly always plain http) no longer waits for a TLS failure first.
             var insecureReason = _policy.Reason(address);
-            var schemes = address.ExplicitScheme is string explicitScheme
-                ? new[] { explicitScheme }
-                : insecureReason is not null ? new[] { "https", "http" } : new[] { "https" };
-            RegistryException? httpsFailure = null;
-            for (var i = 0; i < schemes.Length; i++)
+            if (address.ExplicitScheme is string explicitScheme || insecureReason is null)
             {
-                var baseUri = address.BaseUri(schemes[i]);
-                try
+                var only = address.BaseUri(address.ExplicitScheme ?? "https");
+                Connected(session, only, await PingAsync(session, only, retryConnection: true, cancellationToken).ConfigureAwait(false));
+                return session;
+            }
+
+            using var fallback = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var httpsUri = address.BaseUri("https");
+            var httpUri = address.BaseUri("http");
+            var https = PingAsync(session, httpsUri, retryConnection: false, cancellationToken);
+            var http = PingAsync(session, httpUri, retryConnection: true, fallback.Token);
+            RegistryException httpsFailure;
+            var useHttp = false;
+            try
+            {
+                Connected(session, httpsUri, await https.ConfigureAwait(false));
+                return session;
+            }
+            catch (RegistryException ex) when (ex.ErrorId == ErrorIds.RegistryUnreachable || ex.ErrorId == ErrorIds.RegistryCertificateUntrusted)
+            {
+                _log.Log($"'{address.Key}' did not answer over https ({ex.Message}); trying plain http because {insecureReason}.");
+                httpsFailure = ex;
+                useHttp = true;
+            }
+            finally
+            {
+                if (!useHttp)
                 {
-                    await PingAsync(session, baseUri, cancellationToken).ConfigureAwait(false);
-                    return session;
-                }
-                catch (RegistryException ex) when (i < schemes.Length - 1 &&
-                    (ex.ErrorId == ErrorIds.RegistryUnreachable || ex.ErrorId == ErrorIds.RegistryCertificateUntrusted))
-                {
-                    _log.Log($"'{address.Key}' did not answer over https ({ex.Message}); trying plain http because {insecureReason}.");
-                    httpsFailure = ex;
-                }
-                catch (RegistryException ex) when (httpsFailure is not null && ex.ErrorId == ErrorIds.RegistryUnreachable)
-                {
-                    throw new RegistryException(
-                        ErrorIds.RegistryUnreachable,
-                        ErrorKind.ConnectionError,
-                        $"Registry '{address.Key}' could not be reached over https ({httpsFailure.Message}) nor http ({ex.Message}).",
-                        address.Key,
-                        url: ex.Url,
-                        innerException: ex);
+                    // https decided (it answered, or its error is the one to report): stop the http probe.
+                    fallback.Cancel();
+                    _ = http.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
                 }
             }
 
-            throw new InvalidOperationException("The scheme loop ends by returning or throwing.");
+            try
+            {
+                Connected(session, httpUri, await http.ConfigureAwait(false));
+                return session;
+            }
+            catch (RegistryException ex) when (ex.ErrorId == ErrorIds.RegistryUnreachable)
+            {
+                throw new RegistryException(
+                    ErrorIds.RegistryUnreachable,
+                    ErrorKind.ConnectionError,
+                    $"Registry '{address.Key}' could not be reached over https ({httpsFailure.Message}) nor http ({ex.Message}).",
+                    address.Key,
+                    url: ex.Url,
+                    innerException: ex);
+            }
         }
         finally
         {
@@ -168,12 +200,20 @@ public sealed partial class RegistryClient : IDisposable
         }
     }
 
-    private async Task PingAsync(RegistrySession session, Uri baseUri, CancellationToken cancellationToken)
+    /// <summary>Asks <c>/v2/</c> at <paramref name="baseUri"/> whether the API is there and how it wants to be authenticated.</summary>
+    /// <returns>The challenge of a 401 answer; null when the registry needs no authentication.</returns>
+    private async Task<AuthChallenge?> PingAsync(RegistrySession session, Uri baseUri, bool retryConnection, CancellationToken cancellationToken)
     {
         var address = session.Address;
-        using var response = await _transport.SendAsync(
-            HttpMethod.Get, new Uri(baseUri, "v2/"), null, null, null, null,
-            HttpCompletionOption.ResponseHeadersRead, address.Key, cancellationToken).ConfigureAwait(false);
+        using var response = await WithRetriesAsync(
+            HttpMethod.Get,
+            null,
+            _ => _transport.SendAsync(
+                HttpMethod.Get, new Uri(baseUri, "v2/"), null, null, null, null,
+                HttpCompletionOption.ResponseHeadersRead, address.Key, cancellationToken),
+            _retry.Begin(),
+            retryConnection,
+            cancellationToken).ConfigureAwait(false);
         AuthChallenge? challenge = null;
         if (response.Status == HttpStatusCode.Unauthorized)
         {
@@ -192,16 +232,109 @@ public sealed partial class RegistryClient : IDisposable
             throw await ErrorAsync(session, null, response, NotFoundMeaning.Other, address.Key, cancellationToken).ConfigureAwait(false);
         }
 
+        return challenge;
+    }
+
+    private void Connected(RegistrySession session, Uri baseUri, AuthChallenge? challenge)
+    {
         session.Challenge = challenge;
         session.BaseUri = baseUri;
-        _log.Log($"Registry '{address.Key}' answers at {baseUri}; authentication: {(challenge is null ? "none" : challenge.ToString())}.");
+        _log.Log($"Registry '{session.Address.Key}' answers at {baseUri}; authentication: {(challenge is null ? "none" : challenge.ToString())}.");
     }
 
     /// <summary>
     /// Sends a request to the registry with the Authorization its challenge needs for
-    /// <paramref name="scope"/>; on a 401 with a new challenge or a stale token it asks once more.
+    /// <paramref name="scope"/>, retrying as <see cref="RetryPolicy"/> allows. A response with a
+    /// retryable status is returned once retrying stops; the error made from it says so.
     /// </summary>
-    private async Task<RegistryResponse> SendAsync(
+    private Task<RegistryResponse> SendAsync(
+        RegistrySession session,
+        string? repository,
+        string? scope,
+        HttpMethod method,
+        Uri uri,
+        Action<HttpRequestMessage>? configure,
+        Func<HttpContent>? content,
+        HttpCompletionOption completion,
+        CancellationToken cancellationToken) =>
+        SendAsync(session, repository, scope, method, uri, configure, content, completion, _retry.Begin(), cancellationToken);
+
+    /// <param name="retry">The operation's retry bookkeeping, shared by all its requests (a resumed blob download sends several).</param>
+    private Task<RegistryResponse> SendAsync(
+        RegistrySession session,
+        string? repository,
+        string? scope,
+        HttpMethod method,
+        Uri uri,
+        Action<HttpRequestMessage>? configure,
+        Func<HttpContent>? content,
+        HttpCompletionOption completion,
+        RetryState retry,
+        CancellationToken cancellationToken) =>
+        WithRetriesAsync(
+            method,
+            content,
+            tracked => SendAuthorizedAsync(session, repository, scope, method, uri, configure, tracked, completion, cancellationToken),
+            retry,
+            retryConnection: true,
+            cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="attempt"/> until it gets an answer that is not worth repeating, or retrying
+    /// stops: then the last response is returned (with <see cref="RegistryResponse.Retry"/> set) or the
+    /// last failure is thrown, saying how many attempts were made.
+    /// </summary>
+    /// <param name="attempt">Sends once; receives the content factory to use, which records what it made.</param>
+    /// <param name="retryConnection">Whether failed connections are retried (statuses always are).</param>
+    private async Task<RegistryResponse> WithRetriesAsync(
+        HttpMethod method,
+        Func<HttpContent>? content,
+        Func<Func<HttpContent>?, Task<RegistryResponse>> attempt,
+        RetryState retry,
+        bool retryConnection,
+        CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            HttpContent? sent = null;
+            Func<HttpContent>? tracked = content is null ? null : () => sent = content();
+            RegistryResponse response;
+            try
+            {
+                response = await attempt(tracked).ConfigureAwait(false);
+            }
+            catch (RegistryException ex) when (RetryPolicy.IsTransient(ex))
+            {
+                var repeatable = retryConnection && RetryPolicy.MayRepeat(method, ex.StatusCode) && CanReplay(sent);
+                if (!repeatable || !await retry.TryWaitAsync(ex.Message, null, cancellationToken).ConfigureAwait(false))
+                {
+                    throw retry.Final(ex);
+                }
+
+                continue;
+            }
+
+            response.Retry = retry;
+            if (!RetryPolicy.IsRetryableStatus(response.Status) || !RetryPolicy.MayRepeat(method, response.Status) || !CanReplay(sent) ||
+                !retry.TryScheduleRetry($"HTTP {(int)response.Status} from {method} {SafeUrl.Format(response.Url)}", _retry.RetryAfter(response.Message), out var delay))
+            {
+                return response;
+            }
+
+            response.Dispose();
+            await retry.WaitAsync(delay, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Whether a request body can be sent again: none, bytes in memory, or a seekable stream.</summary>
+    private static bool CanReplay(HttpContent? content) =>
+        content is null or ByteArrayContent || (content is StreamUploadContent upload && upload.CanReplay);
+
+    /// <summary>
+    /// One attempt: the Authorization the challenge needs for <paramref name="scope"/>; on a 401 with a
+    /// new challenge or a stale token it asks once more.
+    /// </summary>
+    private async Task<RegistryResponse> SendAuthorizedAsync(
         RegistrySession session,
         string? repository,
         string? scope,
@@ -279,6 +412,11 @@ public sealed partial class RegistryClient : IDisposable
         }
 
         var error = RegistryErrors.FromResponse(response.Status, method.Method, response.Url, errors, notFound, target, session.Address.Key, credential, ChallengeOf(response));
+        if (response.Retry is RetryState retry)
+        {
+            error = retry.Final(error);
+        }
+
         _log.Log($"  {error.ErrorId}: {error.Message}");
         return error;
     }

@@ -46,6 +46,28 @@ public sealed class RegistryClientOptions
 
     public string UserAgent { get; set; } = "ModelPack.PowerShell/0.1";
 
+    /// <summary>
+    /// How many times a failed request is sent again (5xx, 408 and 429 answers, dropped connections,
+    /// timeouts; an interrupted blob download resumes where it stopped). 0 turns retrying off. The
+    /// settings file's <c>maxRetry</c> feeds it.
+    /// </summary>
+    public int MaxRetry { get; set; } = 5;
+
+    /// <summary>
+    /// How long one streak of failures may go on retrying (backoff waits and Retry-After included)
+    /// before the error is reported. A blob download that makes progress starts a fresh streak.
+    /// </summary>
+    public TimeSpan RetryBudget { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The first retry waits up to this long; each further one up to twice as long (full jitter).</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest single backoff wait (a server's Retry-After may ask for more, within the budget).</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Time source of the retry logic (tests substitute a virtual one that does not sleep).</summary>
+    internal RetryTimer RetryTimer { get; set; } = RetryTimer.System;
+
     /// <summary>Time source for token expiry (tests move it forward).</summary>
     internal Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
 

@@ -52,4 +52,7 @@ public sealed class RegistryException : ModelPackException
 
     /// <summary>The request URL without query string or user info (so no tokens).</summary>
     public string? Url { get; }
+
+    /// <summary>How many times the request was sent before this failure was final (1 when it was not retried).</summary>
+    public int Attempts { get; internal set; } = 1;
 }

@@ -24,6 +24,9 @@ internal sealed class RegistryResponse : IDisposable
 
     public HttpContent Content => Message.Content;
 
+    /// <summary>The retries that led to this response; an error made from it says how many there were.</summary>
+    public RetryState? Retry { get; set; }
+
     public void Dispose()
     {
         Message.RequestMessage?.Dispose();

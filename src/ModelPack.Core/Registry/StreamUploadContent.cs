@@ -17,10 +17,12 @@ internal sealed class StreamUploadContent : HttpContent
     private readonly long _length;
     private readonly int _bufferSize;
     private readonly IProgress<long>? _progress;
+    private readonly long _origin;
 
     public StreamUploadContent(Stream source, long length, int bufferSize, IProgress<long>? progress)
     {
         _source = source;
+        _origin = source.CanSeek ? source.Position : -1;
         _length = length;
         _bufferSize = bufferSize;
         _progress = progress;
@@ -28,8 +30,16 @@ internal sealed class StreamUploadContent : HttpContent
         Headers.ContentLength = length;
     }
 
+    /// <summary>Whether the body can be sent again (a retry): the source can seek back to where it started.</summary>
+    public bool CanReplay => _origin >= 0;
+
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
     {
+        if (_origin >= 0)
+        {
+            _source.Position = _origin;
+        }
+
         var buffer = new byte[(int)Math.Min(_bufferSize, Math.Max(1, _length))];
         long sent = 0;
         while (sent < _length)

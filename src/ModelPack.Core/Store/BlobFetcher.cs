@@ -13,8 +13,10 @@ namespace ModelPack.Core.Store;
 
 /// <summary>
 /// Downloads one blob into the store: under a per-blob lock (so concurrent pulls, in any process,
-/// fetch it once), resuming from <c>tmp/&lt;hex&gt;.partial</c>, and published only after the
-/// client verified its digest while streaming.
+/// fetch it once: the others wait and then find it published), resuming from
+/// <c>tmp/&lt;hex&gt;.partial</c> with the hash rebuilt from the bytes on disk, and published only
+/// after the client verified its digest while streaming. Interruptions keep the partial file;
+/// content that fails verification deletes it.
 /// </summary>
 internal static class BlobFetcher
 {
@@ -26,43 +28,71 @@ internal static class BlobFetcher
         var digest = Digest.Parse(blob.Digest);
         var temp = store.Layout.TempPath;
         var lockPath = Path.Combine(temp, digest.Encoded + ".lock");
-        using var fileLock = await Task.Run(() => FileLock.Acquire(lockPath, Timeout.InfiniteTimeSpan, cancellationToken), cancellationToken).ConfigureAwait(false);
+        using var activity = await store.EnterActivityAsync(cancellationToken).ConfigureAwait(false);
+        using var fileLock = await StoreLocks.AcquireAsync(
+            lockPath, Timeout.InfiniteTimeSpan, () => log?.Invoke($"Waiting for another download of {blob.Digest} to finish."), cancellationToken).ConfigureAwait(false);
 
         var target = store.Layout.BlobPath(blob.Digest);
+        var partial = Path.Combine(temp, digest.Encoded + ".partial");
         if (!force && File.Exists(target) && new FileInfo(target).Length == blob.Size)
         {
+            // Another pull finished it (a partial left beside it is of no use any more).
+            TryDelete(partial);
             progress?.Report(blob.Size);
             return 0;
         }
 
-        var partial = Path.Combine(temp, digest.Encoded + ".partial");
-        long offset = 0;
-        IncrementalHash? prefix = null;
-        if (!force && File.Exists(partial))
-        {
-            var length = new FileInfo(partial).Length;
-            if (length > 0 && length <= blob.Size)
-            {
-                prefix = HashPrefix(partial, digest, length);
-                offset = length;
-                log?.Invoke($"Resuming {blob.Digest} at {length} of {blob.Size} bytes.");
-            }
-        }
-
+        var resumed = !force && File.Exists(partial) && new FileInfo(partial).Length > 0;
         try
         {
+            return await DownloadAsync(store, client, reference, blob, partial, resume: resumed, progress, log, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ModelPackException ex) when (resumed && ex.ErrorId is ErrorIds.DigestMismatch or ErrorIds.SizeMismatch)
+        {
+            // The bytes kept from an earlier session may be what was wrong: one fresh download decides.
+            log?.Invoke($"The resumed download of {blob.Digest} did not verify ({ex.ErrorId}); downloading it again from the start.");
+            return await DownloadAsync(store, client, reference, blob, partial, resume: false, progress, log, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<long> DownloadAsync(ModelStore store, RegistryClient client, ModelReference reference, Descriptor blob, string partial, bool resume, IProgress<long>? progress, Action<string>? log, CancellationToken cancellationToken)
+    {
+        var digest = Digest.Parse(blob.Digest);
+        long offset = 0;
+        IncrementalHash? prefix = null;
+        try
+        {
+            if (resume && File.Exists(partial))
+            {
+                var length = new FileInfo(partial).Length;
+                if (length > blob.Size)
+                {
+                    log?.Invoke($"Discarding the partial download of {blob.Digest}: it is longer than the blob.");
+                }
+                else if (length > 0)
+                {
+                    prefix = await HashPrefixAsync(partial, digest, length, cancellationToken).ConfigureAwait(false);
+                    offset = length;
+                    log?.Invoke($"Resuming {blob.Digest} at {length} of {blob.Size} bytes.");
+                }
+            }
+
             BlobDownloadResult result;
-            using (var file = new FileStream(partial, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+            long transferred;
+            using (var file = new FileStream(partial, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
             {
                 file.SetLength(offset);
                 file.Position = offset;
-                result = await client.DownloadBlobAsync(reference.Registry, reference.Repository, blob.Digest, blob.Size, file, new BlobDownloadOptions { Offset = offset, PrefixHash = prefix, Progress = progress }, cancellationToken).ConfigureAwait(false);
+                var destination = new WriteBehindStream(file);
+                result = await client.DownloadBlobAsync(reference.Registry, reference.Repository, blob.Digest, blob.Size, destination, new BlobDownloadOptions { Offset = offset, PrefixHash = prefix, Progress = progress }, cancellationToken).ConfigureAwait(false);
+                transferred = result.BytesTransferred;
                 if (result.Status == BlobDownloadStatus.RestartRequired)
                 {
                     log?.Invoke($"The registry ignored the resume request for {blob.Digest}; downloading it from the start.");
-                    file.SetLength(0);
-                    file.Position = 0;
-                    result = await client.DownloadBlobAsync(reference.Registry, reference.Repository, blob.Digest, blob.Size, file, new BlobDownloadOptions { Progress = progress }, cancellationToken).ConfigureAwait(false);
+                    destination.SetLength(0);
+                    destination.Position = 0;
+                    result = await client.DownloadBlobAsync(reference.Registry, reference.Repository, blob.Digest, blob.Size, destination, new BlobDownloadOptions { Progress = progress }, cancellationToken).ConfigureAwait(false);
+                    transferred += result.BytesTransferred;
                 }
 
                 await file.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -70,7 +100,7 @@ internal static class BlobFetcher
             }
 
             store.Layout.PublishVerifiedFile(partial, blob.Digest, blob.Size);
-            return result.BytesTransferred;
+            return transferred;
         }
         catch (ModelPackException ex) when (ex.ErrorId is ErrorIds.DigestMismatch or ErrorIds.SizeMismatch)
         {
@@ -84,25 +114,34 @@ internal static class BlobFetcher
         }
     }
 
-    private static IncrementalHash HashPrefix(string path, Digest digest, long length)
+    /// <summary>The hash state after the first <paramref name="length"/> bytes of a partial download, read back from disk.</summary>
+    private static async Task<IncrementalHash> HashPrefixAsync(string path, Digest digest, long length, CancellationToken cancellationToken)
     {
         var hasher = digest.CreateHasher();
-        var buffer = new byte[HashBufferSize];
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.SequentialScan);
-        long remaining = length;
-        while (remaining > 0)
+        try
         {
-            var read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, remaining));
-            if (read == 0)
+            var buffer = new byte[HashBufferSize];
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan | FileOptions.Asynchronous);
+            var remaining = length;
+            while (remaining > 0)
             {
-                break;
+                var read = await stream.ReadAsync(buffer, 0, (int)Math.Min(buffer.Length, remaining), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                hasher.AppendData(buffer, 0, read);
+                remaining -= read;
             }
 
-            hasher.AppendData(buffer, 0, read);
-            remaining -= read;
+            return hasher;
         }
-
-        return hasher;
+        catch
+        {
+            hasher.Dispose();
+            throw;
+        }
     }
 
     private static void TryDelete(string path)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using ModelPack.Core.Errors;
@@ -54,7 +55,12 @@ public sealed partial class ModelStore
         var progress = options.Progress;
         progress?.Report(new PullProgress(refName, PullStage.Resolving, null, null, 0, 0, 0, 0));
 
-        if (!options.Force && Find(reference) is ModelArtifact existing && Directory.Exists(existing.Path))
+        // What interrupted pulls left and nobody can resume goes first; then this pull counts as running,
+        // so no collection removes the locks and half-built snapshot it is about to use.
+        TryCleanTemporaryFiles(log);
+        using var activity = await EnterActivityAsync(cancellationToken).ConfigureAwait(false);
+
+        if (!options.Force && FindWhileOthersRemove(reference) is ModelArtifact existing && Directory.Exists(existing.Path))
         {
             var head = await client.HeadManifestAsync(reference.Registry, reference.Repository, tagOrDigest, cancellationToken).ConfigureAwait(false);
             if (head.Digest == existing.Digest || head.Digest == StoredSourceDigest(refName))
@@ -85,7 +91,7 @@ public sealed partial class ModelStore
         blobs.AddRange(manifest.Layers);
         var total = blobs.Sum(b => b.Size);
 
-        using var pin = Pin(blobs.Select(b => b.Digest).Append(resolved.Digest));
+        using var pin = await PinAsync(blobs.Select(b => b.Digest).Append(resolved.Digest), cancellationToken).ConfigureAwait(false);
 
         long transferred = 0;
         var downloaded = 0;
@@ -109,10 +115,14 @@ public sealed partial class ModelStore
         modelConfig.ThrowIfInvalid($"The config of '{refName}'");
 
         using (var gate = new SemaphoreSlim(Math.Max(1, options.Concurrency)))
+        using (var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
+            // The first layer that fails stops the others: the pull has failed, and their partial data is
+            // kept for the next one.
+            var token = failed.Token;
             var tasks = manifest.Layers.Select(async (layer, i) =>
             {
-                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await gate.WaitAsync(token).ConfigureAwait(false);
                 try
                 {
                     var layerProgress = new Progress(bytes =>
@@ -120,7 +130,7 @@ public sealed partial class ModelStore
                         Interlocked.Exchange(ref done[i], bytes);
                         Report(PullStage.Downloading, layer, bytes);
                     });
-                    var bytes = await BlobFetcher.FetchAsync(this, client, reference, layer, options.Force, layerProgress, log, cancellationToken).ConfigureAwait(false);
+                    var bytes = await BlobFetcher.FetchAsync(this, client, reference, layer, options.Force, layerProgress, log, token).ConfigureAwait(false);
                     Interlocked.Exchange(ref done[i], layer.Size);
                     if (bytes > 0)
                     {
@@ -130,12 +140,26 @@ public sealed partial class ModelStore
 
                     Report(PullStage.LayerDone, layer, layer.Size);
                 }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    failed.Cancel();
+                    throw;
+                }
                 finally
                 {
                     gate.Release();
                 }
             }).ToList();
-            await Task.WhenAll(tasks).ConfigureAwait(false);
+            var all = Task.WhenAll(tasks);
+            try
+            {
+                await all.ConfigureAwait(false);
+            }
+            catch when (all.Exception?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) is Exception first)
+            {
+                // WhenAll reports the first task's exception, which may be a layer stopped because another failed.
+                ExceptionDispatchInfo.Capture(first).Throw();
+            }
         }
 
         Report(PullStage.Materializing, null, 0);
@@ -146,6 +170,10 @@ public sealed partial class ModelStore
 
         var snapshot = await SnapshotBuilder.BuildAsync(SnapshotsDirectory, manifest.Digest, manifest.Layers, d => Layout.BlobPath(d.Digest), cancellationToken).ConfigureAwait(false);
 
+        // Until the tag is written the artifact is not listed: a crash from here on leaves an unreferenced
+        // snapshot that the next pull reuses and garbage collection otherwise removes.
+        Report(PullStage.Tagging, null, 0);
+        cancellationToken.ThrowIfCancellationRequested();
         Layout.WriteBlob(manifest.ToBytes());
         var annotations = new Dictionary<string, string>(StringComparer.Ordinal);
         if (resolved.Index is not null)
@@ -159,6 +187,26 @@ public sealed partial class ModelStore
         Report(PullStage.Completed, null, 0);
         log?.Invoke($"Pulled '{refName}' ({manifest.Digest}): {downloaded} blob(s), {transferred} bytes transferred.");
         return new PullResult(artifact, upToDate: false, transferred, downloaded);
+    }
+
+    /// <summary>
+    /// <see cref="Find"/>, read again when a removal in another process or thread deleted a blob between
+    /// this reading index.json and the blob: a removal rewrites index.json before it deletes anything,
+    /// so the next reading no longer lists what it deletes.
+    /// </summary>
+    private ModelArtifact? FindWhileOthersRemove(ModelReference reference)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return Find(reference);
+            }
+            catch (ModelPackException ex) when (ex.ErrorId == ErrorIds.BlobNotFound && attempt < 5)
+            {
+                // Read again.
+            }
+        }
     }
 
     /// <summary>Annotation on a store index entry: the digest the registry reports for the tag when it is an index.</summary>

@@ -60,7 +60,10 @@ public sealed partial class ModelStore
         var progress = options.Progress;
         progress?.Report(new PullProgress(refName, PullStage.Resolving, null, null, 0, 0, 0, 0));
 
-        if (!options.Force && Find(reference) is ModelArtifact existing && Directory.Exists(existing.Path))
+        // As in PullAsync: dead leftovers go, then this pull counts as running (see ActivityLockPath).
+        TryCleanTemporaryFiles(log);
+        using var activity = await EnterActivityAsync(cancellationToken).ConfigureAwait(false);
+        if (!options.Force && FindWhileOthersRemove(reference) is ModelArtifact existing && Directory.Exists(existing.Path))
         {
             var head = await client.HeadManifestAsync(reference.Registry, reference.Repository, tagOrDigest, cancellationToken).ConfigureAwait(false);
             if (head.Digest == existing.Digest || head.Digest == StoredSourceDigest(refName))
@@ -99,7 +102,7 @@ public sealed partial class ModelStore
         var config = manifest.Config!;
         var blobs = new List<Descriptor> { config };
         blobs.AddRange(manifest.Layers);
-        using var pin = Pin(blobs.Select(b => b.Digest).Append(resolved.Digest));
+        using var pin = await PinAsync(blobs.Select(b => b.Digest).Append(resolved.Digest), cancellationToken).ConfigureAwait(false);
         var (transferred, downloaded) = await FetchBlobsAsync(client, reference, blobs, options, cancellationToken).ConfigureAwait(false);
 
         progress?.Report(new PullProgress(refName, PullStage.Materializing, null, null, 0, 0, 0, 0));

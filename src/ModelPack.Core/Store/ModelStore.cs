@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Images;
 using ModelPack.Core.Layout;
@@ -20,6 +22,7 @@ public sealed partial class ModelStore
     public const string StrategyName = "HttpBind";
     public const string SnapshotsDirectoryName = "snapshots";
     private const string GcLockFileName = "gc.lock";
+    private const string ActivityLockFileName = "pulls.lock";
 
     private ModelStore(OciLayout layout)
     {
@@ -40,6 +43,23 @@ public sealed partial class ModelStore
 
     /// <summary>How long store-wide locks wait for another process before StoreLocked.</summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Interrupted snapshot builds and orphaned temp files unchanged for this long are removed by garbage
+    /// collection (and at the start of a pull) once no pull is running.
+    /// </summary>
+    public TimeSpan StaleTempAge { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Partial downloads nobody resumed for this long are removed; younger ones stay for the next pull to resume.</summary>
+    public TimeSpan PartialRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Held shared by every pull and blob download (any process) for as long as it runs; garbage collection
+    /// removes lock files and half-built snapshots only when it can hold it exclusively.
+    /// </summary>
+    internal string ActivityLockPath => Path.Combine(TempDirectory, ActivityLockFileName);
+
+    private string GcLockPath => Path.Combine(TempDirectory, GcLockFileName);
 
     /// <summary>Opens (creating when needed) the store at <paramref name="root"/>, else at <see cref="StoreLocation.Resolve"/>.</summary>
     public static ModelStore Open(string? root = null) => new(OciLayout.Create(StoreLocation.Resolve(root)));
@@ -121,7 +141,44 @@ public sealed partial class ModelStore
         }
     }
 
-    internal FileLock AcquireGcLock() => FileLock.Acquire(Path.Combine(TempDirectory, GcLockFileName), LockTimeout);
+    internal FileLock AcquireGcLock() => FileLock.Acquire(GcLockPath, LockTimeout);
+
+    /// <summary>Marks a pull or download in progress until disposed (a shared lock; see <see cref="ActivityLockPath"/>).</summary>
+    internal async Task<IDisposable> EnterActivityAsync(CancellationToken cancellationToken) =>
+        await StoreLocks.AcquireSharedAsync(ActivityLockPath, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// <see cref="Pin"/> for async callers: waits for a running collection without blocking a thread and
+    /// stops waiting when cancelled.
+    /// </summary>
+    internal async Task<PullPin> PinAsync(IEnumerable<string> digests, CancellationToken cancellationToken)
+    {
+        using (await StoreLocks.AcquireAsync(GcLockPath, LockTimeout, null, cancellationToken).ConfigureAwait(false))
+        {
+            var pin = PullPin.Create(PinsDirectory);
+            pin.Add(digests);
+            return pin;
+        }
+    }
+
+    /// <summary>Removes stale temp files (see <see cref="TempCleaner"/>) unless a collection is running right now; never waits.</summary>
+    internal void TryCleanTemporaryFiles(Action<string>? log)
+    {
+        FileLock gcLock;
+        try
+        {
+            gcLock = FileLock.Acquire(GcLockPath, TimeSpan.Zero);
+        }
+        catch (ModelPackException ex) when (ex.ErrorId == ErrorIds.StoreLocked)
+        {
+            return;
+        }
+
+        using (gcLock)
+        {
+            CleanTemporaryFilesLocked(log);
+        }
+    }
 
     /// <summary>Pins digests for an operation in progress (under the GC lock, so a concurrent collection either sees the pin or finished before it).</summary>
     internal PullPin Pin(IEnumerable<string> digests)
@@ -198,5 +255,13 @@ public sealed partial class ModelStore
                 SnapshotBuilder.Delete(snapshot);
             }
         }
+
+        CleanTemporaryFilesLocked(null);
+    }
+
+    private void CleanTemporaryFilesLocked(Action<string>? log)
+    {
+        using var quiet = StoreLocks.TryAcquireExclusive(ActivityLockPath);
+        TempCleaner.Clean(this, quiescent: quiet is not null, log);
     }
 }

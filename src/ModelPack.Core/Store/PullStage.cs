@@ -7,5 +7,8 @@ public enum PullStage
     Downloading,
     LayerDone,
     Materializing,
+
+    /// <summary>The snapshot is complete; the reference is being recorded in the store's index.</summary>
+    Tagging,
     Completed,
 }

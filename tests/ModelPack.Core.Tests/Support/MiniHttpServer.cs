@@ -60,15 +60,24 @@ public sealed class MiniResponse
 {
     private readonly Stream _stream;
     private readonly bool _head;
+    private readonly Action? _abort;
     private bool _started;
 
-    internal MiniResponse(Stream stream, bool head)
+    internal MiniResponse(Stream stream, bool head, Action? abort = null)
     {
         _stream = stream;
         _head = head;
+        _abort = abort;
     }
 
     public bool Started => _started;
+
+    /// <summary>Drops the connection with a TCP reset (no orderly close): what a crashed peer or a middlebox does.</summary>
+    public void Abort()
+    {
+        _started = true;
+        _abort?.Invoke();
+    }
 
     /// <summary>Sends status and headers; returns the body stream (length-delimited when contentLength is set, else closed-delimited).</summary>
     public async Task<Stream> StartAsync(int status, IEnumerable<KeyValuePair<string, string>>? headers = null, long? contentLength = null)
@@ -115,7 +124,10 @@ public sealed class MiniResponse
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
+        429 => "Too Many Requests",
         500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
         _ => "Status",
     };
 }
@@ -264,7 +276,11 @@ public sealed class MiniHttpServer : IDisposable
                 }
 
                 Requests.Enqueue(request);
-                var response = new MiniResponse(stream, request.Method == "HEAD");
+                var response = new MiniResponse(stream, request.Method == "HEAD", () =>
+                {
+                    client.Client.LingerState = new LingerOption(true, 0);
+                    client.Client.Close();
+                });
                 await _handler(request, response);
                 if (!response.Started)
                 {

@@ -26,6 +26,9 @@ public sealed class TestClientSetup
 
     public string LogText => string.Join("\n", Log);
 
+    /// <summary>Retry waits take no real time in tests; they are recorded here.</summary>
+    internal VirtualRetryTimer RetryTimer { get; } = new();
+
     public RegistryClientOptions Options(Action<RegistryClientOptions>? configure = null)
     {
         var options = new RegistryClientOptions
@@ -33,6 +36,7 @@ public sealed class TestClientSetup
             Environment = new RegistryEnvironment(Variables, Home, systemContainersDirectory: System.IO.Path.Combine(Home, "etc-containers")),
             Log = Log.Enqueue,
             RequestTimeout = TimeSpan.FromSeconds(20),
+            RetryTimer = RetryTimer,
         };
         configure?.Invoke(options);
         return options;

@@ -1,0 +1,146 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+using ModelPack.Core.Errors;
+using ModelPack.Core.References;
+using ModelPack.Core.Registry;
+using ModelPack.Core.Store;
+
+namespace ModelPack.PullAgent;
+
+/// <summary>
+/// <c>ModelPack.PullAgent STORE REFERENCE [--concurrency N] [--max-retry N] [--read-idle-ms N]
+/// [--stale-age-seconds N] [--pause-at STAGE] [--log]</c>: pulls REFERENCE into the store at STORE and
+/// prints one line per event on stdout:
+/// <c>start pid=P hwm=KB</c>, <c>progress STAGE DONE TOTAL</c>, <c>paused STAGE</c>, <c>log TEXT</c>,
+/// then <c>done digest=D bytes=N blobs=N uptodate=B ms=N hwm=KB</c> (exit 0) or
+/// <c>error ERRORID MESSAGE</c> (exit 1). With --pause-at the pull blocks for good when it reports
+/// that stage, so a test can kill it at exactly that point.
+/// </summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length < 2)
+        {
+            Console.Error.WriteLine("usage: ModelPack.PullAgent STORE REFERENCE [--concurrency N] [--max-retry N] [--read-idle-ms N] [--stale-age-seconds N] [--pause-at STAGE] [--log]");
+            return 64;
+        }
+
+        var options = Options(args, 2);
+        var store = ModelStore.Open(args[0]);
+        if (options.TryGetValue("--stale-age-seconds", out var staleAge))
+        {
+            store.StaleTempAge = TimeSpan.FromSeconds(double.Parse(staleAge, CultureInfo.InvariantCulture));
+        }
+
+        var clientOptions = new RegistryClientOptions { UseCredentialFiles = false, UseRegistriesConf = false };
+        if (options.TryGetValue("--max-retry", out var maxRetry))
+        {
+            clientOptions.MaxRetry = int.Parse(maxRetry, CultureInfo.InvariantCulture);
+        }
+
+        if (options.TryGetValue("--read-idle-ms", out var idle))
+        {
+            clientOptions.ReadIdleTimeout = TimeSpan.FromMilliseconds(int.Parse(idle, CultureInfo.InvariantCulture));
+        }
+
+        var verbose = options.ContainsKey("--log");
+        if (verbose)
+        {
+            clientOptions.Log = line => Console.WriteLine("log " + line);
+        }
+
+        PullStage? pauseAt = options.TryGetValue("--pause-at", out var stage) ? Enum.Parse<PullStage>(stage, ignoreCase: true) : null;
+        var pullOptions = new PullOptions
+        {
+            Progress = new LineProgress(pauseAt),
+            Log = verbose ? line => Console.WriteLine("log " + line) : null,
+        };
+        if (options.TryGetValue("--concurrency", out var concurrency))
+        {
+            pullOptions.Concurrency = int.Parse(concurrency, CultureInfo.InvariantCulture);
+        }
+
+        Console.WriteLine($"start pid={Environment.ProcessId} hwm={PeakKilobytes()}");
+        using var client = new RegistryClient(clientOptions);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var result = await store.PullAsync(client, ModelReference.Parse(args[1]), pullOptions);
+            clock.Stop();
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"done digest={result.Artifact.Digest} bytes={result.BytesDownloaded} blobs={result.BlobsDownloaded} uptodate={result.UpToDate} ms={clock.Elapsed.TotalMilliseconds:0.0} hwm={PeakKilobytes()}"));
+            return 0;
+        }
+        catch (ModelPackException ex)
+        {
+            Console.WriteLine($"error {ex.ErrorId} {ex.Message.ReplaceLineEndings(" ")}");
+            return 1;
+        }
+    }
+
+    private static Dictionary<string, string> Options(string[] args, int start)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = start; i < args.Length; i++)
+        {
+            if (args[i] == "--log")
+            {
+                options[args[i]] = "true";
+            }
+            else if (i + 1 < args.Length)
+            {
+                options[args[i]] = args[++i];
+            }
+            else
+            {
+                throw new ArgumentException("Missing value for " + args[i]);
+            }
+        }
+
+        return options;
+    }
+
+    /// <summary>Peak resident set (VmHWM) of this process in KiB, from /proc; -1 where there is none.</summary>
+    private static long PeakKilobytes()
+    {
+        const string Status = "/proc/self/status";
+        if (!File.Exists(Status))
+        {
+            return -1;
+        }
+
+        foreach (var line in File.ReadLines(Status))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Substring(6).Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return -1;
+    }
+
+    private sealed class LineProgress : IProgress<PullProgress>
+    {
+        private readonly PullStage? _pauseAt;
+
+        public LineProgress(PullStage? pauseAt) => _pauseAt = pauseAt;
+
+        public void Report(PullProgress value)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"progress {value.Stage} {value.ArtifactBytesDone} {value.ArtifactBytesTotal}"));
+            if (value.Stage == _pauseAt)
+            {
+                Console.WriteLine("paused " + value.Stage);
+                Thread.Sleep(Timeout.Infinite);
+            }
+        }
+    }
+}
