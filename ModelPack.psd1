@@ -13,6 +13,8 @@
         'Get-ModelArtifact'
         'Get-ModelMount'
         'Get-ModelStrategy'
+        'New-ModelArtifact'
+        'Publish-ModelArtifact'
         'Remove-ModelArtifact'
         'Save-ModelArtifact'
         'Test-ModelArtifact'

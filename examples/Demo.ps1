@@ -1,10 +1,17 @@
 <#
 .SYNOPSIS
-    Works a small generated model through ModelPack with no network and no container engine.
+    Works a small generated model through ModelPack with no container engine.
 .DESCRIPTION
     Writes a tiny ModelPack artifact (a weight file, its config and a README) as an OCI image
     layout, the same format `skopeo copy ... oci:DIR:TAG` writes, then lists it, inspects its
     files, validates it, damages a copy of one blob and shows Test-ModelArtifact catching it.
+    This part needs no network.
+
+    Then, when docker-registry (CNCF distribution) is installed, it starts one on 127.0.0.1 with
+    its storage in the work folder and runs examples/Lifecycle.ps1 against it: New-ModelArtifact,
+    Publish-ModelArtifact, Remove-ModelArtifact, Save-ModelArtifact, Get-ModelMount and
+    Test-ModelArtifact. The registry is stopped afterwards.
+
     Uses only .NET and Microsoft.PowerShell.Core, so it also runs in the bundled runner.
 .PARAMETER WorkDirectory
     Where to write the demo layout (a new temp folder by default; removed afterwards unless -Keep).
@@ -33,6 +40,61 @@ function Add-Blob([string] $Root, [byte[]] $Bytes, [string] $MediaType, [hashtab
     $d = [ordered]@{ mediaType = $MediaType; digest = "sha256:$hex"; size = $Bytes.Length }
     if ($Annotations) { $d.annotations = $Annotations }
     $d
+}
+
+# Starts docker-registry on 127.0.0.1 with a port it picks itself (addr 127.0.0.1:0), read from its log.
+function Start-DemoRegistry([string] $Executable, [string] $Directory) {
+    [void][System.IO.Directory]::CreateDirectory($Directory)
+    $config = [System.IO.Path]::Combine($Directory, 'config.yml')
+    $data = [System.IO.Path]::Combine($Directory, 'data')
+    [System.IO.File]::WriteAllText($config, (@(
+        'version: 0.1'
+        'log:'
+        '  level: info'
+        '  accesslog:'
+        '    disabled: true'
+        'storage:'
+        '  filesystem:'
+        "    rootdirectory: '$($data.Replace("'", "''"))'"
+        '  delete:'
+        '    enabled: true'
+        'http:'
+        '  addr: 127.0.0.1:0'
+        '  secret: modelpack-demo'
+    ) -join "`n"))
+    $start = [System.Diagnostics.ProcessStartInfo]::new($Executable)
+    $start.ArgumentList.Add('serve')
+    $start.ArgumentList.Add($config)
+    $start.UseShellExecute = $false
+    $start.RedirectStandardError = $true
+    $start.RedirectStandardOutput = $true
+    $process = [System.Diagnostics.Process]::Start($start)
+    $hostPort = $null
+    $deadline = [DateTime]::UtcNow.AddSeconds(20)
+    while (-not $hostPort) {
+        $left = [int]($deadline - [DateTime]::UtcNow).TotalMilliseconds
+        $line = $process.StandardError.ReadLineAsync()
+        if ($left -le 0 -or -not $line.Wait($left) -or $null -eq $line.Result) {
+            if (-not $process.HasExited) { $process.Kill($true) }
+            throw "docker-registry did not report its address (exit code $(if ($process.HasExited) { $process.ExitCode } else { 'none' }))."
+        }
+
+        if ($line.Result -match 'listening on (127\.0\.0\.1:\d+)') { $hostPort = $Matches[1] }
+    }
+
+    # Keep reading its output so the registry never blocks on a full pipe.
+    $null = $process.StandardError.ReadToEndAsync()
+    $null = $process.StandardOutput.ReadToEndAsync()
+    [pscustomobject]@{ Process = $process; HostPort = $hostPort; Directory = $Directory }
+}
+
+function Stop-DemoRegistry($Registry) {
+    if (-not $Registry.Process.HasExited) {
+        $Registry.Process.Kill($true)
+        [void]$Registry.Process.WaitForExit(5000)
+    }
+
+    $Registry.Process.Dispose()
 }
 
 function ConvertTo-JsonText($Value) {
@@ -86,6 +148,23 @@ try {
     $result = Test-ModelArtifact -Path $layout
     $result | Out-Default
     if ($result.IsValid) { throw 'Test-ModelArtifact missed the damaged blob.' }
+
+    Say 'The lifecycle: pack, publish, remove, save, mount'
+    $registryExe = @(Get-Command docker-registry -CommandType Application -ErrorAction SilentlyContinue)
+    if ($registryExe.Count -eq 0) {
+        'docker-registry is not installed, so the lifecycle part is skipped. examples/Lifecycle.ps1 -Registry host:port runs it against any registry.'
+    }
+    else {
+        $registry = Start-DemoRegistry $registryExe[0].Source ([System.IO.Path]::Combine($WorkDirectory, 'registry'))
+        try {
+            "Started docker-registry on $($registry.HostPort) (storage in $($registry.Directory))."
+            & ([System.IO.Path]::Combine($PSScriptRoot, 'Lifecycle.ps1')) -Registry $registry.HostPort -WorkDirectory ([System.IO.Path]::Combine($WorkDirectory, 'lifecycle')) -Keep:$Keep | Out-Default
+        }
+        finally {
+            Stop-DemoRegistry $registry
+        }
+    }
+
     'Demo finished: the damaged blob was detected.'
 }
 finally {

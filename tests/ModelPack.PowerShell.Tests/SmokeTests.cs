@@ -1,4 +1,6 @@
+using System;
 using System.Diagnostics;
+using System.Linq;
 using System.IO;
 using System.Text;
 using ModelPack.PowerShell.Tests.Support;
@@ -44,7 +46,21 @@ public class SmokeTests
         Assert.True(exit == 0, $"exit {exit}: {stderr}{stdout}");
         Assert.Contains("tiny-demo:1.0", stdout);
         Assert.Contains("Demo finished: the damaged blob was detected.", stdout);
+        if (OnPath("docker-registry"))
+        {
+            // The lifecycle part: a registry of its own, then New, Publish, Remove, Save, Get-ModelMount, Test.
+            Assert.Matches(@"Started docker-registry on 127\.0\.0\.1:\d+", stdout);
+            Assert.Matches(@"Lifecycle finished: 127\.0\.0\.1:\d+/models/lifecycle-demo:1\.0 is sha256:[0-9a-f]{64}", stdout);
+            Assert.Contains("all 4 files in ", stdout);
+        }
+        else
+        {
+            Assert.Contains("docker-registry is not installed, so the lifecycle part is skipped.", stdout);
+        }
     }
+
+    private static bool OnPath(string command) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Any(d => d.Length > 0 && File.Exists(Path.Combine(d, command)));
 
     private static (int Exit, string Stdout, string Stderr) Run(string script)
     {

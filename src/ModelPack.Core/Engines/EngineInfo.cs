@@ -61,7 +61,7 @@ public sealed class EngineInfo
 
     internal string? NoArtifactsBecause { get; }
 
-    internal static EngineInfo None(string why) =>
+    public static EngineInfo None(string why) =>
         new(EngineKind.None, null, null, null, false, false, false, "no container engine (" + why + ")", "there is no engine", "there is no engine", $"No container engine: {why}. Only HttpBind works.");
 
     public override string ToString() => Reason;

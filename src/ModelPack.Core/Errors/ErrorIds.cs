@@ -49,4 +49,5 @@ public static class ErrorIds
     public const string UnclassifiedModelFile = "UnclassifiedModelFile";
     public const string InvalidPackOption = "InvalidPackOption";
     public const string RepairNotPossible = "RepairNotPossible";
+    public const string ModelArtifactExists = "ModelArtifactExists";
 }

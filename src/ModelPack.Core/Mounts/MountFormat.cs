@@ -11,4 +11,10 @@ public enum MountFormat
 
     /// <summary>Only the engine's command-line argument (<see cref="ModelMount.Argument"/>).</summary>
     Argument,
+
+    /// <summary>Podman quadlet units (<see cref="Core.Mounts.Rendering.QuadletRendering"/>): the <c>.container</c> snippet and the pull unit.</summary>
+    Quadlet,
+
+    /// <summary>A Kubernetes pod spec fragment in YAML (<see cref="Core.Mounts.Rendering.KubernetesRendering"/>).</summary>
+    Kubernetes,
 }

@@ -64,7 +64,7 @@ public sealed class HttpBindStrategy : IModelStrategy
         Task.FromResult(Find(reference));
 
     public Task<IReadOnlyList<ModelArtifact>> ListAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(Store.List(session.Log));
+        Task.FromResult(session.HasStore ? Store.List(session.Log) : Array.Empty<ModelArtifact>());
 
     public Task<bool> RemoveAsync(ModelReference reference, CancellationToken cancellationToken)
     {
@@ -73,7 +73,7 @@ public sealed class HttpBindStrategy : IModelStrategy
             throw new ArgumentNullException(nameof(reference));
         }
 
-        return Task.FromResult(Store.Remove(reference.ToString()));
+        return Task.FromResult(session.HasStore && Store.Remove(reference.ToString()));
     }
 
     public Task<bool> RemoveAsync(ModelArtifact artifact, CancellationToken cancellationToken)
@@ -83,7 +83,7 @@ public sealed class HttpBindStrategy : IModelStrategy
             throw new ArgumentNullException(nameof(artifact));
         }
 
-        return Task.FromResult(Store.Remove(artifact.Reference));
+        return Task.FromResult(session.HasStore && Store.Remove(artifact.Reference));
     }
 
     public IReadOnlyList<ModelMount> Mounts(ModelArtifact artifact, MountOptions options)
@@ -123,6 +123,6 @@ public sealed class HttpBindStrategy : IModelStrategy
             throw new ArgumentNullException(nameof(reference));
         }
 
-        return Store.Find(reference);
+        return session.HasStore ? Store.Find(reference) : null;
     }
 }

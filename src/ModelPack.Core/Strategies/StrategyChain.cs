@@ -123,8 +123,11 @@ public sealed class StrategyChain
     }
 
     /// <summary>
-    /// The mounts for a reference: through the selected strategy, from its store, pulling it there first when
-    /// <paramref name="pull"/> is given (else ModelArtifactNotInStore says to save it).
+    /// The mounts for a reference. A reference some local store holds is mounted as that stored artifact (see
+    /// the artifact overload: Auto mounts it where it is, so an image-packaged model saved through HttpBind is
+    /// bound from the store even where podman could mount images). Otherwise through the selected strategy,
+    /// from its store, pulling it there first when <paramref name="pull"/> is given (else
+    /// ModelArtifactNotInStore says to save it).
     /// </summary>
     public async Task<IReadOnlyList<ModelMount>> MountAsync(ModelReference reference, StrategyName? requested, MountOptions options, PullContext? pull, CancellationToken cancellationToken)
     {
@@ -135,6 +138,11 @@ public sealed class StrategyChain
 
         StrategySelector.EnsureEngineSupports(requested, Settings, Engine);
         var kind = await Resolver.ResolveAsync(reference, pull?.Client, cancellationToken).ConfigureAwait(false);
+        if (kind.Local is ModelArtifact local)
+        {
+            return await MountAsync(local, requested, options, pull, cancellationToken).ConfigureAwait(false);
+        }
+
         var selection = StrategySelector.Select(requested, Settings, Engine, kind.Kind, kind.HasTarLayers);
         return await MountThroughAsync(Get(selection.Strategy), reference, kind.Kind, options, pull, cancellationToken).ConfigureAwait(false);
     }

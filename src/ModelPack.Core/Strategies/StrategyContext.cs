@@ -37,5 +37,15 @@ public sealed class StrategyContext
     /// <summary>Where skipped entries are reported (non-ModelPack artifacts, invalid manifests, images that are not models).</summary>
     public Action<string>? Log { get; set; }
 
+    /// <summary>
+    /// Whether the HttpBind store exists yet. When set, finding, listing and removing answer "nothing there"
+    /// while it returns false instead of opening the store, which would create it: reading must not create a
+    /// store. Unset, the store is opened (and created) on first use.
+    /// </summary>
+    public Func<bool>? StoreExists { get; set; }
+
     public ModelStore Store => store.Value;
+
+    /// <summary>The store has been opened, or exists to be opened (see <see cref="StoreExists"/>).</summary>
+    internal bool HasStore => store.IsValueCreated || StoreExists is null || StoreExists();
 }

@@ -1,25 +1,31 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using ModelPack.Completion;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Layout;
 using ModelPack.Core.Registry;
+using ModelPack.Core.Strategies;
 using ModelPack.Internal;
 
 namespace ModelPack.Cmdlets;
 
-/// <summary>Lists ModelPack artifacts: in the local store (default), in a registry (-Remote), or in an OCI image layout (-Path).</summary>
+/// <summary>
+/// Lists ModelPack models: in every store on this machine (default: podman's artifact and image stores and the
+/// local store, merged), in a registry (-Remote), or in an OCI image layout (-Path).
+/// </summary>
 [Cmdlet(VerbsCommon.Get, "ModelArtifact", DefaultParameterSetName = StoreSet)]
 [OutputType(typeof(ModelArtifact))]
-public sealed class GetModelArtifactCommand : StoreCmdlet
+public sealed class GetModelArtifactCommand : StrategyCmdlet
 {
     private const string StoreSet = "Store";
     private const string RemoteSet = "Remote";
     private const string PathSet = "Path";
 
     private RegistryClients? _clients;
-    private volatile PipelinePump? _pump;
+    private IReadOnlyList<IModelStrategy> _stores = Array.Empty<IModelStrategy>();
+    private List<ModelArtifact>? _listing;
 
     [Parameter(ParameterSetName = StoreSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = PathSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -45,11 +51,31 @@ public sealed class GetModelArtifactCommand : StoreCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = string.Empty;
 
+    /// <summary>Only this strategy's store (default Auto: every store). MODELPACK_STRATEGY and the config file do not filter the listing.</summary>
+    [Parameter(ParameterSetName = StoreSet)]
+    [StrategyNameTransformation]
+    public StrategyName Strategy { get; set; } = StrategyName.Auto;
+
+    /// <summary>podman, docker, none, auto, or a path to a podman or docker executable: whose stores are listed.</summary>
+    [Parameter(ParameterSetName = StoreSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Engine { get; set; }
+
     protected override void BeginProcessing()
     {
         if (ParameterSetName == RemoteSet)
         {
-            _clients = CreateRegistryClients(Credential, SkipTlsVerify, line => _pump?.Post(() => WriteVerbose(line)));
+            _clients = CreateRegistryClients(Credential, SkipTlsVerify, PostVerbose);
+        }
+        else if (ParameterSetName == StoreSet)
+        {
+            OpenChain(Engine, new ReferenceKindCache());
+            var only = MyInvocation.BoundParameters.ContainsKey(StrategyParameter) ? Strategy : StrategyName.Auto;
+            _stores = only == StrategyName.Auto ? Chain.Stores : new[] { Chain.Get(EnsureEngineSupports(only)) };
+            if (!StoreExists && _stores.Any(s => s.Name == StrategyName.HttpBind))
+            {
+                WriteVerbose($"The store '{StoreRoot}' does not exist yet: nothing has been saved there.");
+            }
         }
     }
 
@@ -90,9 +116,19 @@ public sealed class GetModelArtifactCommand : StoreCmdlet
         base.Dispose(disposing);
     }
 
+    /// <summary>
+    /// Every store's models in one list, in Auto order of the stores; a model with the same reference and
+    /// digest in two stores is listed once, from the first (its Strategy says which).
+    /// </summary>
+    private List<ModelArtifact> ListStores()
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return ListEach(_stores).Where(a => seen.Add(a.Reference + "@" + a.Digest)).ToList();
+    }
+
     private void ListStoreArtifacts()
     {
-        var stored = ListStore();
+        var stored = _listing ??= ListStores();
         if (Reference is null)
         {
             foreach (var artifact in stored)
@@ -106,7 +142,7 @@ public sealed class GetModelArtifactCommand : StoreCmdlet
         var emitted = new HashSet<ModelArtifact>();
         foreach (var value in Reference)
         {
-            foreach (var artifact in Resolve(stored, value, "Save it with Save-ModelArtifact, or use -Remote to read it from its registry."))
+            foreach (var artifact in Resolve(stored, value, DescribeStores(_stores), "Save it with Save-ModelArtifact, or use -Remote to read it from its registry."))
             {
                 if (emitted.Add(artifact))
                 {
@@ -135,19 +171,13 @@ public sealed class GetModelArtifactCommand : StoreCmdlet
         }
 
         var client = _clients!.For(reference);
-        using var pump = new PipelinePump();
-        _pump = pump;
         try
         {
-            WriteObject(pump.Run(token => RemoteArtifactReader.GetAsync(client, reference, token), StopToken));
+            WriteObject(Run(token => RemoteArtifactReader.GetAsync(client, reference, token)));
         }
         catch (ModelPackException ex)
         {
             WriteModelPackError(ex, reference.ToString());
-        }
-        finally
-        {
-            _pump = null;
         }
     }
 

@@ -28,7 +28,7 @@ public sealed class GetModelStrategyCommand : ModelPackCmdlet
     {
         try
         {
-            var environment = HostEnvironment.Current.WithCurrentDirectory(SessionState.Path.CurrentFileSystemLocation.Path);
+            var environment = HostEnvironment.Current.WithCurrentDirectory(SessionState.Path.CurrentFileSystemLocation.ProviderPath);
             var settings = ModelPackSettingsLoader.Load(environment);
             foreach (var warning in settings.Warnings)
             {

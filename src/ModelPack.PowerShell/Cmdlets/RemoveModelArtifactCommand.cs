@@ -1,21 +1,33 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using ModelPack.Completion;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Store;
+using ModelPack.Core.Strategies;
+using ModelPack.Internal;
 
 namespace ModelPack.Cmdlets;
 
-/// <summary>Removes artifacts from the local store; blobs and snapshots no other artifact uses are deleted with them.</summary>
+/// <summary>
+/// Removes models from the stores that hold them: podman's artifact and image stores and the local store.
+/// In the local store, blobs and snapshots no other artifact uses are deleted with them.
+/// </summary>
 [Cmdlet(VerbsCommon.Remove, "ModelArtifact", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(ModelArtifact))]
-public sealed class RemoveModelArtifactCommand : StoreCmdlet
+public sealed class RemoveModelArtifactCommand : StrategyCmdlet
 {
     private const string ReferenceSet = "Reference";
     private const string InputObjectSet = "InputObject";
     private const string Action = "Remove model artifact";
+
+    private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
+    private IReadOnlyList<IModelStrategy> _stores = Array.Empty<IModelStrategy>();
+    private List<ModelArtifact>? _listing;
 
     [Parameter(ParameterSetName = ReferenceSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
@@ -27,12 +39,29 @@ public sealed class RemoveModelArtifactCommand : StoreCmdlet
     [ValidateNotNull]
     public ModelArtifact? InputObject { get; set; }
 
+    /// <summary>Only from this strategy's store (default Auto: from every store that holds it).</summary>
+    [Parameter]
+    [StrategyNameTransformation]
+    public StrategyName Strategy { get; set; } = StrategyName.Auto;
+
+    /// <summary>podman, docker, none, auto, or a path to a podman or docker executable: whose stores are searched.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Engine { get; set; }
+
     /// <summary>Remove without asking for confirmation (-WhatIf still only describes).</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        OpenChain(Engine, new ReferenceKindCache());
+        var only = MyInvocation.BoundParameters.ContainsKey(StrategyParameter) ? Strategy : StrategyName.Auto;
+        _stores = only == StrategyName.Auto ? Chain.Stores : new[] { Chain.Get(EnsureEngineSupports(only)) };
+    }
 
     protected override void ProcessRecord()
     {
@@ -42,51 +71,83 @@ public sealed class RemoveModelArtifactCommand : StoreCmdlet
             return;
         }
 
-        var stored = ListStore();
-        var removed = new HashSet<string>(StringComparer.Ordinal);
+        // Not de-duplicated across stores: a model in two stores is removed from both, each confirmed on its own.
+        var stored = _listing ??= ListEach(_stores);
         foreach (var value in Reference)
         {
-            foreach (var artifact in Resolve(stored, value, "Nothing was removed."))
+            foreach (var artifact in Resolve(stored, value, DescribeStores(_stores), "Nothing was removed."))
             {
-                if (removed.Add(artifact.Reference))
-                {
-                    Remove(ExistingStore()!, artifact);
-                }
+                var owner = Chain.Owner(artifact)!;
+                RemoveThrough(owner, artifact, DescribeStore(owner.Name));
             }
         }
     }
 
     private void RemoveInputObject(ModelArtifact artifact)
     {
-        if (!string.Equals(artifact.Strategy, ModelStore.StrategyName, StringComparison.Ordinal) || artifact.StorePath is null)
+        var owner = Chain.Owner(artifact);
+        if (owner is null)
         {
             var where = artifact.Strategy == "Layout" ? $" It lives in the OCI layout '{artifact.StorePath}'; delete it there with your OCI tools." : string.Empty;
             WriteModelPackError(new ModelPackException(
                 ErrorIds.ModelArtifactNotInStore,
                 ErrorKind.InvalidArgument,
-                $"'{artifact.Reference}' is a {artifact.Strategy} artifact; Remove-ModelArtifact removes only artifacts in the local store (HttpBind).{where}",
+                $"'{artifact.Reference}' is a {artifact.Strategy} artifact; Remove-ModelArtifact removes models from the stores of the strategies PodmanArtifact, PodmanImage and HttpBind (the local store).{where}",
                 artifact.Reference));
             return;
         }
 
-        ModelStore store;
-        try
+        if (!_stores.Contains(owner))
         {
-            // The store that holds it, even if MODELPACK_STORE changed since it was listed.
-            store = ModelStore.Open(artifact.StorePath);
-        }
-        catch (ModelPackException ex)
-        {
-            WriteModelPackError(ex, artifact.StorePath);
+            var why = Chain.Stores.Contains(owner)
+                ? $"-Strategy {Strategy} limits the removal to another store"
+                : $"that store needs podman, and the engine is {Chain.Engine.Found}";
+            WriteModelPackError(new ModelPackException(
+                ErrorIds.StrategyUnavailable,
+                ErrorKind.ResourceUnavailable,
+                $"'{artifact.Reference}' is in {owner.Name}'s store, but {why}. Use -Engine to name the podman that holds it, or remove it with podman.",
+                artifact.Reference));
             return;
         }
 
-        Remove(store, artifact);
+        if (owner.Name == StrategyName.HttpBind)
+        {
+            if (artifact.StorePath is null)
+            {
+                WriteModelPackError(new ModelPackException(ErrorIds.ModelArtifactNotInStore, ErrorKind.InvalidArgument, $"'{artifact.Reference}' names no store folder.", artifact.Reference));
+                return;
+            }
+
+            // The store that holds it, even if MODELPACK_STORE changed since it was listed.
+            ModelStore store;
+            try
+            {
+                store = ModelStore.Open(artifact.StorePath);
+            }
+            catch (ModelPackException ex)
+            {
+                WriteModelPackError(ex, artifact.StorePath);
+                return;
+            }
+
+            Remove(artifact, $"the store '{store.Root}'", _ => Task.FromResult(store.Remove(artifact.Reference)));
+            return;
+        }
+
+        RemoveThrough(owner, artifact, DescribeStore(owner.Name));
     }
 
-    private void Remove(ModelStore store, ModelArtifact artifact)
+    private void RemoveThrough(IModelStrategy owner, ModelArtifact artifact, string where) =>
+        Remove(artifact, where, token => owner.RemoveAsync(artifact, token));
+
+    private void Remove(ModelArtifact artifact, string where, Func<CancellationToken, Task<bool>> remove)
     {
-        var description = string.Format(CultureInfo.CurrentCulture, "{0} ({1}, {2:N0} bytes) from the store '{3}'", artifact.Reference, artifact.Digest, artifact.Size, store.Root);
+        if (!_removed.Add(artifact.Strategy + " " + artifact.Reference))
+        {
+            return;
+        }
+
+        var description = string.Format(CultureInfo.CurrentCulture, "{0} ({1}, {2:N0} bytes) from {3}", artifact.Reference, artifact.Digest, artifact.Size, where);
         if (!Confirmed(description))
         {
             return;
@@ -94,12 +155,12 @@ public sealed class RemoveModelArtifactCommand : StoreCmdlet
 
         try
         {
-            if (!store.Remove(artifact.Reference))
+            if (!Run(remove))
             {
                 WriteModelPackError(new ModelPackException(
                     ErrorIds.ModelArtifactNotFound,
                     ErrorKind.ObjectNotFound,
-                    $"No model artifact '{artifact.Reference}' in the store '{store.Root}' (already removed?).",
+                    $"No model artifact '{artifact.Reference}' in {where} (already removed?).",
                     artifact.Reference));
                 return;
             }
@@ -110,7 +171,9 @@ public sealed class RemoveModelArtifactCommand : StoreCmdlet
             return;
         }
 
-        WriteVerbose($"Removed '{artifact.Reference}' ({artifact.Digest}) from '{store.Root}'; blobs and snapshots no other artifact uses were deleted.");
+        WriteVerbose(artifact.Strategy == ModelStore.StrategyName
+            ? $"Removed '{artifact.Reference}' ({artifact.Digest}) from {where}; blobs and snapshots no other artifact uses were deleted."
+            : $"Removed '{artifact.Reference}' ({artifact.Digest}) from {where}.");
         if (PassThru)
         {
             WriteObject(artifact);

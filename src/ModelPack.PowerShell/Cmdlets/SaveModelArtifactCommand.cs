@@ -5,22 +5,28 @@ using System.Threading;
 using ModelPack.Completion;
 using ModelPack.Core.Errors;
 using ModelPack.Core.References;
+using ModelPack.Core.Registry;
 using ModelPack.Core.Store;
+using ModelPack.Core.Strategies;
 using ModelPack.Internal;
 
 namespace ModelPack.Cmdlets;
 
-/// <summary>Downloads ModelPack artifacts from their registries into the local store (HttpBind), and optionally exports their files.</summary>
+/// <summary>
+/// Pulls models through the strategy chain: into podman's artifact store (PodmanArtifact), podman's image
+/// store (PodmanImage), or the local store with the built-in registry client (HttpBind); optionally exports
+/// the files of a locally stored model.
+/// </summary>
 [Cmdlet(VerbsData.Save, "ModelArtifact", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true)]
 [OutputType(typeof(ModelArtifact))]
-public sealed class SaveModelArtifactCommand : StoreCmdlet
+public sealed class SaveModelArtifactCommand : StrategyCmdlet
 {
     private const string ReferenceSet = "Reference";
     private const string InputObjectSet = "InputObject";
     private const string Action = "Download model artifact";
 
     private RegistryClients? _clients;
-    private volatile PipelinePump? _pump;
+    private StrategyName? _requested;
     private int _nextActivityId;
 
     [Parameter(ParameterSetName = ReferenceSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -28,12 +34,22 @@ public sealed class SaveModelArtifactCommand : StoreCmdlet
     [ArgumentCompleter(typeof(StoreReferenceCompleter))]
     public string[] Reference { get; set; } = Array.Empty<string>();
 
-    /// <summary>An artifact from Get-ModelArtifact -Remote (or the store, to refresh it).</summary>
+    /// <summary>An artifact from Get-ModelArtifact -Remote (or a store, to refresh it).</summary>
     [Parameter(ParameterSetName = InputObjectSet, Mandatory = true, ValueFromPipeline = true)]
     [ValidateNotNull]
     public ModelArtifact? InputObject { get; set; }
 
-    /// <summary>Also copy the model's files into this folder.</summary>
+    /// <summary>How to pull: Auto (default: MODELPACK_STRATEGY, the config file, else the first viable), PodmanArtifact, PodmanImage or HttpBind.</summary>
+    [Parameter]
+    [StrategyNameTransformation]
+    public StrategyName Strategy { get; set; } = StrategyName.Auto;
+
+    /// <summary>podman, docker, none, auto, or a path to a podman or docker executable.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Engine { get; set; }
+
+    /// <summary>Also copy the model's files into this folder (HttpBind only: the files must be on disk).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
@@ -54,7 +70,30 @@ public sealed class SaveModelArtifactCommand : StoreCmdlet
 
     protected override void BeginProcessing()
     {
-        _clients = CreateRegistryClients(Credential, SkipTlsVerify, line => _pump?.Post(() => WriteVerbose(line)));
+        _clients = CreateRegistryClients(Credential, SkipTlsVerify, PostVerbose);
+        OpenChain(Engine, ReferenceKindCache.Session);
+        _requested = RequestedStrategy(Strategy);
+        var chosen = EnsureEngineSupports(_requested);
+        if (Path is null)
+        {
+            return;
+        }
+
+        // -Path copies files out of the local store, so it needs HttpBind; Auto takes it.
+        if (chosen == StrategyName.Auto)
+        {
+            _requested = StrategyName.HttpBind;
+            WriteVerbose("-Path exports files from the local store, so the models are saved with HttpBind.");
+        }
+        else if (chosen != StrategyName.HttpBind)
+        {
+            var (_, source) = StrategySelector.Resolve(_requested, Settings);
+            ThrowModelPackError(new ModelPackException(
+                ErrorIds.StrategyUnavailable,
+                ErrorKind.ResourceUnavailable,
+                $"-Path copies the model's files out of the local store, which only HttpBind fills, but {DescribeStrategySource(source)} asks for {chosen}, which keeps models in podman's store. Use -Strategy HttpBind with -Path, or save without -Path.",
+                chosen.ToString()));
+        }
     }
 
     protected override void ProcessRecord()
@@ -102,26 +141,23 @@ public sealed class SaveModelArtifactCommand : StoreCmdlet
 
         try
         {
-            var result = Pull(reference, OpenStore());
-            if (result.UpToDate)
-            {
-                WriteVerbose($"'{reference}' is already in the store and unchanged in the registry ({result.Artifact.Digest}); no blob was downloaded.");
-            }
-            else
-            {
-                WriteVerbose($"Saved '{reference}' ({result.Artifact.Digest}) to '{result.Artifact.Path}': {result.BlobsDownloaded} blob(s), {result.BytesDownloaded} bytes downloaded.");
-            }
-
+            var artifact = Pull(reference);
+            WriteVerbose($"Saved '{reference}' ({artifact.Digest}) with {artifact.Strategy}{(artifact.Path is null ? string.Empty : $" to '{artifact.Path}'")}.");
             if (Path is not null)
             {
+                if (artifact.Path is null)
+                {
+                    throw new ModelPackException(ErrorIds.StrategyUnavailable, ErrorKind.ResourceUnavailable, $"'{reference}' was saved with {artifact.Strategy}, which leaves no files to export. Use -Strategy HttpBind with -Path.", reference.ToString());
+                }
+
                 var destination = ResolveFileSystemPath(Path);
-                var count = SnapshotExporter.Export(result.Artifact.Path!, destination, Force, StopToken);
+                var count = SnapshotExporter.Export(artifact.Path, destination, Force, StopToken);
                 WriteVerbose($"Exported {count} file(s) of '{reference}' to '{destination}'.");
             }
 
             if (PassThru)
             {
-                WriteObject(result.Artifact);
+                WriteObject(artifact);
             }
         }
         catch (ModelPackException ex)
@@ -138,45 +174,88 @@ public sealed class SaveModelArtifactCommand : StoreCmdlet
         }
     }
 
-    private PullResult Pull(ModelReference reference, ModelStore store)
+    /// <summary>Picks the strategy for the reference's kind (local stores, else one manifest GET) and pulls through it.</summary>
+    private ModelArtifact Pull(ModelReference reference)
     {
-        var client = _clients!.For(reference);
+        var chain = Chain;
         var progress = new PullProgressWriter(reference.ToString(), () => Interlocked.Increment(ref _nextActivityId), WriteProgress);
-        using var pump = new PipelinePump();
-        var options = new PullOptions
+        var pull = new PullContext
         {
-            Force = Force,
-            Concurrency = Settings.Concurrency ?? new PullOptions().Concurrency,
-            Progress = new PostingProgress(pump, progress),
-            Log = line => pump.Post(() => WriteVerbose(line)),
+            Client = _clients!.For(reference),
+            Options = new PullOptions
+            {
+                Force = Force,
+                Concurrency = Settings.Concurrency ?? new PullOptions().Concurrency,
+                Progress = new PostingProgress(this, progress),
+                Log = PostVerbose,
+            },
+            Credential = ExplicitCredential(),
         };
-        _pump = pump;
+        foreach (var registry in Settings.InsecureRegistries)
+        {
+            pull.InsecureRegistries.Add(registry);
+        }
+
+        if (SkipTlsVerify || LoopbackRegistry.Is(reference.Registry))
+        {
+            pull.InsecureRegistries.Add(reference.Registry);
+        }
+
+        ProgressRecord? enginePull = null;
         try
         {
-            return pump.Run(token => store.PullAsync(client, reference, options, token), StopToken, progress.Flush);
+            return Run(
+                async token =>
+                {
+                    var kind = await chain.Resolver.ResolveAsync(reference, pull.Client, token).ConfigureAwait(false);
+                    var selection = StrategySelector.Select(_requested, Settings, chain.Engine, kind.Kind, kind.HasTarLayers);
+                    PostVerbose($"'{reference}' is a {(kind.Kind == ReferenceKind.Image ? "model image" : "ModelPack artifact")} (from {kind.Source}); strategy {selection.Strategy}" +
+                        (selection.Requested == StrategyName.Auto ? " (Auto)" : $" (set by {DescribeStrategySource(selection.Source)})") + ".");
+                    if (selection.Strategy != StrategyName.HttpBind)
+                    {
+                        // podman reports no byte counts: one record for the whole pull.
+                        Post(() =>
+                        {
+                            enginePull = new ProgressRecord(Interlocked.Increment(ref _nextActivityId), "Save-ModelArtifact " + reference, $"podman pulls it ({selection.Strategy})") { PercentComplete = -1 };
+                            WriteProgress(enginePull);
+                        });
+                    }
+
+                    pull.Kind = kind.Kind;
+                    return await chain.Get(selection.Strategy).PullAsync(reference, pull, token).ConfigureAwait(false);
+                },
+                progress.Flush);
         }
         finally
         {
-            _pump = null;
             if (!StopToken.IsCancellationRequested)
             {
                 progress.Complete();
+                if (enginePull is not null)
+                {
+                    WriteProgress(new ProgressRecord(enginePull.ActivityId, enginePull.Activity, enginePull.StatusDescription) { RecordType = ProgressRecordType.Completed });
+                }
             }
         }
     }
 
+    private RegistryCredential? ExplicitCredential() =>
+        Credential is null || Credential == PSCredential.Empty
+            ? null
+            : new RegistryCredential(Credential.UserName.TrimStart('\\'), Credential.GetNetworkCredential().Password ?? string.Empty);
+
     /// <summary>Hands reports from download threads to the pipeline thread.</summary>
     private sealed class PostingProgress : IProgress<PullProgress>
     {
-        private readonly PipelinePump _pump;
+        private readonly SaveModelArtifactCommand _cmdlet;
         private readonly PullProgressWriter _writer;
 
-        public PostingProgress(PipelinePump pump, PullProgressWriter writer)
+        public PostingProgress(SaveModelArtifactCommand cmdlet, PullProgressWriter writer)
         {
-            _pump = pump;
+            _cmdlet = cmdlet;
             _writer = writer;
         }
 
-        public void Report(PullProgress value) => _pump.Post(() => _writer.Report(value));
+        public void Report(PullProgress value) => _cmdlet.Post(() => _writer.Report(value));
     }
 }

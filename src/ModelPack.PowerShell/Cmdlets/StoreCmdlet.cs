@@ -14,13 +14,21 @@ namespace ModelPack.Cmdlets;
 /// <summary>
 /// Cmdlets that use the local store and registries: the settings (MODELPACK_STORE, else the config
 /// file's <c>store</c>, else the platform data directory; the config file's insecureRegistries and
-/// concurrency), the store, and matching -Reference values against it.
+/// concurrency), where the store is, and matching -Reference values against stored artifacts.
 /// </summary>
 public abstract class StoreCmdlet : ModelPackCmdlet
 {
+    private HostEnvironment? _environment;
     private ModelPackSettings? _settings;
     private ModelStore? _store;
     private bool _looked;
+
+    /// <summary>
+    /// The process environment, with relative paths (an engine given as <c>./podman</c>, a relative
+    /// MODELPACK_CONFIG) resolved from PowerShell's current location rather than the process directory.
+    /// </summary>
+    internal HostEnvironment HostEnvironment =>
+        _environment ??= HostEnvironment.Current.WithCurrentDirectory(SessionState.Path.CurrentFileSystemLocation.ProviderPath);
 
     /// <summary>Environment variables over the config file, read once per invocation; a bad config file stops the command.</summary>
     internal ModelPackSettings Settings
@@ -31,7 +39,7 @@ public abstract class StoreCmdlet : ModelPackCmdlet
             {
                 try
                 {
-                    _settings = ModelPackSettingsLoader.Load();
+                    _settings = ModelPackSettingsLoader.Load(HostEnvironment);
                 }
                 catch (ModelPackException ex)
                 {
@@ -50,10 +58,13 @@ public abstract class StoreCmdlet : ModelPackCmdlet
 
     internal string StoreRoot => StoreLocation.Resolve(Settings.Store);
 
-    /// <summary>The store, created when needed (for saving).</summary>
+    /// <summary>Whether the store has been created (reading must not create one).</summary>
+    internal bool StoreExists => File.Exists(Path.Combine(StoreRoot, OciLayout.LayoutFileName));
+
+    /// <summary>The local (HttpBind) store, created when needed (packing, saving).</summary>
     internal ModelStore OpenStore() => _store ??= ModelStore.Open(StoreRoot);
 
-    /// <summary>The store, or null when none has been created yet (reading must not create one).</summary>
+    /// <summary>The local store, or null when none has been created yet (reading must not create one).</summary>
     internal ModelStore? ExistingStore()
     {
         if (_looked)
@@ -62,30 +73,25 @@ public abstract class StoreCmdlet : ModelPackCmdlet
         }
 
         _looked = true;
-        var root = StoreRoot;
-        if (!File.Exists(Path.Combine(root, OciLayout.LayoutFileName)))
+        if (!StoreExists)
         {
-            WriteVerbose($"The store '{root}' does not exist yet: nothing has been saved there.");
+            WriteVerbose($"The store '{StoreRoot}' does not exist yet: nothing has been saved there.");
             return null;
         }
 
         try
         {
-            _store = ModelStore.Open(root);
+            _store = ModelStore.Open(StoreRoot);
         }
         catch (ModelPackException ex)
         {
-            ThrowModelPackError(ex, root);
+            ThrowModelPackError(ex, StoreRoot);
         }
 
         return _store;
     }
 
-    /// <summary>Registry clients for this invocation; verbose lines go to <paramref name="log"/> (from any thread).</summary>
-    internal RegistryClients CreateRegistryClients(PSCredential? credential, bool skipTlsVerify, Action<string> log) =>
-        new(credential, skipTlsVerify, Settings.InsecureRegistries, log);
-
-    /// <summary>Every complete model in the store (verbose for what is skipped); empty when there is no store.</summary>
+    /// <summary>Every complete model in the local store (verbose for what is skipped); empty when there is no store.</summary>
     internal IReadOnlyList<ModelArtifact> ListStore()
     {
         var store = ExistingStore();
@@ -112,13 +118,18 @@ public abstract class StoreCmdlet : ModelPackCmdlet
         }
     }
 
+    /// <summary>Registry clients for this invocation; verbose lines go to <paramref name="log"/> (from any thread).</summary>
+    internal RegistryClients CreateRegistryClients(PSCredential? credential, bool skipTlsVerify, Action<string> log) =>
+        new(credential, skipTlsVerify, Settings.InsecureRegistries, log);
+
     /// <summary>
     /// The stored artifacts one -Reference value names (see <see cref="StoreMatcher"/>). An invalid
     /// reference is InvalidModelReference; a plain value that names nothing is ModelArtifactNotFound
-    /// (with <paramref name="hint"/>); a pattern that matches nothing is not an error. Without
-    /// <paramref name="allowPatterns"/> a pattern is parsed as a reference (and so refused as invalid).
+    /// (saying it is in none of <paramref name="where"/>, with <paramref name="hint"/>); a pattern that
+    /// matches nothing is not an error. Without <paramref name="allowPatterns"/> a pattern is parsed as a
+    /// reference (and so refused as invalid).
     /// </summary>
-    internal List<ModelArtifact> Resolve(IReadOnlyList<ModelArtifact> stored, string value, string hint, bool allowPatterns = true)
+    internal List<ModelArtifact> Resolve(IReadOnlyList<ModelArtifact> stored, string value, string where, string hint, bool allowPatterns = true)
     {
         if (allowPatterns && StoreMatcher.IsPattern(value))
         {
@@ -142,7 +153,7 @@ public abstract class StoreCmdlet : ModelPackCmdlet
             WriteModelPackError(new ModelPackException(
                 ErrorIds.ModelArtifactNotFound,
                 ErrorKind.ObjectNotFound,
-                $"No model artifact '{value}' in the store '{StoreRoot}'. {hint}",
+                $"No model artifact '{value}' in {where}. {hint}",
                 value));
         }
 

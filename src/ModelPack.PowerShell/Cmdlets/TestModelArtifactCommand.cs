@@ -1,35 +1,74 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using ModelPack.Completion;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Layout;
+using ModelPack.Core.References;
+using ModelPack.Core.Registry;
+using ModelPack.Core.Spec;
+using ModelPack.Core.Store;
 using ModelPack.Core.Validation;
+using ModelPack.Internal;
 
 namespace ModelPack.Cmdlets;
 
-/// <summary>Validates manifests, configs and artifacts against the ModelPack spec and re-verifies every blob.</summary>
-[Cmdlet(VerbsDiagnostic.Test, "ModelArtifact", DefaultParameterSetName = PathSet)]
+/// <summary>
+/// Validates manifests, configs and artifacts against the ModelPack spec and re-verifies every blob; for
+/// artifacts in the local store also every snapshot file, and with -Repair downloads what is damaged again.
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "ModelArtifact", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(ModelValidationResult), typeof(bool))]
-public sealed class TestModelArtifactCommand : ModelPackCmdlet
+public sealed class TestModelArtifactCommand : StoreCmdlet
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
     private const string InputObjectSet = "InputObject";
+    private const string ReferenceSet = "Reference";
+    private const string RepairAction = "Repair model artifact (download damaged blobs again, rebuild the snapshot)";
+
+    private RegistryClients? _clients;
+    private volatile PipelinePump? _pump;
+    private int _nextActivityId;
 
     [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
-    public string[] Path { get; set; } = System.Array.Empty<string>();
+    public string[] Path { get; set; } = Array.Empty<string>();
 
     /// <summary>Binds file objects from the pipeline (Get-ChildItem) by their FullName or PSPath.</summary>
     [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [Alias("PSPath", "FullName")]
     [ValidateNotNullOrEmpty]
-    public string[] LiteralPath { get; set; } = System.Array.Empty<string>();
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     [Parameter(ParameterSetName = InputObjectSet, Mandatory = true, ValueFromPipeline = true)]
     [ValidateNotNull]
     public ModelArtifact? InputObject { get; set; }
+
+    /// <summary>Artifacts in the local store, by reference, digest or wildcard pattern.</summary>
+    [Parameter(ParameterSetName = ReferenceSet, Mandatory = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(StoreReferenceCompleter))]
+    public string[] Reference { get; set; } = Array.Empty<string>();
+
+    /// <summary>Download damaged blobs of stored artifacts again and rebuild their snapshots.</summary>
+    [Parameter(ParameterSetName = InputObjectSet)]
+    [Parameter(ParameterSetName = ReferenceSet)]
+    public SwitchParameter Repair { get; set; }
+
+    [Parameter(ParameterSetName = InputObjectSet)]
+    [Parameter(ParameterSetName = ReferenceSet)]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    [Parameter(ParameterSetName = InputObjectSet)]
+    [Parameter(ParameterSetName = ReferenceSet)]
+    public SwitchParameter SkipTlsVerify { get; set; }
 
     /// <summary>Emit one bool per input instead of result objects.</summary>
     [Parameter]
@@ -37,10 +76,14 @@ public sealed class TestModelArtifactCommand : ModelPackCmdlet
 
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == InputObjectSet)
+        switch (ParameterSetName)
         {
-            Emit(TestArtifact(InputObject!));
-            return;
+            case InputObjectSet:
+                Emit(TestArtifact(InputObject!));
+                return;
+            case ReferenceSet:
+                TestReferences();
+                return;
         }
 
         foreach (var p in ParameterSetName == LiteralPathSet ? LiteralPath : Path)
@@ -55,6 +98,16 @@ public sealed class TestModelArtifactCommand : ModelPackCmdlet
                 WriteModelPackError(ex, full);
             }
         }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _clients?.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 
     private IReadOnlyList<ModelValidationResult> TestPath(string full)
@@ -83,16 +136,54 @@ public sealed class TestModelArtifactCommand : ModelPackCmdlet
         return new[] { ArtifactValidator.ValidateFile(full) };
     }
 
+    private void TestReferences()
+    {
+        var stored = ListStore();
+        var tested = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var value in Reference)
+        {
+            foreach (var artifact in Resolve(stored, value, "the local store", "Nothing was tested."))
+            {
+                if (tested.Add(artifact.Reference))
+                {
+                    Emit(TestStored(ExistingStore()!, artifact));
+                }
+            }
+        }
+    }
+
     private ModelValidationResult[] TestArtifact(ModelArtifact artifact)
     {
         if (artifact.StorePath is null)
         {
-            WriteError(
-                ErrorIds.PathNotFound,
-                ErrorCategory.InvalidArgument,
-                $"Artifact '{artifact.Reference}' has no local copy to verify.",
-                artifact);
-            return System.Array.Empty<ModelValidationResult>();
+            return TestRemote(artifact);
+        }
+
+        if (string.Equals(artifact.Strategy, ModelStore.StrategyName, StringComparison.Ordinal))
+        {
+            ModelStore store;
+            try
+            {
+                // The store that holds it, even if MODELPACK_STORE changed since it was listed.
+                store = ModelStore.Open(artifact.StorePath);
+            }
+            catch (ModelPackException ex)
+            {
+                WriteModelPackError(ex, artifact.StorePath);
+                return Array.Empty<ModelValidationResult>();
+            }
+
+            return TestStored(store, artifact);
+        }
+
+        if (Repair)
+        {
+            WriteModelPackError(new ModelPackException(
+                ErrorIds.RepairNotPossible,
+                ErrorKind.InvalidOperation,
+                $"'{artifact.Reference}' is a {artifact.Strategy} artifact in '{artifact.StorePath}'; -Repair repairs only artifacts in the local store (HttpBind). Copy it again with your OCI tools instead.",
+                artifact.Reference));
+            return Array.Empty<ModelValidationResult>();
         }
 
         try
@@ -103,7 +194,109 @@ public sealed class TestModelArtifactCommand : ModelPackCmdlet
         catch (ModelPackException ex)
         {
             WriteModelPackError(ex, artifact);
-            return System.Array.Empty<ModelValidationResult>();
+            return Array.Empty<ModelValidationResult>();
+        }
+    }
+
+    /// <summary>
+    /// An artifact with no local copy (Get-ModelArtifact -Remote, Publish-ModelArtifact -PassThru): its manifest
+    /// and config, as the registry sent them, against the spec; there are no blobs to re-hash.
+    /// </summary>
+    private ModelValidationResult[] TestRemote(ModelArtifact artifact)
+    {
+        if (Repair)
+        {
+            WriteModelPackError(new ModelPackException(
+                ErrorIds.RepairNotPossible,
+                ErrorKind.InvalidOperation,
+                $"'{artifact.Reference}' ({artifact.Strategy}) has no local copy to repair. Save it with Save-ModelArtifact first.",
+                artifact.Reference));
+            return Array.Empty<ModelValidationResult>();
+        }
+
+        WriteVerbose($"'{artifact.Reference}' ({artifact.Strategy}) has no local copy: validating its manifest and config only. Save it with Save-ModelArtifact to re-hash its blobs too.");
+        var violations = new List<SpecViolation>(ManifestValidator.Validate(artifact.Manifest.ToBytes()));
+        if (artifact.Config is not null)
+        {
+            violations.AddRange(artifact.Config.Validate().Select(v => new SpecViolation("config:" + v.Path, v.Message)));
+        }
+
+        return new[] { new ModelValidationResult(artifact.Reference, ArtifactValidator.ManifestKind, violations, artifact.Digest) };
+    }
+
+    /// <summary>
+    /// A stored artifact: every blob and snapshot file re-hashed. With -Repair (confirmed), damaged blobs are
+    /// downloaded again and the snapshot rebuilt, and the result is the verification after the repair.
+    /// </summary>
+    private ModelValidationResult[] TestStored(ModelStore store, ModelArtifact artifact)
+    {
+        try
+        {
+            if (Repair && ShouldProcess(artifact.Reference, RepairAction))
+            {
+                var repair = RepairStored(store, artifact);
+                if (repair.Before.IsValid)
+                {
+                    WriteVerbose($"'{artifact.Reference}' ({artifact.Digest}) is intact; nothing to repair.");
+                }
+                else
+                {
+                    WriteVerbose($"'{artifact.Reference}' had {repair.Before.Violations.Count} problem(s): {string.Join("; ", repair.Before.Violations)}");
+                    WriteVerbose($"Downloaded {repair.BlobsRepaired.Count} blob(s) again{(repair.SnapshotRebuilt ? " and rebuilt the snapshot" : string.Empty)}; {repair.After.Violations.Count} problem(s) left.");
+                }
+
+                return new[] { repair.After };
+            }
+
+            WriteVerbose($"Verifying '{artifact.Reference}' ({artifact.Digest}) in the store '{store.Root}'.");
+            return new[] { Run(artifact.Reference, (progress, token) => Task.Run(() => ArtifactValidator.ValidateInStore(store, artifact, progress, token), token)) };
+        }
+        catch (ModelPackException ex)
+        {
+            WriteModelPackError(ex, artifact.Reference);
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            WriteError(ErrorIds.ModelStoreAccessFailed, ErrorCategory.WriteError, $"Verifying '{artifact.Reference}' failed while reading or repairing the store '{store.Root}': {ex.Message}", artifact.Reference, ex);
+        }
+
+        return Array.Empty<ModelValidationResult>();
+    }
+
+    private RepairResult RepairStored(ModelStore store, ModelArtifact artifact)
+    {
+        _clients ??= CreateRegistryClients(Credential, SkipTlsVerify, line => _pump?.Post(() => WriteVerbose(line)));
+        RegistryClient? client = artifact.Registry is not null && ModelReference.TryParse(artifact.Reference, out var source, out _)
+            ? _clients.For(source!)
+            : null;
+        return Run(artifact.Reference, (progress, token) =>
+        {
+            var options = new RepairOptions { Progress = progress, Log = line => _pump?.Post(() => WriteVerbose(line)) };
+            return ArtifactRepair.RepairAsync(store, artifact, client, options, token);
+        });
+    }
+
+    /// <summary>Runs verification work off the pipeline thread, with its progress and verbose lines pumped back.</summary>
+    private T Run<T>(string reference, Func<IProgress<VerificationProgress>, CancellationToken, Task<T>> work)
+    {
+        var writer = new VerificationProgressWriter(reference, () => Interlocked.Increment(ref _nextActivityId), WriteProgress);
+        using var pump = new PipelinePump();
+        _pump = pump;
+        try
+        {
+            return pump.Run(token => work(new PostingProgress<VerificationProgress>(pump, writer.Report), token), StopToken, writer.Flush);
+        }
+        finally
+        {
+            _pump = null;
+            if (!StopToken.IsCancellationRequested)
+            {
+                writer.Complete();
+            }
         }
     }
 

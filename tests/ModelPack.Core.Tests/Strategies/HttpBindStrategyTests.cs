@@ -146,6 +146,52 @@ public sealed class HttpBindStrategyTests : IClassFixture<PlainRegistryFixture>,
         await Task.CompletedTask;
     }
 
+    [Fact]
+    public async Task Reading_a_store_that_does_not_exist_yet_does_not_create_it()
+    {
+        var root = temp.Combine("not-yet");
+        var exists = false;
+        var context = new StrategyContext(EngineInfo.None("no engine in this test"), () => ModelStore.Open(root)) { StoreExists = () => exists };
+        var strategy = new HttpBindStrategy(context);
+        var reference = ModelReference.Parse(Registry + "/models/never:1");
+
+        Assert.Empty(await strategy.ListAsync(CancellationToken.None));
+        Assert.Null(await strategy.FindAsync(reference, CancellationToken.None));
+        Assert.False(await strategy.ExistsAsync(reference, CancellationToken.None));
+        Assert.False(await strategy.RemoveAsync(reference, CancellationToken.None));
+        Assert.False(Directory.Exists(root));
+
+        using var client = setup.Client();
+        await TestArtifact.Create("created-by-pull", 100).PushAsync(client, Registry, "models/created-by-pull", "1");
+        var pulled = await strategy.PullAsync(ModelReference.Parse(Registry + "/models/created-by-pull:1"), new PullContext { Client = client }, CancellationToken.None);
+
+        Assert.True(File.Exists(Path.Combine(root, "oci-layout")));
+        Assert.Equal(pulled.Digest, Assert.Single(await strategy.ListAsync(CancellationToken.None)).Digest); // opened once, the store is read even while StoreExists says no
+    }
+
+    [Fact]
+    public async Task Auto_mounts_an_image_model_where_it_is_stored_even_where_podman_could_mount_images()
+    {
+        using var podman = new FakePodman57();
+        var engine = await podman.ProbeAsync();
+        using var client = setup.Client();
+        await new ImageBuilder().Label(ModelImage.EntryPathLabel, "model.gguf")
+            .Layer(LayerPacking.Tar, w => ImageBuilder.File(w, "models/model.gguf", "weights"))
+            .PushAsync(client, Registry, "images/bound", "1");
+        var reference = ModelReference.Parse(Registry + "/images/bound:1");
+        var chain = Chain(engine);
+        await chain.Get(StrategyName.HttpBind).PullAsync(reference, new PullContext { Client = client }, CancellationToken.None);
+
+        var mount = Assert.Single(await chain.MountAsync(reference, null, new MountOptions(engine), null, CancellationToken.None));
+        var forced = await Assert.ThrowsAsync<ModelPackException>(() => chain.MountAsync(reference, StrategyName.PodmanImage, new MountOptions(engine), null, CancellationToken.None));
+
+        Assert.Equal(StrategyName.PodmanImage, (await chain.SelectAsync(null, reference, client, CancellationToken.None)).Strategy); // what a pull would choose
+        Assert.Equal("HttpBind", mount.Strategy);
+        Assert.Equal("/mnt/models/model.gguf", mount.EntryPath);
+        Assert.Equal(ErrorIds.ModelArtifactNotInStore, forced.ErrorId);
+        Assert.Contains("-Strategy PodmanImage", forced.Message);
+    }
+
     public void Dispose()
     {
         fakes.Dispose();

@@ -166,7 +166,7 @@ public sealed class SaveModelArtifactTests : StoreTestBase
 
         Assert.Empty(again.AllErrors);
         Assert.Equal(afterFirst, Fixture.BlobGets(repository));
-        Assert.Contains(again.Verbose, v => v.Contains("no blob was downloaded", StringComparison.Ordinal) && v.Contains(model.Digest, StringComparison.Ordinal));
+        Assert.Contains(again.Verbose, v => v.Contains("is up to date", StringComparison.Ordinal) && v.Contains(model.Digest, StringComparison.Ordinal));
         Assert.Equal(model.Digest, OnlyOne<ModelArtifact>(again.Output).Digest);
 
         Ps.RunOk("param($r) Save-ModelArtifact $r -Force", Args(("r", reference)));

@@ -12,11 +12,16 @@ public sealed class PowerShellSession : IDisposable
 {
     private readonly Runspace _runspace;
 
-    public PowerShellSession(IDictionary<string, string?>? environment = null, bool importModule = true)
+    /// <param name="threadOptions">
+    /// UseCurrentThread runs every pipeline on the thread that calls <see cref="Run"/> (for tests that change
+    /// what that thread may do, such as dropping its capabilities).
+    /// </param>
+    public PowerShellSession(IDictionary<string, string?>? environment = null, bool importModule = true, PSThreadOptions threadOptions = PSThreadOptions.Default)
     {
         Host = new CapturingHost();
         var iss = InitialSessionState.CreateDefault2();
         _runspace = RunspaceFactory.CreateRunspace(Host, iss);
+        _runspace.ThreadOptions = threadOptions;
         _runspace.Open();
         if (environment is not null)
         {

@@ -8,24 +8,49 @@ namespace ModelPack.PowerShell.Tests.Support;
 
 /// <summary>
 /// A hosted PowerShell session whose store is a fresh temp dir (MODELPACK_STORE, set before the
-/// module touches the store) and whose registry credentials come from nowhere but -Credential.
+/// module touches the store), whose registry credentials come from nowhere but -Credential, whose
+/// config file is none (MODELPACK_CONFIG names a file only when a test writes one), and whose engine
+/// is none (MODELPACK_ENGINE), so the store tests neither wait for nor touch the machine's podman.
+/// Tests about engines and strategies pass their own variables; every variable set here (and PATH) is
+/// restored when the session is disposed.
 /// </summary>
 public sealed class StoreSession : IDisposable
 {
-    private static readonly string[] Variables = ["MODELPACK_STORE", "MODELPACK_CONFIG", "REGISTRY_AUTH_FILE", "DOCKER_CONFIG"];
+    private static readonly string[] Variables = ["MODELPACK_STORE", "MODELPACK_CONFIG", "MODELPACK_ENGINE", "MODELPACK_STRATEGY", "REGISTRY_AUTH_FILE", "DOCKER_CONFIG"];
     private readonly TempDirectory _dir = new("modelpack-ps-store");
+    private readonly Dictionary<string, string?> _restore = new(StringComparer.Ordinal);
 
-    public StoreSession()
+    public StoreSession(IDictionary<string, string?>? environment = null)
     {
         StoreRoot = _dir.File("store");
         ExportRoot = _dir.File("export");
-        PowerShell = new PowerShellSession(new Dictionary<string, string?>
+        var variables = new Dictionary<string, string?>
         {
             ["MODELPACK_STORE"] = StoreRoot,
+            ["MODELPACK_CONFIG"] = null,
+            ["MODELPACK_ENGINE"] = "none",
+            ["MODELPACK_STRATEGY"] = null,
+            ["XDG_CONFIG_HOME"] = _dir.File("config-home"),
             ["REGISTRY_AUTH_FILE"] = _dir.File("no-auth.json"),
             ["DOCKER_CONFIG"] = _dir.File("no-docker-config"),
-        });
+        };
+        foreach (var pair in environment ?? new Dictionary<string, string?>())
+        {
+            variables[pair.Key] = pair.Value;
+        }
+
+        foreach (var name in variables.Keys.Concat(Variables).Append("PATH"))
+        {
+            _restore.TryAdd(name, Environment.GetEnvironmentVariable(name));
+        }
+
+        // An empty auth file rather than none: podman, which the engine tests run, refuses a REGISTRY_AUTH_FILE that does not exist.
+        System.IO.File.WriteAllText(_dir.File("no-auth.json"), "{\"auths\":{}}");
+        PowerShell = new PowerShellSession(variables);
     }
+
+    /// <summary>A file in this session's temp dir (not created).</summary>
+    public string TempFile(string name) => _dir.File(name);
 
     public PowerShellSession PowerShell { get; }
 
@@ -59,9 +84,9 @@ public sealed class StoreSession : IDisposable
     public void Dispose()
     {
         PowerShell.Dispose();
-        foreach (var name in Variables)
+        foreach (var (name, value) in _restore)
         {
-            Environment.SetEnvironmentVariable(name, null);
+            Environment.SetEnvironmentVariable(name, value);
         }
 
         MakeWritable(_dir.Path);

@@ -1,0 +1,241 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Management.Automation;
+using System.Threading;
+using ModelPack.Completion;
+using ModelPack.Core.Errors;
+using ModelPack.Core.Packing;
+using ModelPack.Core.References;
+using ModelPack.Core.Store;
+using ModelPack.Internal;
+
+namespace ModelPack.Cmdlets;
+
+/// <summary>Pushes artifacts from the local store to a registry: the one their reference names, or -Destination.</summary>
+[Cmdlet(VerbsData.Publish, "ModelArtifact", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true)]
+[OutputType(typeof(ModelArtifact))]
+public sealed class PublishModelArtifactCommand : StoreCmdlet
+{
+    private const string ReferenceSet = "Reference";
+    private const string InputObjectSet = "InputObject";
+    private const string Action = "Publish model artifact";
+
+    private RegistryClients? _clients;
+    private volatile PipelinePump? _pump;
+    private int _nextActivityId;
+
+    /// <summary>Stored artifacts to publish, by reference or manifest digest.</summary>
+    [Parameter(ParameterSetName = ReferenceSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(StoreReferenceCompleter))]
+    public string[] Reference { get; set; } = Array.Empty<string>();
+
+    /// <summary>A stored artifact (from Get-ModelArtifact or New-ModelArtifact).</summary>
+    [Parameter(ParameterSetName = InputObjectSet, Mandatory = true, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public ModelArtifact? InputObject { get; set; }
+
+    /// <summary>
+    /// Where to publish (registry/repository[:tag]); without a tag the source's tag is kept. Bound by property
+    /// name only with -Reference: were it also in the InputObject set, objects with Reference and Destination
+    /// properties would leave the binder in the default set, short of InputObject.
+    /// </summary>
+    [Parameter(ParameterSetName = ReferenceSet, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = InputObjectSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Destination { get; set; }
+
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    [Parameter]
+    public SwitchParameter SkipTlsVerify { get; set; }
+
+    /// <summary>Push the manifest even when the destination tag already names it.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        _clients = CreateRegistryClients(Credential, SkipTlsVerify, line => _pump?.Post(() => WriteVerbose(line)));
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == InputObjectSet)
+        {
+            PublishInputObject(InputObject!);
+            return;
+        }
+
+        foreach (var text in Reference)
+        {
+            var reference = ParseReferenceOrWriteError(text);
+            if (reference is null)
+            {
+                continue;
+            }
+
+            var store = ExistingStore();
+            var artifact = store?.Find(reference);
+            if (store is null || artifact is null)
+            {
+                WriteModelPackError(NotInStore(reference.ToString(), ErrorKind.ObjectNotFound, $"'{reference}' is not in the store at '{StoreRoot}'. Pack it with New-ModelArtifact or pull it with Save-ModelArtifact first."));
+                continue;
+            }
+
+            Publish(store, artifact);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _clients?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private static ModelPackException NotInStore(string target, ErrorKind kind, string message) =>
+        new(ErrorIds.ModelArtifactNotInStore, kind, message, target);
+
+    private void PublishInputObject(ModelArtifact artifact)
+    {
+        if (!string.Equals(artifact.Strategy, ModelStore.StrategyName, StringComparison.Ordinal) || artifact.StorePath is null)
+        {
+            WriteModelPackError(NotInStore(
+                artifact.Reference,
+                ErrorKind.InvalidArgument,
+                $"'{artifact.Reference}' is a {artifact.Strategy} artifact; Publish-ModelArtifact publishes artifacts from the local store (HttpBind). Save it with Save-ModelArtifact or pack it with New-ModelArtifact first."));
+            return;
+        }
+
+        ModelStore store;
+        try
+        {
+            // The store that holds it, even if MODELPACK_STORE changed since it was listed.
+            store = ModelStore.Open(artifact.StorePath);
+        }
+        catch (ModelPackException ex)
+        {
+            WriteModelPackError(ex, artifact.StorePath);
+            return;
+        }
+
+        Publish(store, artifact);
+    }
+
+    private void Publish(ModelStore store, ModelArtifact artifact)
+    {
+        ModelReference target;
+        try
+        {
+            target = DestinationFor(artifact);
+        }
+        catch (ModelPackException ex)
+        {
+            WriteModelPackError(ex, Destination ?? artifact.Reference);
+            return;
+        }
+
+        var what = string.Format(CultureInfo.CurrentCulture, "{0} ({1}, {2:N0} bytes) to '{3}'", artifact.Reference, artifact.Digest, artifact.Size, target);
+        if (!ShouldProcess(what, Action))
+        {
+            return;
+        }
+
+        try
+        {
+            var result = Push(store, artifact, target);
+            WriteVerbose(result.UpToDate
+                ? $"'{target}' already names {result.Digest}: nothing was uploaded (-Force pushes the manifest again)."
+                : string.Format(
+                    CultureInfo.CurrentCulture,
+                    "'{0}' now names {1}: {2} blob(s) uploaded ({3:N0} bytes), {4} mounted from another repository, {5} already present.",
+                    target,
+                    result.Digest,
+                    result.BlobsUploaded,
+                    result.BytesUploaded,
+                    result.BlobsMounted,
+                    result.BlobsExisting));
+            if (PassThru)
+            {
+                WriteObject(result.Artifact);
+            }
+        }
+        catch (ModelPackException ex)
+        {
+            WriteModelPackError(ex, target.ToString());
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            WriteError(ErrorIds.ModelStoreAccessFailed, ErrorCategory.ReadError, $"Publishing '{artifact.Reference}' failed while reading the store '{store.Root}': {ex.Message}", artifact.Reference, ex);
+        }
+    }
+
+    /// <summary>-Destination (keeping the source's tag when it names none), else the artifact's own reference.</summary>
+    private ModelReference DestinationFor(ModelArtifact artifact)
+    {
+        if (Destination is null)
+        {
+            if (artifact.Registry is not null && ModelReference.TryParse(artifact.Reference, out var own, out _))
+            {
+                return own!;
+            }
+
+            throw new ModelPackException(
+                ErrorIds.InvalidReference,
+                ErrorKind.InvalidArgument,
+                $"'{artifact.Reference}' names no registry to publish to; give -Destination 'registry.example.com/models/name:tag'.",
+                artifact.Reference);
+        }
+
+        var destination = ModelReference.Parse(Destination);
+        var lastSegment = Destination.Substring(Destination.LastIndexOf('/') + 1);
+        var namesTagOrDigest = lastSegment.IndexOf(':') >= 0 || lastSegment.IndexOf('@') >= 0;
+        if (!namesTagOrDigest && artifact.Tag is string tag)
+        {
+            destination = destination.WithTag(tag);
+        }
+
+        return destination;
+    }
+
+    private PublishResult Push(ModelStore store, ModelArtifact artifact, ModelReference target)
+    {
+        var client = _clients!.For(target);
+        var progress = new PublishProgressWriter(target.ToString(), () => Interlocked.Increment(ref _nextActivityId), WriteProgress);
+        using var pump = new PipelinePump();
+        var options = new PublishOptions
+        {
+            Force = Force,
+            Concurrency = Settings.Concurrency ?? new PublishOptions().Concurrency,
+            Progress = new PostingProgress<PublishProgress>(pump, progress.Report),
+            Log = line => pump.Post(() => WriteVerbose(line)),
+        };
+        _pump = pump;
+        try
+        {
+            return pump.Run(token => ModelPublisher.PublishAsync(store, artifact, target, client, options, token), StopToken, progress.Flush);
+        }
+        finally
+        {
+            _pump = null;
+            if (!StopToken.IsCancellationRequested)
+            {
+                progress.Complete();
+            }
+        }
+    }
+}
