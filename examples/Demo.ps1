@@ -68,6 +68,9 @@ function Start-DemoRegistry([string] $Executable, [string] $Directory) {
     $start.UseShellExecute = $false
     $start.RedirectStandardError = $true
     $start.RedirectStandardOutput = $true
+    # docker-registry reads REGISTRY_* variables as configuration overrides; podman's REGISTRY_AUTH_FILE
+    # (often set) would be taken for an 'auth.file' section and stop it. The config file says everything.
+    foreach ($name in @($start.Environment.Keys)) { if ($name -like 'REGISTRY_*') { [void]$start.Environment.Remove($name) } }
     $process = [System.Diagnostics.Process]::Start($start)
     $hostPort = $null
     $deadline = [DateTime]::UtcNow.AddSeconds(20)

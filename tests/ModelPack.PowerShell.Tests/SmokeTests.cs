@@ -41,7 +41,8 @@ public class SmokeTests
     [Fact]
     public void Demo_script_runs_to_completion()
     {
-        var (exit, stdout, stderr) = Run(Path.Combine(ModulePaths.RepoRoot, "examples", "Demo.ps1"));
+        // podman users often have REGISTRY_AUTH_FILE set; the demo's docker-registry must not take it as its own configuration.
+        var (exit, stdout, stderr) = Run(Path.Combine(ModulePaths.RepoRoot, "examples", "Demo.ps1"), ("REGISTRY_AUTH_FILE", "/nonexistent/auth.json"));
 
         Assert.True(exit == 0, $"exit {exit}: {stderr}{stdout}");
         Assert.Contains("tiny-demo:1.0", stdout);
@@ -62,10 +63,15 @@ public class SmokeTests
     private static bool OnPath(string command) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Any(d => d.Length > 0 && File.Exists(Path.Combine(d, command)));
 
-    private static (int Exit, string Stdout, string Stderr) Run(string script)
+    private static (int Exit, string Stdout, string Stderr) Run(string script, params (string Name, string Value)[] environment)
     {
         Assert.True(File.Exists(Runner), "psrunner not built: " + Runner);
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment)
+        {
+            psi.Environment[name] = value;
+        }
+
         psi.ArgumentList.Add(Runner);
         psi.ArgumentList.Add(script);
         using var p = Process.Start(psi)!;

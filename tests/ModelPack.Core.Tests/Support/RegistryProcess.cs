@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Threading;
@@ -81,6 +82,13 @@ public sealed class RegistryProcess : IDisposable
             };
             start.ArgumentList.Add("serve");
             start.ArgumentList.Add(config);
+
+            // docker-registry reads REGISTRY_* variables as configuration overrides; a test that set
+            // REGISTRY_AUTH_FILE (for the module) must not reconfigure the registry it starts.
+            foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("REGISTRY_", StringComparison.Ordinal)).ToList())
+            {
+                start.Environment.Remove(name);
+            }
             var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             var log = new StringBuilder();
             void OnLine(object sender, DataReceivedEventArgs e)
