@@ -30,9 +30,9 @@ internal sealed class BlobTransfer : IDisposable
     public IncrementalHash Hasher { get; private set; }
 
     /// <summary>
-    /// The first half of a pipelined commit: feeds bytes to the hash as they arrive, before they are
-    /// written. <see cref="WriteHashedAsync"/> must follow for the same bytes, in order; if a write fails
-    /// the download is over and the hash is not used again.
+    /// Feeds bytes to the hash as they arrive, before they are written. <see cref="WriteHashedAsync"/>
+    /// must follow for the same bytes, in order; if a write fails the download is over and the hash is
+    /// not used again.
     /// </summary>
     public void Hash(byte[] buffer, int offset, int count) => Hasher.AppendData(buffer, offset, count);
 

@@ -215,13 +215,14 @@ public sealed partial class RegistryClient
     }
 
     /// <summary>
-    /// Copies one response body into the destination, in a two-buffer pipeline: while one large buffer is
-    /// written, the next fills from the network and is hashed piece by piece as it arrives (still in the
-    /// CPU cache), so the copy runs at the speed of its slowest stage rather than of all three added up.
-    /// <paramref name="transfer"/> advances as
-    /// each buffer is committed, so a failure leaves it telling exactly which bytes are on disk and in
-    /// the hash. A body longer than the blob is cut off (SizeMismatch); one that ends early or stalls for
-    /// the read-idle timeout is RegistryUnreachable, with what did arrive kept.
+    /// Copies one response body into the destination through one large buffer, all on the download's own
+    /// thread: each piece is hashed as it arrives (still in the CPU cache), and the full buffer is written
+    /// in one call. Handing the hash or the write to another thread was measured slower on small
+    /// machines: the cross-core wake-ups cost more than the overlap gains, and concurrent layers already
+    /// keep the cores busy. <paramref name="transfer"/> advances as each buffer is written, so a failure
+    /// leaves it telling exactly which bytes are on disk and in the hash. A body longer than the blob is
+    /// cut off (SizeMismatch); one that ends early or stalls for the read-idle timeout is
+    /// RegistryUnreachable, with what did arrive kept.
     /// </summary>
     private async Task CopyVerifiedAsync(
         RegistryResponse response,
@@ -235,8 +236,7 @@ public sealed partial class RegistryClient
         IProgress<long>? progress,
         CancellationToken cancellationToken)
     {
-        var buffers = new[] { ArrayPool<byte>.Shared.Rent(_bufferSize), ArrayPool<byte>.Shared.Rent(_bufferSize) };
-        Task? pending = null;
+        var buffer = ArrayPool<byte>.Shared.Rent(_bufferSize);
         try
         {
             using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -252,18 +252,15 @@ public sealed partial class RegistryClient
 
             using (body)
             {
-                var queued = transfer.Position;
-                var current = 0;
                 var ended = false;
                 while (!ended)
                 {
                     // Fill the buffer before writing: fewer, larger writes and progress reports. Asking
                     // for one byte beyond the expected size detects an oversized body.
-                    var buffer = buffers[current];
                     var filled = 0;
                     while (filled < _bufferSize)
                     {
-                        var want = (int)Math.Min(_bufferSize - filled, size + 1 - queued - filled);
+                        var want = (int)Math.Min(_bufferSize - filled, size + 1 - transfer.Position - filled);
                         if (want <= 0)
                         {
                             break;
@@ -277,13 +274,11 @@ public sealed partial class RegistryClient
                         }
                         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
                         {
-                            await CompleteAsync(pending).ConfigureAwait(false);
                             await WritePartialAsync(destination, transfer, buffer, filled, size, cancellationToken).ConfigureAwait(false);
                             throw RegistryErrors.Unreachable(registry, response.Url, $"no data for {RetryPolicy.Seconds(_readIdleTimeout)} s after {transfer.Position} of {size} bytes of {digest}; the partial data was kept.", ex);
                         }
                         catch (Exception ex) when (ex is IOException or HttpRequestException)
                         {
-                            await CompleteAsync(pending).ConfigureAwait(false);
                             await WritePartialAsync(destination, transfer, buffer, filled, size, cancellationToken).ConfigureAwait(false);
                             throw RegistryErrors.Unreachable(registry, response.Url, $"the connection failed after {transfer.Position} of {size} bytes of {digest} ({ex.Message}); the partial data was kept.", ex);
                         }
@@ -296,31 +291,22 @@ public sealed partial class RegistryClient
 
                         // Hash what just arrived while it is still in the CPU cache (never bytes beyond the
                         // blob's size: those only lead to SizeMismatch below).
-                        transfer.Hash(buffer, filled, (int)Math.Max(0, Math.Min(read, size - queued - filled)));
+                        transfer.Hash(buffer, filled, (int)Math.Max(0, Math.Min(read, size - transfer.Position - filled)));
                         filled += read;
                     }
 
-                    if (queued + filled > size)
+                    if (transfer.Position + filled > size)
                     {
-                        await CompleteAsync(pending).ConfigureAwait(false);
                         Cut(destination, start);
                         throw Mismatch(ErrorIds.SizeMismatch, digest, response.Url, $"Blob {digest} of '{target}' is longer than the {size} bytes its descriptor says. It was discarded.");
                     }
 
-                    // The hash already covers this buffer and runs one buffer ahead of the disk while the
-                    // previous one is still being written.
-                    await CompleteAsync(pending, progress, transfer).ConfigureAwait(false);
-                    pending = null;
                     if (filled > 0)
                     {
-                        pending = transfer.WriteHashedAsync(destination, buffer, filled, cancellationToken);
-                        queued += filled;
-                        current ^= 1;
+                        await transfer.WriteHashedAsync(destination, buffer, filled, cancellationToken).ConfigureAwait(false);
+                        progress?.Report(transfer.Position);
                     }
                 }
-
-                await CompleteAsync(pending, progress, transfer).ConfigureAwait(false);
-                pending = null;
             }
 
             await destination.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -331,42 +317,13 @@ public sealed partial class RegistryClient
         }
         finally
         {
-            // A commit still running (after a failure elsewhere) must end before its buffer goes back to the pool.
-            if (pending is not null)
-            {
-                try
-                {
-                    await pending.ConfigureAwait(false);
-                }
-                catch (Exception)
-                {
-                    // Already failing: the first error is the one reported.
-                }
-            }
-
-            ArrayPool<byte>.Shared.Return(buffers[0]);
-            ArrayPool<byte>.Shared.Return(buffers[1]);
-        }
-    }
-
-    /// <summary>Waits for the previous buffer's commit (its failure, a disk error, wins) and reports the progress it made.</summary>
-    private static async Task CompleteAsync(Task? pending, IProgress<long>? progress = null, BlobTransfer? transfer = null)
-    {
-        if (pending is null)
-        {
-            return;
-        }
-
-        await pending.ConfigureAwait(false);
-        if (transfer is not null)
-        {
-            progress?.Report(transfer.Position);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
     /// <summary>
     /// Keeps the bytes that did arrive before a connection failure (already hashed as they came), so a
-    /// resume can continue after them. The previous buffer's write has completed.
+    /// resume can continue after them.
     /// </summary>
     private static async Task WritePartialAsync(Stream destination, BlobTransfer transfer, byte[] buffer, int count, long size, CancellationToken cancellationToken)
     {

@@ -41,8 +41,8 @@ public sealed class RegistryClientOptions
     /// <summary>How long a blob download may receive nothing before it is abandoned.</summary>
     public TimeSpan ReadIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Size of the buffer blobs are streamed through.</summary>
-    public int BufferSize { get; set; } = 1024 * 1024;
+    /// <summary>Size of the buffer blobs are streamed through (one per blob being transferred).</summary>
+    public int BufferSize { get; set; } = 4 * 1024 * 1024;
 
     public string UserAgent { get; set; } = "ModelPack.PowerShell/0.1";
 
