@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using ModelPack.Core.Store;
 using ModelPack.Core.Strategies;
 
 namespace ModelPack.Core.Configuration;
@@ -17,6 +18,8 @@ internal sealed class ConfigFileContent
     public int? MaxRetry { get; set; }
 
     public int? Concurrency { get; set; }
+
+    public StoreDurability? Durability { get; set; }
 
     public List<string> Warnings { get; } = new();
 }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Spec;
+using ModelPack.Core.Store;
 using ModelPack.Core.Strategies;
 
 namespace ModelPack.Core.Configuration;
@@ -21,8 +22,9 @@ internal static class ConfigFileParser
     public const string InsecureRegistriesKey = "insecureRegistries";
     public const string MaxRetryKey = "maxRetry";
     public const string ConcurrencyKey = "concurrency";
+    public const string DurabilityKey = "durability";
 
-    private static readonly string[] KnownKeys = { StrategyKey, EngineKey, StoreKey, InsecureRegistriesKey, MaxRetryKey, ConcurrencyKey };
+    private static readonly string[] KnownKeys = { StrategyKey, EngineKey, StoreKey, InsecureRegistriesKey, MaxRetryKey, ConcurrencyKey, DurabilityKey };
 
     private static readonly JsonReaderOptions ReaderOptions = new()
     {
@@ -117,6 +119,15 @@ internal static class ConfigFileParser
                 break;
             case ConcurrencyKey:
                 content.Concurrency = RequireInteger(value, key, minimum: 1, path, line);
+                break;
+            case DurabilityKey:
+                var durability = RequireString(value, key, "\"deferred\" or \"immediate\"", path, line);
+                content.Durability = durability.ToLowerInvariant() switch
+                {
+                    "deferred" => StoreDurability.Deferred,
+                    "immediate" => StoreDurability.Immediate,
+                    _ => throw Invalid(path, line, $"{DisplayText.Quote(key)} is {DisplayText.Quote(durability)}; use \"deferred\" (the default: pulls do not wait for the disk, and what a system stop damaged is found and removed) or \"immediate\" (every blob is flushed to disk before it is stored)."),
+                };
                 break;
         }
     }

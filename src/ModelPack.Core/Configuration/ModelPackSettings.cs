@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using ModelPack.Core.Spec;
+using ModelPack.Core.Store;
 using ModelPack.Core.Strategies;
 
 namespace ModelPack.Core.Configuration;
@@ -28,7 +29,8 @@ public sealed class ModelPackSettings
         int? maxRetry = null,
         int? concurrency = null,
         string? configFilePath = null,
-        IReadOnlyList<string>? warnings = null)
+        IReadOnlyList<string>? warnings = null,
+        StoreDurability? durability = null)
     {
         Strategy = strategy;
         StrategySource = strategy is null ? SettingSource.Default : strategySource;
@@ -41,6 +43,7 @@ public sealed class ModelPackSettings
         Concurrency = concurrency;
         ConfigFilePath = configFilePath;
         Warnings = warnings ?? Array.Empty<string>();
+        Durability = durability;
     }
 
     /// <summary>Nothing set anywhere: every choice is automatic.</summary>
@@ -67,6 +70,9 @@ public sealed class ModelPackSettings
     public int? MaxRetry { get; }
 
     public int? Concurrency { get; }
+
+    /// <summary>The config file's <c>durability</c>; null means <see cref="StoreDurability.Deferred"/>.</summary>
+    public StoreDurability? Durability { get; }
 
     /// <summary>The config file that was read, or null when there was none.</summary>
     public string? ConfigFilePath { get; }

@@ -62,7 +62,8 @@ public static class ModelPackSettingsLoader
             file?.MaxRetry,
             file?.Concurrency,
             file is null ? null : path,
-            file?.Warnings);
+            file?.Warnings,
+            file?.Durability);
     }
 
     /// <summary>

@@ -177,8 +177,11 @@ public sealed class OciLayout
         return entries;
     }
 
-    /// <summary>Stores bytes as a sha256 blob and returns its digest.</summary>
-    public string WriteBlob(byte[] bytes)
+    /// <summary>
+    /// Stores bytes as a sha256 blob and returns its digest; flushed to disk before it is published unless
+    /// <paramref name="flushToDisk"/> is false (the caller keeps track of unflushed writes).
+    /// </summary>
+    public string WriteBlob(byte[] bytes, bool flushToDisk = true)
     {
         if (bytes is null)
         {
@@ -194,7 +197,7 @@ public sealed class OciLayout
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 file.Write(bytes, 0, bytes.Length);
-                file.Flush(flushToDisk: true);
+                file.Flush(flushToDisk);
             }
 
             Publish(temp, target);

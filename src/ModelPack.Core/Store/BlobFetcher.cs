@@ -22,8 +22,12 @@ internal static class BlobFetcher
 {
     private const int HashBufferSize = 1 << 20;
 
-    /// <summary>Returns the bytes transferred over the network (0 when the store already had the blob).</summary>
-    public static async Task<long> FetchAsync(ModelStore store, RegistryClient client, ModelReference reference, Descriptor blob, bool force, IProgress<long>? progress, Action<string>? log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns the bytes transferred over the network (0 when the store already had the blob). With
+    /// <paramref name="flushToDisk"/> false the blob is published without waiting for the disk: the caller
+    /// has recorded it in an <see cref="UnsyncedJournal"/>.
+    /// </summary>
+    public static async Task<long> FetchAsync(ModelStore store, RegistryClient client, ModelReference reference, Descriptor blob, bool force, bool flushToDisk, IProgress<long>? progress, Action<string>? log, CancellationToken cancellationToken)
     {
         var digest = Digest.Parse(blob.Digest);
         var temp = store.Layout.TempPath;
@@ -45,17 +49,17 @@ internal static class BlobFetcher
         var resumed = !force && File.Exists(partial) && new FileInfo(partial).Length > 0;
         try
         {
-            return await DownloadAsync(store, client, reference, blob, partial, resume: resumed, progress, log, cancellationToken).ConfigureAwait(false);
+            return await DownloadAsync(store, client, reference, blob, partial, resume: resumed, flushToDisk, progress, log, cancellationToken).ConfigureAwait(false);
         }
         catch (ModelPackException ex) when (resumed && ex.ErrorId is ErrorIds.DigestMismatch or ErrorIds.SizeMismatch)
         {
             // The bytes kept from an earlier session may be what was wrong: one fresh download decides.
             log?.Invoke($"The resumed download of {blob.Digest} did not verify ({ex.ErrorId}); downloading it again from the start.");
-            return await DownloadAsync(store, client, reference, blob, partial, resume: false, progress, log, cancellationToken).ConfigureAwait(false);
+            return await DownloadAsync(store, client, reference, blob, partial, resume: false, flushToDisk, progress, log, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private static async Task<long> DownloadAsync(ModelStore store, RegistryClient client, ModelReference reference, Descriptor blob, string partial, bool resume, IProgress<long>? progress, Action<string>? log, CancellationToken cancellationToken)
+    private static async Task<long> DownloadAsync(ModelStore store, RegistryClient client, ModelReference reference, Descriptor blob, string partial, bool resume, bool flushToDisk, IProgress<long>? progress, Action<string>? log, CancellationToken cancellationToken)
     {
         var digest = Digest.Parse(blob.Digest);
         long offset = 0;
@@ -83,7 +87,7 @@ internal static class BlobFetcher
             {
                 file.SetLength(offset);
                 file.Position = offset;
-                var destination = new WriteBehindStream(file);
+                var destination = new WriteBehindStream(file, writeBehind: flushToDisk);
                 result = await client.DownloadBlobAsync(reference.Registry, reference.Repository, blob.Digest, blob.Size, destination, new BlobDownloadOptions { Offset = offset, PrefixHash = prefix, Progress = progress }, cancellationToken).ConfigureAwait(false);
                 transferred = result.BytesTransferred;
                 if (result.Status == BlobDownloadStatus.RestartRequired)
@@ -96,7 +100,10 @@ internal static class BlobFetcher
                 }
 
                 await file.FlushAsync(cancellationToken).ConfigureAwait(false);
-                file.Flush(flushToDisk: true);
+                if (flushToDisk)
+                {
+                    file.Flush(flushToDisk: true);
+                }
             }
 
             store.Layout.PublishVerifiedFile(partial, blob.Digest, blob.Size);

@@ -92,6 +92,8 @@ public sealed partial class ModelStore
         var total = blobs.Sum(b => b.Size);
 
         using var pin = await PinAsync(blobs.Select(b => b.Digest).Append(resolved.Digest), cancellationToken).ConfigureAwait(false);
+        using var unsynced = Durability == StoreDurability.Deferred ? UnsyncedJournal.Begin(Root, BootId(), resolved.Digest, blobs.Select(b => b.Digest)) : null;
+        var flushToDisk = unsynced is null;
 
         long transferred = 0;
         var downloaded = 0;
@@ -103,7 +105,7 @@ public sealed partial class ModelStore
             progress?.Report(new PullProgress(refName, stage, layer?.Digest, layer?.Filepath ?? layer?.Title, bytes, layer?.Size ?? 0, sum, total));
         }
 
-        var configBytesTransferred = await BlobFetcher.FetchAsync(this, client, reference, config, options.Force, null, log, cancellationToken).ConfigureAwait(false);
+        var configBytesTransferred = await BlobFetcher.FetchAsync(this, client, reference, config, options.Force, flushToDisk, null, log, cancellationToken).ConfigureAwait(false);
         Interlocked.Exchange(ref configDone, config.Size);
         if (configBytesTransferred > 0)
         {
@@ -130,7 +132,7 @@ public sealed partial class ModelStore
                         Interlocked.Exchange(ref done[i], bytes);
                         Report(PullStage.Downloading, layer, bytes);
                     });
-                    var bytes = await BlobFetcher.FetchAsync(this, client, reference, layer, options.Force, layerProgress, log, token).ConfigureAwait(false);
+                    var bytes = await BlobFetcher.FetchAsync(this, client, reference, layer, options.Force, flushToDisk, layerProgress, log, token).ConfigureAwait(false);
                     Interlocked.Exchange(ref done[i], layer.Size);
                     if (bytes > 0)
                     {
@@ -174,7 +176,7 @@ public sealed partial class ModelStore
         // snapshot that the next pull reuses and garbage collection otherwise removes.
         Report(PullStage.Tagging, null, 0);
         cancellationToken.ThrowIfCancellationRequested();
-        Layout.WriteBlob(manifest.ToBytes());
+        Layout.WriteBlob(manifest.ToBytes(), flushToDisk);
         var annotations = new Dictionary<string, string>(StringComparer.Ordinal);
         if (resolved.Index is not null)
         {

@@ -103,7 +103,9 @@ public sealed partial class ModelStore
         var blobs = new List<Descriptor> { config };
         blobs.AddRange(manifest.Layers);
         using var pin = await PinAsync(blobs.Select(b => b.Digest).Append(resolved.Digest), cancellationToken).ConfigureAwait(false);
-        var (transferred, downloaded) = await FetchBlobsAsync(client, reference, blobs, options, cancellationToken).ConfigureAwait(false);
+        using var unsynced = Durability == StoreDurability.Deferred ? UnsyncedJournal.Begin(Root, BootId(), resolved.Digest, blobs.Select(b => b.Digest)) : null;
+        var flushToDisk = unsynced is null;
+        var (transferred, downloaded) = await FetchBlobsAsync(client, reference, blobs, options, flushToDisk, cancellationToken).ConfigureAwait(false);
 
         progress?.Report(new PullProgress(refName, PullStage.Materializing, null, null, 0, 0, 0, 0));
         if (options.Force)
@@ -112,7 +114,7 @@ public sealed partial class ModelStore
         }
 
         var snapshot = await ImageSnapshotBuilder.BuildAsync(SnapshotsDirectory, manifest.Digest, refName, manifest.Layers, d => Layout.BlobPath(d.Digest), cancellationToken).ConfigureAwait(false);
-        Layout.WriteBlob(manifest.ToBytes());
+        Layout.WriteBlob(manifest.ToBytes(), flushToDisk);
         var annotations = new Dictionary<string, string>(StringComparer.Ordinal);
         if (resolved.Index is not null)
         {
@@ -143,7 +145,7 @@ public sealed partial class ModelStore
     }
 
     /// <summary>Downloads blobs concurrently (at most <see cref="PullOptions.Concurrency"/>), reporting bytes per blob.</summary>
-    private async Task<(long Transferred, int Downloaded)> FetchBlobsAsync(RegistryClient client, ModelReference reference, List<Descriptor> blobs, PullOptions options, CancellationToken cancellationToken)
+    private async Task<(long Transferred, int Downloaded)> FetchBlobsAsync(RegistryClient client, ModelReference reference, List<Descriptor> blobs, PullOptions options, bool flushToDisk, CancellationToken cancellationToken)
     {
         var refName = reference.ToString();
         var total = blobs.Sum(b => b.Size);
@@ -161,7 +163,7 @@ public sealed partial class ModelStore
                     Interlocked.Exchange(ref done[i], bytes);
                     options.Progress?.Report(new PullProgress(refName, PullStage.Downloading, blob.Digest, null, bytes, blob.Size, done.Sum(), total));
                 });
-                var bytes = await BlobFetcher.FetchAsync(this, client, reference, blob, options.Force, perBlob, options.Log, cancellationToken).ConfigureAwait(false);
+                var bytes = await BlobFetcher.FetchAsync(this, client, reference, blob, options.Force, flushToDisk, perBlob, options.Log, cancellationToken).ConfigureAwait(false);
                 Interlocked.Exchange(ref done[i], blob.Size);
                 if (bytes > 0)
                 {

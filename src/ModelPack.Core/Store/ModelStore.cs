@@ -61,8 +61,36 @@ public sealed partial class ModelStore
 
     private string GcLockPath => Path.Combine(TempDirectory, GcLockFileName);
 
-    /// <summary>Opens (creating when needed) the store at <paramref name="root"/>, else at <see cref="StoreLocation.Resolve"/>.</summary>
-    public static ModelStore Open(string? root = null) => new(OciLayout.Create(StoreLocation.Resolve(root)));
+    /// <summary>When the blobs a pull writes are forced to disk (default <see cref="StoreDurability.Deferred"/>).</summary>
+    public StoreDurability Durability { get; set; } = StoreDurability.Deferred;
+
+    /// <summary>The boot id deferred writes are recorded under (tests stand in for a restart with it).</summary>
+    internal Func<string?> BootId { get; set; } = BootIdentity.Current;
+
+    /// <summary>How long after a deferred pull its journal is settled (by then the kernel has written the data back).</summary>
+    internal TimeSpan UnsyncedSettleAge { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Opens (creating when needed) the store at <paramref name="root"/>, else at <see cref="StoreLocation.Resolve"/>,
+    /// and settles what deferred pulls left (<see cref="SettleUnsyncedWrites"/>).
+    /// </summary>
+    public static ModelStore Open(string? root = null, Action<string>? log = null)
+    {
+        var store = OpenUnsettled(root);
+        store.SettleUnsyncedWrites(log);
+        return store;
+    }
+
+    /// <summary>Opens without settling (tests first set a stand-in <see cref="BootId"/>).</summary>
+    internal static ModelStore OpenUnsettled(string? root) => new(OciLayout.Create(StoreLocation.Resolve(root)));
+
+    /// <summary>
+    /// Flushes the writes of finished <see cref="StoreDurability.Deferred"/> pulls once they are old enough
+    /// to be written back already, and, when the system stopped since such a pull, verifies what it wrote:
+    /// damaged blobs are deleted and their artifacts untagged; the others get their snapshot rebuilt.
+    /// <see cref="Open"/> calls it.
+    /// </summary>
+    public void SettleUnsyncedWrites(Action<string>? log = null) => UnsyncedWriteSettler.Settle(this, log);
 
     public string SnapshotPath(string manifestDigest) =>
         Path.Combine(SnapshotsDirectory, Digest.Parse(manifestDigest).Encoded);
@@ -142,6 +170,16 @@ public sealed partial class ModelStore
     }
 
     internal FileLock AcquireGcLock() => FileLock.Acquire(GcLockPath, LockTimeout);
+
+    /// <summary>Builds the snapshot of a stored manifest again from its blobs (a model's files, or an image's /models).</summary>
+    internal void RebuildSnapshot(ModelManifest manifest, string refName, CancellationToken cancellationToken)
+    {
+        SnapshotBuilder.Delete(SnapshotPath(manifest.Digest));
+        var build = ModelImage.IsImageManifest(manifest)
+            ? ImageSnapshotBuilder.BuildAsync(SnapshotsDirectory, manifest.Digest, refName, manifest.Layers, d => Layout.BlobPath(d.Digest), cancellationToken)
+            : SnapshotBuilder.BuildAsync(SnapshotsDirectory, manifest.Digest, manifest.Layers, d => Layout.BlobPath(d.Digest), cancellationToken);
+        build.GetAwaiter().GetResult();
+    }
 
     /// <summary>Marks a pull or download in progress until disposed (a shared lock; see <see cref="ActivityLockPath"/>).</summary>
     internal async Task<IDisposable> EnterActivityAsync(CancellationToken cancellationToken) =>

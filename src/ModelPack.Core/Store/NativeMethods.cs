@@ -6,7 +6,8 @@ namespace ModelPack.Core.Store;
 
 /// <summary>
 /// The few file-system calls netstandard2.0 has no API for: hard links, symbolic links, Unix
-/// permission bits, access checks and resolving links (realpath). Unix entries bind to libc (glibc, musl and macOS all export these names) and take
+/// permission bits, access checks, resolving links (realpath) and flushing a file or directory
+/// opened read-only (fsync). Unix entries bind to libc (glibc, musl and macOS all export these names) and take
 /// paths as NUL-terminated UTF-8 bytes (<see cref="Utf8Path"/>): netstandard2.0 has no UTF-8 string
 /// marshalling, and Linux and macOS file names are UTF-8.
 /// </summary>
@@ -59,6 +60,18 @@ internal static class NativeMethods
     [DllImport(LibC, EntryPoint = "realpath", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     internal static extern IntPtr UnixRealPath(byte[] path, IntPtr resolved);
+
+    [DllImport(LibC, EntryPoint = "open", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    internal static extern int UnixOpen(byte[] path, int flags);
+
+    [DllImport(LibC, EntryPoint = "fsync", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    internal static extern int UnixFsync(int fd);
+
+    [DllImport(LibC, EntryPoint = "close", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    internal static extern int UnixClose(int fd);
 
     [DllImport(LibC, EntryPoint = "free")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

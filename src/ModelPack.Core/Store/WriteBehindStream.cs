@@ -22,9 +22,10 @@ internal sealed class WriteBehindStream : Stream
     private long _startedUpTo;
     private bool _disabled = !Supported;
 
-    public WriteBehindStream(FileStream file)
+    public WriteBehindStream(FileStream file, bool writeBehind)
     {
         _file = file;
+        _disabled = !Supported || !writeBehind;
         _startedUpTo = file.Position;
     }
 
@@ -71,10 +72,26 @@ internal sealed class WriteBehindStream : Stream
         StartWriteback();
     }
 
-    public override async Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes on the caller's thread: a write into the page cache is a memory copy, cheaper than the
+    /// hand-off to a thread-pool thread and back that an asynchronous file write costs.
+    /// </summary>
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
-        await _file.WriteAsync(buffer, offset, count, cancellationToken).ConfigureAwait(false);
-        StartWriteback();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled(cancellationToken);
+        }
+
+        try
+        {
+            Write(buffer, offset, count);
+            return Task.CompletedTask;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return Task.FromException(ex);
+        }
     }
 
     /// <summary>Asks the kernel to begin writing out the last full stride; does not wait for it.</summary>

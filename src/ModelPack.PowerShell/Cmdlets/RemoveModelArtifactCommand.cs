@@ -122,7 +122,7 @@ public sealed class RemoveModelArtifactCommand : StrategyCmdlet
             ModelStore store;
             try
             {
-                store = ModelStore.Open(artifact.StorePath);
+                store = OpenStoreAt(artifact.StorePath);
             }
             catch (ModelPackException ex)
             {

@@ -62,7 +62,19 @@ public abstract class StoreCmdlet : ModelPackCmdlet
     internal bool StoreExists => File.Exists(Path.Combine(StoreRoot, OciLayout.LayoutFileName));
 
     /// <summary>The local (HttpBind) store, created when needed (packing, saving).</summary>
-    internal ModelStore OpenStore() => _store ??= ModelStore.Open(StoreRoot);
+    internal ModelStore OpenStore() => _store ??= OpenStoreAt(StoreRoot);
+
+    /// <summary>
+    /// Opens the store at <paramref name="root"/> with the config file's durability. What opening finds
+    /// after a system stop (blobs damaged before they reached the disk, artifacts removed because of it)
+    /// is a warning: the user has to Save those again.
+    /// </summary>
+    internal ModelStore OpenStoreAt(string root)
+    {
+        var store = ModelStore.Open(root, WriteWarning);
+        store.Durability = Settings.Durability ?? StoreDurability.Deferred;
+        return store;
+    }
 
     /// <summary>The local store, or null when none has been created yet (reading must not create one).</summary>
     internal ModelStore? ExistingStore()
@@ -81,7 +93,7 @@ public abstract class StoreCmdlet : ModelPackCmdlet
 
         try
         {
-            _store = ModelStore.Open(StoreRoot);
+            _store = OpenStoreAt(StoreRoot);
         }
         catch (ModelPackException ex)
         {

@@ -55,7 +55,16 @@ public abstract class StrategyCmdlet : StoreCmdlet
         var info = Run(token => new EngineProbe().ProbeAsync(location, refresh: false, token));
         WriteVerbose(info.Reason);
         var root = StoreRoot;
-        var context = new StrategyContext(info, () => ModelStore.Open(root))
+        var durability = Settings.Durability ?? StoreDurability.Deferred;
+
+        // Strategies may open the store from a worker thread: what opening reports (artifacts removed after
+        // a system stop) is posted to the pipeline thread as warnings.
+        var context = new StrategyContext(info, () =>
+        {
+            var store = ModelStore.Open(root, PostWarning);
+            store.Durability = durability;
+            return store;
+        })
         {
             Log = PostVerbose,
             StoreExists = () => File.Exists(Path.Combine(root, OciLayout.LayoutFileName)),
@@ -130,6 +139,9 @@ public abstract class StrategyCmdlet : StoreCmdlet
 
     /// <summary>Writes a verbose line from any thread (while <see cref="Run{T}"/> runs; dropped otherwise).</summary>
     internal void PostVerbose(string line) => _pump?.Post(() => WriteVerbose(line));
+
+    /// <summary>Writes a warning from any thread (while <see cref="Run{T}"/> runs; dropped otherwise).</summary>
+    internal void PostWarning(string line) => _pump?.Post(() => WriteWarning(line));
 
     /// <summary>Runs an action on the pipeline thread, from any thread, while <see cref="Run{T}"/> runs.</summary>
     internal void Post(Action action) => _pump?.Post(action);

@@ -165,7 +165,7 @@ public sealed class TestModelArtifactCommand : StoreCmdlet
             try
             {
                 // The store that holds it, even if MODELPACK_STORE changed since it was listed.
-                store = ModelStore.Open(artifact.StorePath);
+                store = OpenStoreAt(artifact.StorePath);
             }
             catch (ModelPackException ex)
             {

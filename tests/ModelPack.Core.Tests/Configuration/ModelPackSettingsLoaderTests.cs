@@ -4,6 +4,7 @@ using System.IO;
 using System.Text;
 using ModelPack.Core.Configuration;
 using ModelPack.Core.Errors;
+using ModelPack.Core.Store;
 using ModelPack.Core.Strategies;
 using ModelPack.Core.Tests.Support;
 
@@ -25,6 +26,7 @@ public sealed class ModelPackSettingsLoaderTests : IDisposable
         Assert.Empty(settings.InsecureRegistries);
         Assert.Null(settings.MaxRetry);
         Assert.Null(settings.Concurrency);
+        Assert.Null(settings.Durability);
         Assert.Null(settings.ConfigFilePath);
         Assert.Empty(settings.Warnings);
     }
@@ -39,7 +41,8 @@ public sealed class ModelPackSettingsLoaderTests : IDisposable
               "store": "/srv/models",
               "insecureRegistries": ["LocalHost:5000", "[::1]:5000", "registry.lan"],
               "maxRetry": 7,
-              "concurrency": 2
+              "concurrency": 2,
+              "durability": "Immediate"
             }
             """);
 
@@ -54,6 +57,7 @@ public sealed class ModelPackSettingsLoaderTests : IDisposable
         Assert.Equal(new[] { "localhost:5000", "[::1]:5000", "registry.lan" }, settings.InsecureRegistries);
         Assert.Equal(7, settings.MaxRetry);
         Assert.Equal(2, settings.Concurrency);
+        Assert.Equal(StoreDurability.Immediate, settings.Durability);
         Assert.Equal(config, settings.ConfigFilePath);
         Assert.Empty(settings.Warnings);
     }
@@ -285,6 +289,8 @@ public sealed class ModelPackSettingsLoaderTests : IDisposable
         { "a negative maxRetry", "\"maxRetry\": -1", "'maxRetry' must be a whole number of at least 0, got the number -1." },
         { "a fractional concurrency", "\"concurrency\": 2.5", "'concurrency' must be a whole number of at least 1, got the number 2.5." },
         { "zero concurrency", "\"concurrency\": 0", "'concurrency' must be a whole number of at least 1, got the number 0." },
+        { "an unknown durability", "\"durability\": \"eventually\"", "'durability' is 'eventually'; use \"deferred\" (the default" },
+        { "a boolean as durability", "\"durability\": true", "'durability' must be a non-empty string (\"deferred\" or \"immediate\"), got true." },
         { "a huge concurrency", "\"concurrency\": 99999999999", "'concurrency' must be a whole number of at least 1, got the number 99999999999." },
         { "a string as insecureRegistries", "\"insecureRegistries\": \"localhost:5000\"", "'insecureRegistries' must be an array of host[:port] strings such as [\"localhost:5000\"], got the string 'localhost:5000'." },
         { "a URL among insecureRegistries", "\"insecureRegistries\": [\"ok:5000\", \"http://lab:5000\"]", "'insecureRegistries' must be an array of host[:port] strings such as [\"localhost:5000\"], without a scheme or path; the string 'http://lab:5000' is not." },
