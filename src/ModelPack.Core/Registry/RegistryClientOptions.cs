@@ -7,6 +7,9 @@ namespace ModelPack.Core.Registry;
 /// <summary>Settings of a <see cref="RegistryClient"/>. Read once, when the client is created.</summary>
 public sealed class RegistryClientOptions
 {
+    /// <summary>The <see cref="MaxRetry"/> of a client nobody configured.</summary>
+    public const int DefaultMaxRetry = 5;
+
     /// <summary>
     /// Explicit credentials by registry (<c>host[:port]</c>, e.g. <c>docker.io</c>). They win over
     /// auth files and are only ever sent to that registry and the token service it names.
@@ -51,7 +54,7 @@ public sealed class RegistryClientOptions
     /// timeouts; an interrupted blob download resumes where it stopped). 0 turns retrying off. The
     /// settings file's <c>maxRetry</c> feeds it.
     /// </summary>
-    public int MaxRetry { get; set; } = 5;
+    public int MaxRetry { get; set; } = DefaultMaxRetry;
 
     /// <summary>
     /// How long one streak of failures may go on retrying (backoff waits and Retry-After included)

@@ -46,6 +46,11 @@ public sealed class GetModelArtifactCommand : StrategyCmdlet
     [Parameter(ParameterSetName = RemoteSet)]
     public SwitchParameter SkipTlsVerify { get; set; }
 
+    /// <summary>How many times a failed registry request is sent again (0: never). Default: the config file's maxRetry, else 5.</summary>
+    [Parameter(ParameterSetName = RemoteSet)]
+    [ValidateRange(0, MaxRetryLimit)]
+    public int MaxRetry { get; set; } = RegistryClientOptions.DefaultMaxRetry;
+
     [Parameter(ParameterSetName = PathSet, Mandatory = true)]
     [Alias("LayoutPath")]
     [ValidateNotNullOrEmpty]
@@ -65,7 +70,7 @@ public sealed class GetModelArtifactCommand : StrategyCmdlet
     {
         if (ParameterSetName == RemoteSet)
         {
-            _clients = CreateRegistryClients(Credential, SkipTlsVerify, PostVerbose);
+            _clients = CreateRegistryClients(Credential, SkipTlsVerify, MaxRetry, PostVerbose);
         }
         else if (ParameterSetName == StoreSet)
         {

@@ -7,6 +7,7 @@ using ModelPack.Completion;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Packing;
 using ModelPack.Core.References;
+using ModelPack.Core.Registry;
 using ModelPack.Core.Store;
 using ModelPack.Internal;
 
@@ -53,6 +54,11 @@ public sealed class PublishModelArtifactCommand : StoreCmdlet
     [Parameter]
     public SwitchParameter SkipTlsVerify { get; set; }
 
+    /// <summary>How many times a failed registry request is sent again (0: never). Default: the config file's maxRetry, else 5.</summary>
+    [Parameter]
+    [ValidateRange(0, MaxRetryLimit)]
+    public int MaxRetry { get; set; } = RegistryClientOptions.DefaultMaxRetry;
+
     /// <summary>Push the manifest even when the destination tag already names it.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -62,7 +68,7 @@ public sealed class PublishModelArtifactCommand : StoreCmdlet
 
     protected override void BeginProcessing()
     {
-        _clients = CreateRegistryClients(Credential, SkipTlsVerify, line => _pump?.Post(() => WriteVerbose(line)));
+        _clients = CreateRegistryClients(Credential, SkipTlsVerify, MaxRetry, line => _pump?.Post(() => WriteVerbose(line)));
     }
 
     protected override void ProcessRecord()

@@ -61,6 +61,11 @@ public sealed class SaveModelArtifactCommand : StrategyCmdlet
     [Parameter]
     public SwitchParameter SkipTlsVerify { get; set; }
 
+    /// <summary>How many times a failed registry request is sent again (0: never). Default: the config file's maxRetry, else 5.</summary>
+    [Parameter]
+    [ValidateRange(0, MaxRetryLimit)]
+    public int MaxRetry { get; set; } = RegistryClientOptions.DefaultMaxRetry;
+
     /// <summary>Re-download and re-verify everything, and overwrite files under -Path.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -70,7 +75,7 @@ public sealed class SaveModelArtifactCommand : StrategyCmdlet
 
     protected override void BeginProcessing()
     {
-        _clients = CreateRegistryClients(Credential, SkipTlsVerify, PostVerbose);
+        _clients = CreateRegistryClients(Credential, SkipTlsVerify, MaxRetry, PostVerbose);
         OpenChain(Engine, ReferenceKindCache.Session);
         _requested = RequestedStrategy(Strategy);
         var chosen = EnsureEngineSupports(_requested);
@@ -178,10 +183,11 @@ public sealed class SaveModelArtifactCommand : StrategyCmdlet
     private ModelArtifact Pull(ModelReference reference)
     {
         var chain = Chain;
+        var clients = _clients!;
         var progress = new PullProgressWriter(reference.ToString(), () => Interlocked.Increment(ref _nextActivityId), WriteProgress);
         var pull = new PullContext
         {
-            Client = _clients!.For(reference),
+            Client = clients.For(reference),
             Options = new PullOptions
             {
                 Force = Force,
@@ -189,14 +195,14 @@ public sealed class SaveModelArtifactCommand : StrategyCmdlet
                 Progress = new PostingProgress(this, progress),
                 Log = PostVerbose,
             },
-            Credential = ExplicitCredential(),
+            Credential = clients.Access.Credential,
         };
-        foreach (var registry in Settings.InsecureRegistries)
+        foreach (var registry in clients.Access.InsecureRegistries)
         {
             pull.InsecureRegistries.Add(registry);
         }
 
-        if (SkipTlsVerify || LoopbackRegistry.Is(reference.Registry))
+        if (clients.Access.AllowsInsecure(reference.Registry))
         {
             pull.InsecureRegistries.Add(reference.Registry);
         }
@@ -238,11 +244,6 @@ public sealed class SaveModelArtifactCommand : StrategyCmdlet
             }
         }
     }
-
-    private RegistryCredential? ExplicitCredential() =>
-        Credential is null || Credential == PSCredential.Empty
-            ? null
-            : new RegistryCredential(Credential.UserName.TrimStart('\\'), Credential.GetNetworkCredential().Password ?? string.Empty);
 
     /// <summary>Hands reports from download threads to the pipeline thread.</summary>
     private sealed class PostingProgress : IProgress<PullProgress>

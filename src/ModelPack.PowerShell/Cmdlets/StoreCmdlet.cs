@@ -13,11 +13,20 @@ namespace ModelPack.Cmdlets;
 
 /// <summary>
 /// Cmdlets that use the local store and registries: the settings (MODELPACK_STORE, else the config
-/// file's <c>store</c>, else the platform data directory; the config file's insecureRegistries and
+/// file's <c>store</c>, else the platform data directory; the config file's insecureRegistries, maxRetry and
 /// concurrency), where the store is, and matching -Reference values against stored artifacts.
 /// </summary>
 public abstract class StoreCmdlet : ModelPackCmdlet
 {
+    /// <summary>The name of the -MaxRetry parameter of the cmdlets that talk to registries.</summary>
+    internal const string MaxRetryParameter = "MaxRetry";
+
+    /// <summary>
+    /// The largest -MaxRetry: it keeps a slip (-MaxRetry 10000) from hammering a failing registry; the client's
+    /// two-minute budget per streak of failures ends an ordinary storm well before this many retries anyway.
+    /// </summary>
+    internal const int MaxRetryLimit = 100;
+
     private HostEnvironment? _environment;
     private ModelPackSettings? _settings;
     private ModelStore? _store;
@@ -130,9 +139,22 @@ public abstract class StoreCmdlet : ModelPackCmdlet
         }
     }
 
-    /// <summary>Registry clients for this invocation; verbose lines go to <paramref name="log"/> (from any thread).</summary>
-    internal RegistryClients CreateRegistryClients(PSCredential? credential, bool skipTlsVerify, Action<string> log) =>
-        new(credential, skipTlsVerify, Settings.InsecureRegistries, log);
+    /// <summary>
+    /// Registry clients for this invocation, from the cmdlet's -Credential, -SkipTlsVerify and -MaxRetry and the
+    /// config file: -MaxRetry when given, else the file's <c>maxRetry</c>, else the client's default. Verbose lines
+    /// go to <paramref name="log"/> (from any thread). Call it on the pipeline thread.
+    /// </summary>
+    internal RegistryClients CreateRegistryClients(PSCredential? credential, bool skipTlsVerify, int maxRetry, Action<string> log)
+    {
+        var (retries, source) = MyInvocation.BoundParameters.ContainsKey(MaxRetryParameter)
+            ? (maxRetry, "-" + MaxRetryParameter)
+            : Settings.MaxRetry is int configured
+                ? (configured, $"the config file '{Settings.ConfigFilePath}'")
+                : ((int?)null, "the default");
+        var access = new RegistryAccess(credential, skipTlsVerify, retries, source, Settings.InsecureRegistries);
+        WriteVerbose($"Failed registry requests are retried up to {access.MaxRetry} time(s) (MaxRetry from {access.MaxRetrySource}).");
+        return new RegistryClients(access, log);
+    }
 
     /// <summary>
     /// The stored artifacts one -Reference value names (see <see cref="StoreMatcher"/>). An invalid

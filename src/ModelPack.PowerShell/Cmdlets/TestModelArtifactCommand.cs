@@ -70,6 +70,12 @@ public sealed class TestModelArtifactCommand : StoreCmdlet
     [Parameter(ParameterSetName = ReferenceSet)]
     public SwitchParameter SkipTlsVerify { get; set; }
 
+    /// <summary>With -Repair: how many times a failed registry request is sent again (0: never). Default: the config file's maxRetry, else 5.</summary>
+    [Parameter(ParameterSetName = InputObjectSet)]
+    [Parameter(ParameterSetName = ReferenceSet)]
+    [ValidateRange(0, MaxRetryLimit)]
+    public int MaxRetry { get; set; } = RegistryClientOptions.DefaultMaxRetry;
+
     /// <summary>Emit one bool per input instead of result objects.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
@@ -269,7 +275,7 @@ public sealed class TestModelArtifactCommand : StoreCmdlet
 
     private RepairResult RepairStored(ModelStore store, ModelArtifact artifact)
     {
-        _clients ??= CreateRegistryClients(Credential, SkipTlsVerify, line => _pump?.Post(() => WriteVerbose(line)));
+        _clients ??= CreateRegistryClients(Credential, SkipTlsVerify, MaxRetry, line => _pump?.Post(() => WriteVerbose(line)));
         RegistryClient? client = artifact.Registry is not null && ModelReference.TryParse(artifact.Reference, out var source, out _)
             ? _clients.For(source!)
             : null;
