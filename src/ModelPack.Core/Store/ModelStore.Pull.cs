@@ -20,65 +20,22 @@ public sealed partial class ModelStore
     /// checked) before any layer is downloaded, layers download concurrently into tmp/ and are
     /// published when verified, the snapshot is built, and only then is the reference tagged.
     /// </summary>
-    public async Task<PullResult> PullAsync(RegistryClient client, ModelReference reference, PullOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<PullResult> PullAsync(RegistryClient client, ModelReference reference, PullOptions? options = null, CancellationToken cancellationToken = default) =>
+        DiscardingBadContentAsync(() => PullCoreAsync(client, reference, options ?? new PullOptions(), cancellationToken), options);
+
+    private async Task<PullResult> PullCoreAsync(RegistryClient client, ModelReference reference, PullOptions options, CancellationToken cancellationToken)
     {
-        try
+        using var start = await StartPullAsync(client, reference, options, cancellationToken).ConfigureAwait(false);
+        if (start.UpToDate is PullResult upToDate)
         {
-            return await PullCoreAsync(client, reference, options, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ModelPackException ex) when (ex.Kind is ErrorKind.InvalidData or ErrorKind.SecurityError)
-        {
-            // Bad content: whatever this pull published is referenced by nothing; leave the store as it was.
-            // Transient failures (network, cancellation) keep their data for the next Save to resume.
-            options?.Log?.Invoke($"Discarding what this pull stored: {ex.ErrorId}.");
-            CollectGarbage();
-            throw;
-        }
-    }
-
-    private async Task<PullResult> PullCoreAsync(RegistryClient client, ModelReference reference, PullOptions? options, CancellationToken cancellationToken)
-    {
-        if (client is null)
-        {
-            throw new ArgumentNullException(nameof(client));
+            return upToDate;
         }
 
-        if (reference is null)
-        {
-            throw new ArgumentNullException(nameof(reference));
-        }
-
-        options ??= new PullOptions();
         var log = options.Log;
-        var refName = reference.ToString();
-        var tagOrDigest = reference.Tag ?? reference.Digest!;
         var progress = options.Progress;
-        progress?.Report(new PullProgress(refName, PullStage.Resolving, null, null, 0, 0, 0, 0));
-
-        // What interrupted pulls left and nobody can resume goes first; then this pull counts as running,
-        // so no collection removes the locks and half-built snapshot it is about to use.
-        TryCleanTemporaryFiles(log);
-        using var activity = await EnterActivityAsync(cancellationToken).ConfigureAwait(false);
-
-        if (!options.Force && FindWhileOthersRemove(reference) is ModelArtifact existing && Directory.Exists(existing.Path))
-        {
-            var head = await client.HeadManifestAsync(reference.Registry, reference.Repository, tagOrDigest, cancellationToken).ConfigureAwait(false);
-            if (head.Digest == existing.Digest || head.Digest == StoredSourceDigest(refName))
-            {
-                log?.Invoke($"'{refName}' is up to date ({existing.Digest}); nothing to download.");
-                progress?.Report(new PullProgress(refName, PullStage.Completed, null, null, 0, 0, existing.Size, existing.Size));
-                return new PullResult(existing, upToDate: true, 0, 0);
-            }
-
-            log?.Invoke($"'{refName}' changed in the registry: {existing.Digest} -> {head.Digest}.");
-        }
-
-        var resolved = await client.ResolveManifestAsync(reference.Registry, reference.Repository, tagOrDigest, cancellationToken).ConfigureAwait(false);
+        var refName = start.RefName;
+        var resolved = start.Resolved!;
         var manifest = resolved.Manifest;
-        if (reference.Digest is not null && reference.Digest != resolved.Digest && reference.Digest != resolved.Index?.Digest)
-        {
-            throw new ModelPackException(ErrorIds.DigestMismatch, ErrorKind.InvalidData, $"The registry answered '{refName}' with manifest {resolved.Digest}, not the requested digest.", refName);
-        }
 
         if (!manifest.IsModelArtifact)
         {
@@ -91,9 +48,8 @@ public sealed partial class ModelStore
         blobs.AddRange(manifest.Layers);
         var total = blobs.Sum(b => b.Size);
 
-        using var pin = await PinAsync(blobs.Select(b => b.Digest).Append(resolved.Digest), cancellationToken).ConfigureAwait(false);
-        using var unsynced = Durability == StoreDurability.Deferred ? UnsyncedJournal.Begin(Root, BootId(), resolved.Digest, blobs.Select(b => b.Digest)) : null;
-        var flushToDisk = unsynced is null;
+        using var writes = await BeginWritesAsync(resolved, blobs, cancellationToken).ConfigureAwait(false);
+        var flushToDisk = writes.FlushToDisk;
 
         long transferred = 0;
         var downloaded = 0;
@@ -172,59 +128,12 @@ public sealed partial class ModelStore
 
         var snapshot = await SnapshotBuilder.BuildAsync(SnapshotsDirectory, manifest.Digest, manifest.Layers, d => Layout.BlobPath(d.Digest), cancellationToken).ConfigureAwait(false);
 
-        // Until the tag is written the artifact is not listed: a crash from here on leaves an unreferenced
-        // snapshot that the next pull reuses and garbage collection otherwise removes.
         Report(PullStage.Tagging, null, 0);
-        cancellationToken.ThrowIfCancellationRequested();
-        Layout.WriteBlob(manifest.ToBytes(), flushToDisk);
-        var annotations = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (resolved.Index is not null)
-        {
-            // Lets the next Save compare the registry's HEAD answer (the index digest) with one lookup.
-            annotations[SourceDigestAnnotation] = resolved.Index.Digest;
-        }
-
-        Layout.SetReference(refName, manifest.ToDescriptor(annotations), cancellationToken);
+        Tag(refName, resolved, writes, cancellationToken);
         var artifact = new ModelArtifact(refName, manifest, modelConfig, StrategyName, snapshot, Root);
         Report(PullStage.Completed, null, 0);
         log?.Invoke($"Pulled '{refName}' ({manifest.Digest}): {downloaded} blob(s), {transferred} bytes transferred.");
         return new PullResult(artifact, upToDate: false, transferred, downloaded);
-    }
-
-    /// <summary>
-    /// <see cref="Find"/>, read again when a removal in another process or thread deleted a blob between
-    /// this reading index.json and the blob: a removal rewrites index.json before it deletes anything,
-    /// so the next reading no longer lists what it deletes.
-    /// </summary>
-    private ModelArtifact? FindWhileOthersRemove(ModelReference reference)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return Find(reference);
-            }
-            catch (ModelPackException ex) when (ex.ErrorId == ErrorIds.BlobNotFound && attempt < 5)
-            {
-                // Read again.
-            }
-        }
-    }
-
-    /// <summary>Annotation on a store index entry: the digest the registry reports for the tag when it is an index.</summary>
-    public const string SourceDigestAnnotation = "io.modelpack.source.digest";
-
-    private string? StoredSourceDigest(string refName)
-    {
-        foreach (var d in Layout.ReadIndex().Manifests)
-        {
-            if (d.Annotation(AnnotationKeys.RefName) == refName)
-            {
-                return d.Annotation(SourceDigestAnnotation);
-            }
-        }
-
-        return null;
     }
 
     private sealed class Progress : IProgress<long>

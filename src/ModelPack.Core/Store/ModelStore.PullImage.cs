@@ -27,62 +27,22 @@ public sealed partial class ModelStore
     /// UnsupportedImageContent for layers that cannot be read or applied; the registry's and the store's
     /// failures as in <see cref="PullAsync"/>.
     /// </exception>
-    public async Task<PullResult> PullImageAsync(RegistryClient client, ModelReference reference, PullOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<PullResult> PullImageAsync(RegistryClient client, ModelReference reference, PullOptions? options = null, CancellationToken cancellationToken = default) =>
+        DiscardingBadContentAsync(() => PullImageCoreAsync(client, reference, options ?? new PullOptions(), cancellationToken), options);
+
+    private async Task<PullResult> PullImageCoreAsync(RegistryClient client, ModelReference reference, PullOptions options, CancellationToken cancellationToken)
     {
-        try
+        using var start = await StartPullAsync(client, reference, options, cancellationToken).ConfigureAwait(false);
+        if (start.UpToDate is PullResult upToDate)
         {
-            return await PullImageCoreAsync(client, reference, options, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ModelPackException ex) when (ex.Kind is ErrorKind.InvalidData or ErrorKind.SecurityError)
-        {
-            options?.Log?.Invoke($"Discarding what this pull stored: {ex.ErrorId}.");
-            CollectGarbage();
-            throw;
-        }
-    }
-
-    private async Task<PullResult> PullImageCoreAsync(RegistryClient client, ModelReference reference, PullOptions? options, CancellationToken cancellationToken)
-    {
-        if (client is null)
-        {
-            throw new ArgumentNullException(nameof(client));
+            return upToDate;
         }
 
-        if (reference is null)
-        {
-            throw new ArgumentNullException(nameof(reference));
-        }
-
-        options ??= new PullOptions();
         var log = options.Log;
-        var refName = reference.ToString();
-        var tagOrDigest = reference.Tag ?? reference.Digest!;
         var progress = options.Progress;
-        progress?.Report(new PullProgress(refName, PullStage.Resolving, null, null, 0, 0, 0, 0));
-
-        // As in PullAsync: dead leftovers go, then this pull counts as running (see ActivityLockPath).
-        TryCleanTemporaryFiles(log);
-        using var activity = await EnterActivityAsync(cancellationToken).ConfigureAwait(false);
-        if (!options.Force && FindWhileOthersRemove(reference) is ModelArtifact existing && Directory.Exists(existing.Path))
-        {
-            var head = await client.HeadManifestAsync(reference.Registry, reference.Repository, tagOrDigest, cancellationToken).ConfigureAwait(false);
-            if (head.Digest == existing.Digest || head.Digest == StoredSourceDigest(refName))
-            {
-                log?.Invoke($"'{refName}' is up to date ({existing.Digest}); nothing to download.");
-                progress?.Report(new PullProgress(refName, PullStage.Completed, null, null, 0, 0, existing.Size, existing.Size));
-                return new PullResult(existing, upToDate: true, 0, 0);
-            }
-
-            log?.Invoke($"'{refName}' changed in the registry: {existing.Digest} -> {head.Digest}.");
-        }
-
-        var resolved = await client.ResolveManifestAsync(reference.Registry, reference.Repository, tagOrDigest, cancellationToken).ConfigureAwait(false);
+        var refName = start.RefName;
+        var resolved = start.Resolved!;
         var manifest = resolved.Manifest;
-        if (reference.Digest is not null && reference.Digest != resolved.Digest && reference.Digest != resolved.Index?.Digest)
-        {
-            throw new ModelPackException(ErrorIds.DigestMismatch, ErrorKind.InvalidData, $"The registry answered '{refName}' with manifest {resolved.Digest}, not the requested digest.", refName);
-        }
-
         if (manifest.IsModelArtifact)
         {
             log?.Invoke($"'{refName}' is a ModelPack artifact, not an image; pulling it as an artifact.");
@@ -102,10 +62,8 @@ public sealed partial class ModelStore
         var config = manifest.Config!;
         var blobs = new List<Descriptor> { config };
         blobs.AddRange(manifest.Layers);
-        using var pin = await PinAsync(blobs.Select(b => b.Digest).Append(resolved.Digest), cancellationToken).ConfigureAwait(false);
-        using var unsynced = Durability == StoreDurability.Deferred ? UnsyncedJournal.Begin(Root, BootId(), resolved.Digest, blobs.Select(b => b.Digest)) : null;
-        var flushToDisk = unsynced is null;
-        var (transferred, downloaded) = await FetchBlobsAsync(client, reference, blobs, options, flushToDisk, cancellationToken).ConfigureAwait(false);
+        using var writes = await BeginWritesAsync(resolved, blobs, cancellationToken).ConfigureAwait(false);
+        var (transferred, downloaded) = await FetchBlobsAsync(client, reference, blobs, options, writes.FlushToDisk, cancellationToken).ConfigureAwait(false);
 
         progress?.Report(new PullProgress(refName, PullStage.Materializing, null, null, 0, 0, 0, 0));
         if (options.Force)
@@ -114,14 +72,7 @@ public sealed partial class ModelStore
         }
 
         var snapshot = await ImageSnapshotBuilder.BuildAsync(SnapshotsDirectory, manifest.Digest, refName, manifest.Layers, d => Layout.BlobPath(d.Digest), cancellationToken).ConfigureAwait(false);
-        Layout.WriteBlob(manifest.ToBytes(), flushToDisk);
-        var annotations = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (resolved.Index is not null)
-        {
-            annotations[SourceDigestAnnotation] = resolved.Index.Digest;
-        }
-
-        Layout.SetReference(refName, manifest.ToDescriptor(annotations), cancellationToken);
+        Tag(refName, resolved, writes, cancellationToken);
         var artifact = new ModelArtifact(refName, manifest, null, StrategyName, snapshot, Root);
         progress?.Report(new PullProgress(refName, PullStage.Completed, null, null, 0, 0, artifact.Size, artifact.Size));
         log?.Invoke($"Pulled image '{refName}' ({manifest.Digest}): {downloaded} blob(s), {transferred} bytes transferred; its /{ModelImage.ModelsDirectory} is the snapshot.");
