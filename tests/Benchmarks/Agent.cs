@@ -11,9 +11,9 @@ internal static class Agent
 {
     public sealed record Result(TimeSpan PullTime, TimeSpan ProcessTime, TimeSpan? ProcessCpu, long BytesDownloaded, bool UpToDate, long StartKilobytes, long PeakKilobytes);
 
-    public static async Task<Result> PullAsync(string store, string reference)
+    public static async Task<Result> PullAsync(string store, string reference, params string[] options)
     {
-        var (elapsed, output, exit) = await Tool.RunAsync("dotnet", new[] { Path, store, reference }, measureCpu: true);
+        var (elapsed, output, exit) = await Tool.RunAsync("dotnet", new[] { Path, store, reference }.Concat(options).ToArray(), measureCpu: true);
         if (exit != 0)
         {
             throw new InvalidOperationException($"the pull failed ({exit}):\n{output}");

@@ -14,7 +14,7 @@ namespace ModelPack.PullAgent;
 
 /// <summary>
 /// <c>ModelPack.PullAgent STORE REFERENCE [--concurrency N] [--max-retry N] [--read-idle-ms N]
-/// [--stale-age-seconds N] [--pause-at STAGE] [--log]</c>: pulls REFERENCE into the store at STORE and
+/// [--stale-age-seconds N] [--durability deferred|immediate] [--pause-at STAGE] [--log]</c>: pulls REFERENCE into the store at STORE and
 /// prints one line per event on stdout:
 /// <c>start pid=P hwm=KB</c>, <c>progress STAGE DONE TOTAL</c>, <c>paused STAGE</c>, <c>log TEXT</c>,
 /// then <c>done digest=D bytes=N blobs=N uptodate=B ms=N hwm=KB</c> (exit 0) or
@@ -27,7 +27,7 @@ internal static class Program
     {
         if (args.Length < 2)
         {
-            Console.Error.WriteLine("usage: ModelPack.PullAgent STORE REFERENCE [--concurrency N] [--max-retry N] [--read-idle-ms N] [--stale-age-seconds N] [--pause-at STAGE] [--log]");
+            Console.Error.WriteLine("usage: ModelPack.PullAgent STORE REFERENCE [--concurrency N] [--max-retry N] [--read-idle-ms N] [--stale-age-seconds N] [--durability deferred|immediate] [--pause-at STAGE] [--log]");
             return 64;
         }
 
@@ -36,6 +36,11 @@ internal static class Program
         if (options.TryGetValue("--stale-age-seconds", out var staleAge))
         {
             store.StaleTempAge = TimeSpan.FromSeconds(double.Parse(staleAge, CultureInfo.InvariantCulture));
+        }
+
+        if (options.TryGetValue("--durability", out var durability))
+        {
+            store.Durability = Enum.Parse<StoreDurability>(durability, ignoreCase: true);
         }
 
         var clientOptions = new RegistryClientOptions { UseCredentialFiles = false, UseRegistriesConf = false };
