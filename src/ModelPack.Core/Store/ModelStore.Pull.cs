@@ -60,7 +60,7 @@ public sealed partial class ModelStore
         TryCleanTemporaryFiles(log);
         using var activity = await EnterActivityAsync(cancellationToken).ConfigureAwait(false);
 
-        if (!options.Force && FindWhileOthersRemove(reference) is ModelArtifact existing && Directory.Exists(existing.Path))
+        if (!options.Force && Find(reference) is ModelArtifact existing && Directory.Exists(existing.Path))
         {
             var head = await client.HeadManifestAsync(reference.Registry, reference.Repository, tagOrDigest, cancellationToken).ConfigureAwait(false);
             if (head.Digest == existing.Digest || head.Digest == StoredSourceDigest(refName))
@@ -187,26 +187,6 @@ public sealed partial class ModelStore
         Report(PullStage.Completed, null, 0);
         log?.Invoke($"Pulled '{refName}' ({manifest.Digest}): {downloaded} blob(s), {transferred} bytes transferred.");
         return new PullResult(artifact, upToDate: false, transferred, downloaded);
-    }
-
-    /// <summary>
-    /// <see cref="Find"/>, read again when a removal in another process or thread deleted a blob between
-    /// this reading index.json and the blob: a removal rewrites index.json before it deletes anything,
-    /// so the next reading no longer lists what it deletes.
-    /// </summary>
-    private ModelArtifact? FindWhileOthersRemove(ModelReference reference)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return Find(reference);
-            }
-            catch (ModelPackException ex) when (ex.ErrorId == ErrorIds.BlobNotFound && attempt < 5)
-            {
-                // Read again.
-            }
-        }
     }
 
     /// <summary>Annotation on a store index entry: the digest the registry reports for the tag when it is an index.</summary>

@@ -63,7 +63,7 @@ public sealed partial class ModelStore
         // As in PullAsync: dead leftovers go, then this pull counts as running (see ActivityLockPath).
         TryCleanTemporaryFiles(log);
         using var activity = await EnterActivityAsync(cancellationToken).ConfigureAwait(false);
-        if (!options.Force && FindWhileOthersRemove(reference) is ModelArtifact existing && Directory.Exists(existing.Path))
+        if (!options.Force && Find(reference) is ModelArtifact existing && Directory.Exists(existing.Path))
         {
             var head = await client.HeadManifestAsync(reference.Registry, reference.Repository, tagOrDigest, cancellationToken).ConfigureAwait(false);
             if (head.Digest == existing.Digest || head.Digest == StoredSourceDigest(refName))
