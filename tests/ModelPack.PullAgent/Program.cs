@@ -6,6 +6,7 @@ using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using ModelPack.Core.Errors;
+using ModelPack.Core.Packing;
 using ModelPack.Core.References;
 using ModelPack.Core.Registry;
 using ModelPack.Core.Store;
@@ -18,8 +19,10 @@ namespace ModelPack.PullAgent;
 /// prints one line per event on stdout:
 /// <c>start pid=P hwm=KB</c>, <c>progress STAGE DONE TOTAL</c>, <c>paused STAGE</c>, <c>log TEXT</c>,
 /// then <c>done digest=D bytes=N blobs=N uptodate=B ms=N hwm=KB</c> (exit 0) or
-/// <c>error ERRORID MESSAGE</c> (exit 1). With --pause-at the pull blocks for good when it reports
-/// that stage, so a test can kill it at exactly that point.
+/// <c>error ERRORID MESSAGE</c> (exit 1). With --pause-at the pull stops the first time it reports
+/// that stage, so a test can kill it at exactly that point, or let it go on with a line on stdin.
+/// With <c>--pack SOURCE</c> it packs the folder SOURCE into the store as REFERENCE instead
+/// (ModelPacker.PackAsync; --pause-at names a PackStage; <c>done digest=D bytes=N</c>).
 /// </summary>
 internal static class Program
 {
@@ -27,7 +30,7 @@ internal static class Program
     {
         if (args.Length < 2)
         {
-            Console.Error.WriteLine("usage: ModelPack.PullAgent STORE REFERENCE [--concurrency N] [--max-retry N] [--read-idle-ms N] [--stale-age-seconds N] [--durability deferred|immediate] [--pause-at STAGE] [--log]");
+            Console.Error.WriteLine("usage: ModelPack.PullAgent STORE REFERENCE [--concurrency N] [--max-retry N] [--read-idle-ms N] [--stale-age-seconds N] [--durability deferred|immediate] [--pause-at STAGE] [--log] [--pack SOURCE]");
             return 64;
         }
 
@@ -52,6 +55,11 @@ internal static class Program
         if (options.TryGetValue("--read-idle-ms", out var idle))
         {
             clientOptions.ReadIdleTimeout = TimeSpan.FromMilliseconds(int.Parse(idle, CultureInfo.InvariantCulture));
+        }
+
+        if (options.TryGetValue("--pack", out var source))
+        {
+            return await PackAsync(store, source, args[1], options);
         }
 
         var verbose = options.ContainsKey("--log");
@@ -87,6 +95,39 @@ internal static class Program
         {
             Console.WriteLine($"error {ex.ErrorId} {ex.Message.ReplaceLineEndings(" ")}");
             return 1;
+        }
+    }
+
+    private static async Task<int> PackAsync(ModelStore store, string source, string reference, Dictionary<string, string> options)
+    {
+        PackStage? pauseAt = options.TryGetValue("--pause-at", out var stage) ? Enum.Parse<PackStage>(stage, ignoreCase: true) : null;
+        var request = new PackRequest(source, ModelReference.Parse(reference));
+        if (options.ContainsKey("--log"))
+        {
+            request.Log = line => Console.WriteLine("log " + line);
+        }
+
+        Console.WriteLine($"start pid={Environment.ProcessId} hwm={PeakKilobytes()}");
+        try
+        {
+            var result = await ModelPacker.PackAsync(request, store, new LinePackProgress(pauseAt));
+            Console.WriteLine($"done digest={result.Artifact.Digest} bytes={result.BytesRead}");
+            return 0;
+        }
+        catch (ModelPackException ex)
+        {
+            Console.WriteLine($"error {ex.ErrorId} {ex.Message.ReplaceLineEndings(" ")}");
+            return 1;
+        }
+    }
+
+    /// <summary>Prints <c>paused STAGE</c> and waits for a line on stdin (for good when stdin ends).</summary>
+    private static void Pause(string stage)
+    {
+        Console.WriteLine("paused " + stage);
+        if (Console.In.ReadLine() is null)
+        {
+            Thread.Sleep(Timeout.Infinite);
         }
     }
 
@@ -134,7 +175,7 @@ internal static class Program
 
     private sealed class LineProgress : IProgress<PullProgress>
     {
-        private readonly PullStage? _pauseAt;
+        private PullStage? _pauseAt;
 
         public LineProgress(PullStage? pauseAt) => _pauseAt = pauseAt;
 
@@ -143,8 +184,26 @@ internal static class Program
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"progress {value.Stage} {value.ArtifactBytesDone} {value.ArtifactBytesTotal}"));
             if (value.Stage == _pauseAt)
             {
-                Console.WriteLine("paused " + value.Stage);
-                Thread.Sleep(Timeout.Infinite);
+                _pauseAt = null;
+                Pause(value.Stage.ToString());
+            }
+        }
+    }
+
+    /// <summary>Pack progress as <c>progress STAGE BYTESDONE BYTESTOTAL</c>; pauses the first time <c>pauseAt</c> is reported.</summary>
+    private sealed class LinePackProgress : IProgress<PackProgress>
+    {
+        private PackStage? _pauseAt;
+
+        public LinePackProgress(PackStage? pauseAt) => _pauseAt = pauseAt;
+
+        public void Report(PackProgress value)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"progress {value.Stage} {value.BytesDone} {value.BytesTotal}"));
+            if (value.Stage == _pauseAt)
+            {
+                _pauseAt = null;
+                Pause(value.Stage.ToString());
             }
         }
     }

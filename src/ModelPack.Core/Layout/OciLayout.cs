@@ -177,6 +177,14 @@ public sealed class OciLayout
         return entries;
     }
 
+    /// <summary>The manifests one index.json entry leads to (itself, or those of the index it names), as <see cref="ReadEntries()"/> reads them.</summary>
+    internal IReadOnlyList<LayoutEntry> ReadEntries(Descriptor indexEntry)
+    {
+        var entries = new List<LayoutEntry>();
+        Collect(indexEntry, indexEntry, indexEntry.Annotation(AnnotationKeys.RefName), 0, entries);
+        return entries;
+    }
+
     /// <summary>
     /// Stores bytes as a sha256 blob and returns its digest; flushed to disk before it is published unless
     /// <paramref name="flushToDisk"/> is false (the caller keeps track of unflushed writes).

@@ -19,8 +19,10 @@ namespace ModelPack.Core.Packing;
 /// and the config validated, all before any content is read. Then each layer is streamed once into the
 /// store's tmp/ while it is hashed; the config (with modelfs.diffIds) and the manifest are built and
 /// validated; only then are the blobs published (atomic renames), the config and the snapshot written,
-/// the manifest stored and the reference tagged in index.json. A failure at any point leaves the store as
-/// it was: temp files are deleted, and anything already published is collected again.
+/// the manifest stored and the reference tagged in index.json. A failure at any point, cancellation included,
+/// leaves the store as it was: temp files are deleted, and anything already published is collected again.
+/// A pack holds the store's activity lock like a pull, so the temp files (<c>tmp/pack-*</c>) of a pack that
+/// was killed are removed by the next store operation that cleans tmp/ once no pack or pull is running.
 /// </remarks>
 public static class ModelPacker
 {
@@ -68,6 +70,10 @@ public static class ModelPacker
         var fileConfig = ConfigComposer.ReadFile(request.ConfigPath);
         ConfigComposer.Compose(request.Config, fileConfig, plan.InferredFormat, new[] { PlaceholderDiffId }).ThrowIfInvalid($"The config for '{refName}'");
 
+        // As pulls do: what killed packs and pulls left goes first, then this pack counts as running, so no
+        // cleaning in any process takes its temp files (see TempCleaner) until it has published or deleted them.
+        store.TryCleanTemporaryFiles(log);
+        using var activity = await store.EnterActivityAsync(cancellationToken).ConfigureAwait(false);
         var written = new List<WrittenLayer>();
         var published = false;
         var tagged = false;
@@ -99,7 +105,7 @@ public static class ModelPacker
             counter.Stage(PackStage.Storing);
             var previous = CurrentDigest(store, refName);
             string snapshot;
-            using (store.Pin(written.Select(w => w.Digest).Append(manifest.Config!.Digest).Append(manifest.Digest)))
+            using (await store.PinAsync(written.Select(w => w.Digest).Append(manifest.Config!.Digest).Append(manifest.Digest), cancellationToken).ConfigureAwait(false))
             {
                 published = true;
                 foreach (var layer in written)

@@ -62,7 +62,7 @@ public sealed partial class ModelStore
         var activity = await EnterActivityAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (!options.Force && FindWhileOthersRemove(reference) is ModelArtifact existing && Directory.Exists(existing.Path))
+            if (!options.Force && Find(reference) is ModelArtifact existing && Directory.Exists(existing.Path))
             {
                 var head = await client.HeadManifestAsync(reference.Registry, reference.Repository, tagOrDigest, cancellationToken).ConfigureAwait(false);
                 if (head.Digest == existing.Digest || head.Digest == StoredSourceDigest(refName))
@@ -126,26 +126,6 @@ public sealed partial class ModelStore
         }
 
         Layout.SetReference(refName, manifest.ToDescriptor(annotations), cancellationToken);
-    }
-
-    /// <summary>
-    /// <see cref="Find"/>, read again when a removal in another process or thread deleted a blob between
-    /// this reading index.json and the blob: a removal rewrites index.json before it deletes anything,
-    /// so the next reading no longer lists what it deletes.
-    /// </summary>
-    private ModelArtifact? FindWhileOthersRemove(ModelReference reference)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return Find(reference);
-            }
-            catch (ModelPackException ex) when (ex.ErrorId == ErrorIds.BlobNotFound && attempt < 5)
-            {
-                // Read again.
-            }
-        }
     }
 
     private string? StoredSourceDigest(string refName)

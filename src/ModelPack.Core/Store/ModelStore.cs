@@ -54,8 +54,8 @@ public sealed partial class ModelStore
     public TimeSpan PartialRetention { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>
-    /// Held shared by every pull and blob download (any process) for as long as it runs; garbage collection
-    /// removes lock files and half-built snapshots only when it can hold it exclusively.
+    /// Held shared by every pull, pack and blob download (any process) for as long as it runs; garbage collection
+    /// removes lock files, pack temp files and half-built snapshots only when it can hold it exclusively.
     /// </summary>
     internal string ActivityLockPath => Path.Combine(TempDirectory, ActivityLockFileName);
 
@@ -98,31 +98,9 @@ public sealed partial class ModelStore
     /// <summary>
     /// Every complete model in the store, ModelPack artifacts and models packaged as images (whose snapshot is
     /// their /models); entries whose snapshot is missing are left out: they are being pulled, or broken.
+    /// An artifact another process or thread removes while this reads the store is not listed.
     /// </summary>
-    public IReadOnlyList<ModelArtifact> List(Action<string>? skipped = null)
-    {
-        var result = new List<ModelArtifact>();
-        foreach (var entry in Layout.ReadEntries())
-        {
-            var name = entry.RefName ?? entry.Digest;
-            if (!entry.Manifest.IsModelArtifact && !ModelImage.IsImageManifest(entry.Manifest))
-            {
-                skipped?.Invoke($"Skipping '{name}' in the store: not a ModelPack model.");
-                continue;
-            }
-
-            var snapshot = SnapshotPath(entry.Digest);
-            if (!Directory.Exists(snapshot))
-            {
-                skipped?.Invoke($"Skipping '{name}' in the store: its snapshot is missing (an interrupted pull; Save-ModelArtifact completes it).");
-                continue;
-            }
-
-            result.Add(ToArtifact(entry, name, snapshot));
-        }
-
-        return result;
-    }
+    public IReadOnlyList<ModelArtifact> List(Action<string>? skipped = null) => List(skipped, indexRead: null);
 
     /// <summary>The stored artifact for a reference (by tag, or by digest when the reference has one), or null.</summary>
     public ModelArtifact? Find(ModelReference reference)
@@ -181,7 +159,7 @@ public sealed partial class ModelStore
         build.GetAwaiter().GetResult();
     }
 
-    /// <summary>Marks a pull or download in progress until disposed (a shared lock; see <see cref="ActivityLockPath"/>).</summary>
+    /// <summary>Marks a pull, pack or download in progress until disposed (a shared lock; see <see cref="ActivityLockPath"/>).</summary>
     internal async Task<IDisposable> EnterActivityAsync(CancellationToken cancellationToken) =>
         await StoreLocks.AcquireSharedAsync(ActivityLockPath, cancellationToken).ConfigureAwait(false);
 
@@ -227,17 +205,6 @@ public sealed partial class ModelStore
             pin.Add(digests);
             return pin;
         }
-    }
-
-    private ModelArtifact ToArtifact(LayoutEntry entry, string name, string snapshot)
-    {
-        ModelConfig? config = null;
-        if (entry.Manifest.Config is Descriptor c && c.MediaType == MediaTypes.ModelConfig && Layout.HasBlob(c.Digest))
-        {
-            config = ModelConfig.Parse(Layout.ReadBlob(c));
-        }
-
-        return new ModelArtifact(name, entry.Manifest, config, StrategyName, snapshot, Root);
     }
 
     private void CollectGarbageLocked()

@@ -8,9 +8,9 @@ namespace ModelPack.Core.Store;
 
 /// <summary>
 /// Removes what interrupted work left in <c>tmp/</c> and <c>snapshots/</c> once it can no longer be
-/// used. Runs under the store's GC lock. <paramref name="quiescent"/> (no pull or blob fetch holds the
-/// store's activity lock, in any process) is what makes lock files and half-built snapshots safe to
-/// delete; without it only what is provably dead goes.
+/// used. Runs under the store's GC lock. <paramref name="quiescent"/> (no pull, blob fetch or pack holds
+/// the store's activity lock, in any process) is what makes lock files, pack temp files and half-built
+/// snapshots safe to delete; without it only what is provably dead goes.
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
@@ -19,17 +19,23 @@ namespace ModelPack.Core.Store;
 /// so a download in progress is never touched.</item>
 /// <item><c>&lt;hex&gt;.lock</c>: only when quiescent. Deleting a lock file someone waits on could hand the
 /// lock to two holders (one on the unlinked file, one on a new one), and every waiter is a blob fetch.</item>
-/// <item><c>blob-*</c>, <c>index-*</c>, <c>oci-layout-*</c>: the layout's write-then-rename temp files; a
-/// writer renames them as soon as they are complete, so one unchanged for <see cref="ModelStore.StaleTempAge"/> is an orphan.</item>
+/// <item><c>blob-*</c>, <c>index-*</c>, <c>oci-layout-*</c>, <c>upload-*</c>: write-then-rename temp files (the
+/// layout's, the publisher's upload records); a writer renames them as soon as they are complete, so one
+/// unchanged for <see cref="ModelStore.StaleTempAge"/> is an orphan.</item>
+/// <item><c>pack-*</c>: layers a pack wrote and has not published yet; only when quiescent, at any age. A pack
+/// holds the activity lock from before it creates the first until it has published or deleted the last, so
+/// with nobody holding it they are a killed pack's. Age alone would not do: a pack of a large model keeps
+/// its first layers unchanged while it writes the others.</item>
 /// <item><c>snapshots/.tmp-*</c>: builds and deletions a crash interrupted; only when quiescent, and a build
 /// directory only once nothing in it changed for <see cref="ModelStore.StaleTempAge"/> (snapshot builds
-/// outside a pull do not hold the activity lock).</item>
+/// outside a pull or pack, by a repair, do not hold the activity lock).</item>
 /// </list>
 /// Anything else in tmp/ (pins, other components' files) is left alone.
 /// </remarks>
 internal static class TempCleaner
 {
-    private static readonly string[] OrphanPrefixes = { "blob-", "index-", "oci-layout-" };
+    private const string PackPrefix = "pack-";
+    private static readonly string[] OrphanPrefixes = { "blob-", "index-", "oci-layout-", "upload-" };
 
     public static int Clean(ModelStore store, bool quiescent, Action<string>? log)
     {
@@ -49,11 +55,17 @@ internal static class TempCleaner
             foreach (var file in Directory.GetFiles(temp))
             {
                 var name = Path.GetFileName(file);
-                var deletable =
+                var killedPack = quiescent && name.StartsWith(PackPrefix, StringComparison.Ordinal);
+                var deletable = killedPack ||
                     (quiescent && name.EndsWith(".lock", StringComparison.Ordinal) && IsHex(Path.GetFileNameWithoutExtension(name))) ||
                     (OrphanPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)) && now - File.GetLastWriteTimeUtc(file) >= store.StaleTempAge);
                 if (deletable && TryDeleteFile(file))
                 {
+                    if (killedPack)
+                    {
+                        log?.Invoke($"Removed '{name}', a layer an interrupted pack had written.");
+                    }
+
                     removed++;
                 }
             }

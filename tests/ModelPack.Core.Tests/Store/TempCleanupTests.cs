@@ -10,8 +10,8 @@ using ModelPack.Core.Tests.Support;
 namespace ModelPack.Core.Tests.Store;
 
 /// <summary>
-/// Garbage collection of what interrupted pulls leave in tmp/ and snapshots/: removed once nothing can
-/// use it any more, kept while a pull (in any process) might.
+/// Garbage collection of what interrupted pulls and packs leave in tmp/ and snapshots/: removed once nothing
+/// can use it any more, kept while a pull or pack (in any process) might.
 /// </summary>
 public sealed class TempCleanupTests : IDisposable
 {
@@ -38,6 +38,7 @@ public sealed class TempCleanupTests : IDisposable
         Assert.False(File.Exists(files.UnheldLock), "a lock file nobody holds");
         Assert.False(File.Exists(files.OldOrphan), "a temp blob file left by a killed writer");
         Assert.True(File.Exists(files.FreshOrphan), "a temp blob file that may be being written");
+        Assert.False(File.Exists(files.FreshPackLayer), "a layer of a pack that no longer runs, however recent");
         Assert.True(File.Exists(files.Foreign), "a file of another component");
         Assert.False(Directory.Exists(files.OldBuild), "an interrupted snapshot build");
         Assert.True(Directory.Exists(files.FreshBuild), "a snapshot build that may be in progress outside a pull");
@@ -56,6 +57,7 @@ public sealed class TempCleanupTests : IDisposable
         Assert.True(File.Exists(files.ResumablePartial));
         Assert.True(File.Exists(files.UnheldLock), "lock files are only deleted when no pull could be waiting on them");
         Assert.False(File.Exists(files.OldOrphan));
+        Assert.True(File.Exists(files.OldPackLayer), "a running pack may still publish it, however old");
         Assert.True(Directory.Exists(files.OldBuild), "a running pull may be building it");
         Assert.True(Directory.Exists(files.Deleting));
     }
@@ -73,13 +75,25 @@ public sealed class TempCleanupTests : IDisposable
         Assert.True(File.Exists(files.FinishedPartial));
     }
 
+    [Fact]
+    public void A_half_written_upload_record_goes_once_stale_like_the_layouts_temp_files()
+    {
+        var old = Write(Path.Combine(_store.TempDirectory, "upload-" + Guid.NewGuid().ToString("N")), LongAgo);
+        var fresh = Write(Path.Combine(_store.TempDirectory, "upload-" + Guid.NewGuid().ToString("N")), DateTime.UtcNow);
+
+        _store.CollectGarbage();
+
+        Assert.False(File.Exists(old));
+        Assert.True(File.Exists(fresh), "the publisher may be writing it");
+    }
+
     public void Dispose()
     {
         _pin?.Dispose();
         _root.Dispose();
     }
 
-    private (string FinishedPartial, string ResumablePartial, string AbandonedPartial, string UnheldLock, string OldOrphan, string FreshOrphan, string Foreign, string OldBuild, string FreshBuild, string Deleting) Leftovers()
+    private (string FinishedPartial, string ResumablePartial, string AbandonedPartial, string UnheldLock, string OldOrphan, string FreshOrphan, string OldPackLayer, string FreshPackLayer, string Foreign, string OldBuild, string FreshBuild, string Deleting) Leftovers()
     {
         var tmp = _store.TempDirectory;
         var blob = _store.Layout.WriteBlob(new byte[] { 1, 2, 3 });
@@ -91,11 +105,13 @@ public sealed class TempCleanupTests : IDisposable
         var unheldLock = Write(Path.Combine(tmp, Hex('c') + ".lock"), DateTime.UtcNow);
         var oldOrphan = Write(Path.Combine(tmp, "blob-" + Guid.NewGuid().ToString("N")), LongAgo);
         var freshOrphan = Write(Path.Combine(tmp, "blob-" + Guid.NewGuid().ToString("N")), DateTime.UtcNow);
-        var foreign = Write(Path.Combine(tmp, "pack-" + Guid.NewGuid().ToString("N")), LongAgo);
+        var oldPackLayer = Write(Path.Combine(tmp, "pack-" + Guid.NewGuid().ToString("N")), LongAgo);
+        var freshPackLayer = Write(Path.Combine(tmp, "pack-" + Guid.NewGuid().ToString("N")), DateTime.UtcNow);
+        var foreign = Write(Path.Combine(tmp, "other-" + Guid.NewGuid().ToString("N")), LongAgo);
         var oldBuild = Build(".tmp-" + Hex('d') + "-0123456789ab", LongAgo);
         var freshBuild = Build(".tmp-" + Hex('e') + "-0123456789ab", DateTime.UtcNow);
         var deleting = Build(".tmp-" + Hex('f') + "-deleting-0123456789ab", DateTime.UtcNow);
-        return (finished, resumable, abandoned, unheldLock, oldOrphan, freshOrphan, foreign, oldBuild, freshBuild, deleting);
+        return (finished, resumable, abandoned, unheldLock, oldOrphan, freshOrphan, oldPackLayer, freshPackLayer, foreign, oldBuild, freshBuild, deleting);
     }
 
     private string Build(string name, DateTime changed)

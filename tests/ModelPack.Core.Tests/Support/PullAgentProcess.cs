@@ -11,9 +11,10 @@ using System.Threading.Tasks;
 namespace ModelPack.Core.Tests.Support;
 
 /// <summary>
-/// The ModelPack.PullAgent console program pulling one reference into a store in its own process
-/// (built by the test project's build). Lines it prints are collected; a test can wait for one, kill
-/// the process (SIGKILL) at that point, or wait for it to finish. Dispose kills it if still running.
+/// The ModelPack.PullAgent console program pulling one reference into a store (or packing a folder, with
+/// <c>--pack</c>) in its own process (built by the test project's build). Lines it prints are collected; a
+/// test can wait for one, kill the process (SIGKILL) or resume it at that point, or wait for it to finish.
+/// Dispose kills it if still running.
 /// </summary>
 public sealed class PullAgentProcess : IDisposable
 {
@@ -46,6 +47,7 @@ public sealed class PullAgentProcess : IDisposable
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = true,
         };
         start.ArgumentList.Add(AgentPath);
         start.ArgumentList.Add(store);
@@ -112,6 +114,13 @@ public sealed class PullAgentProcess : IDisposable
 
     /// <summary>Bytes of the artifact done according to the latest progress line.</summary>
     public long BytesDone => _lines.Where(l => l.StartsWith("progress ", StringComparison.Ordinal)).Select(l => long.Parse(l.Split(' ')[2])).DefaultIfEmpty(0).Max();
+
+    /// <summary>Lets an agent stopped by <c>--pause-at</c> go on.</summary>
+    public void Resume()
+    {
+        _process.StandardInput.WriteLine("resume");
+        _process.StandardInput.Flush();
+    }
 
     /// <summary>SIGKILL: no finally blocks, no flushing; the OS releases its locks.</summary>
     public void Kill()

@@ -1,0 +1,135 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using ModelPack.Core.Errors;
+using ModelPack.Core.Images;
+using ModelPack.Core.Layout;
+using ModelPack.Core.Spec;
+
+namespace ModelPack.Core.Store;
+
+public sealed partial class ModelStore
+{
+    /// <summary>How many times one index.json entry is read before a blob missing under it counts as damage, not a removal in progress.</summary>
+    private const int ListAttempts = 4;
+
+    /// <summary>
+    /// <see cref="List(Action{string})"/>, with <paramref name="indexRead"/> called once index.json has been read
+    /// and before any blob is: the point where a concurrent removal can delete what the listing is about to read.
+    /// </summary>
+    internal IReadOnlyList<ModelArtifact> List(Action<string>? skipped, Action? indexRead)
+    {
+        var index = Layout.ReadIndex();
+        indexRead?.Invoke();
+        var result = new List<ModelArtifact>();
+        foreach (var indexEntry in index.Manifests)
+        {
+            foreach (var (entry, config) in ReadWhileOthersRemove(indexEntry))
+            {
+                var name = entry.RefName ?? entry.Digest;
+                if (!entry.Manifest.IsModelArtifact && !ModelImage.IsImageManifest(entry.Manifest))
+                {
+                    skipped?.Invoke($"Skipping '{name}' in the store: not a ModelPack model.");
+                    continue;
+                }
+
+                var snapshot = SnapshotPath(entry.Digest);
+                if (!Directory.Exists(snapshot))
+                {
+                    // A removal deletes the snapshot after the blobs: one gone along with its index entry was removed, not interrupted.
+                    if (StillIndexed(entry.RootDescriptor) is Descriptor now && now.Digest == entry.RootDescriptor.Digest)
+                    {
+                        skipped?.Invoke($"Skipping '{name}' in the store: its snapshot is missing (an interrupted pull; Save-ModelArtifact completes it).");
+                    }
+
+                    continue;
+                }
+
+                result.Add(new ModelArtifact(name, entry.Manifest, config, StrategyName, snapshot, Root));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The manifests <paramref name="indexEntry"/> leads to, each with its model config (null for other configs),
+    /// read while other processes or threads may be removing artifacts. A removal rewrites index.json before it
+    /// deletes any blob, so a blob missing under an entry that index.json no longer holds was removed after this
+    /// listing read index.json: the entry is left out. When its name now tags another manifest (tagged again,
+    /// then the old manifest collected), that one is read instead; when index.json still holds the entry, it may
+    /// have been removed and added back meanwhile, so it is read again.
+    /// </summary>
+    /// <remarks>
+    /// A blob still missing after <see cref="ListAttempts"/> readings while index.json keeps the entry is damage,
+    /// reported as it always was: a missing config leaves the artifact listed without its config (Test-ModelArtifact
+    /// reports the blob), a missing manifest is BlobNotFound, since there is nothing to list the artifact with.
+    /// </remarks>
+    private IReadOnlyList<(LayoutEntry Entry, ModelConfig? Config)> ReadWhileOthersRemove(Descriptor indexEntry)
+    {
+        var current = indexEntry;
+        for (var attempt = 1; ; attempt++)
+        {
+            var lastAttempt = attempt == ListAttempts;
+            ModelPackException missing;
+            try
+            {
+                return Layout.ReadEntries(current).Select(e => (e, ReadModelConfig(e.Manifest, missingIsDamage: lastAttempt))).ToList();
+            }
+            catch (ModelPackException ex) when (ex.ErrorId == ErrorIds.BlobNotFound)
+            {
+                missing = ex;
+            }
+
+            var now = StillIndexed(current);
+            if (now is null)
+            {
+                return Array.Empty<(LayoutEntry, ModelConfig?)>();
+            }
+
+            if (lastAttempt)
+            {
+                var name = current.Annotation(AnnotationKeys.RefName) ?? current.Digest;
+                throw new ModelPackException(
+                    ErrorIds.BlobNotFound,
+                    ErrorKind.ObjectNotFound,
+                    $"The store '{Root}' is damaged: its index.json lists '{name}' ({current.Digest}), but blob {missing.Target} of it is missing. It was deleted outside ModelPack or lost to a disk error. Restore the blob, or remove the entry from index.json and pull '{name}' again.",
+                    missing.Target,
+                    missing);
+            }
+
+            current = now;
+        }
+    }
+
+    /// <summary>The config of a ModelPack manifest, else null; with <paramref name="missingIsDamage"/>, null for a missing config blob too.</summary>
+    private ModelConfig? ReadModelConfig(ModelManifest manifest, bool missingIsDamage)
+    {
+        if (manifest.Config is not Descriptor config || config.MediaType != MediaTypes.ModelConfig)
+        {
+            return null;
+        }
+
+        try
+        {
+            return ModelConfig.Parse(Layout.ReadBlob(config));
+        }
+        catch (ModelPackException ex) when (missingIsDamage && ex.ErrorId == ErrorIds.BlobNotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// What index.json holds now for an entry read earlier: the same entry, else the manifest its name tags now,
+    /// else null (removed).
+    /// </summary>
+    private Descriptor? StillIndexed(Descriptor indexEntry)
+    {
+        var refName = indexEntry.Annotation(AnnotationKeys.RefName);
+        var manifests = Layout.ReadIndex().Manifests;
+        return manifests.FirstOrDefault(d => d.Digest == indexEntry.Digest && d.Annotation(AnnotationKeys.RefName) == refName)
+            ?? (refName is null ? null : manifests.FirstOrDefault(d => d.Annotation(AnnotationKeys.RefName) == refName));
+    }
+}
