@@ -67,6 +67,13 @@ public class SmokeTests
     {
         Assert.True(File.Exists(Runner), "psrunner not built: " + Runner);
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+
+        // Store tests running at the same time set MODELPACK_* in this process; the child gets only what the test gives it.
+        foreach (var inherited in psi.Environment.Keys.Where(k => k.StartsWith("MODELPACK_", StringComparison.Ordinal)).ToList())
+        {
+            psi.Environment.Remove(inherited);
+        }
+
         foreach (var (name, value) in environment)
         {
             psi.Environment[name] = value;

@@ -11,6 +11,8 @@ using ModelPack.PowerShell.Tests.Support;
 namespace ModelPack.PowerShell.Tests.Cmdlets;
 
 /// <summary>Get-ModelStrategy end to end in a hosted runspace, with a fake docker 28.2.2 (no docker runs here), no engine, and the real podman 4.3.1.</summary>
+// The cmdlets read MODELPACK_* process variables, which the store tests set: never at the same time.
+[Collection(StoreCollection.Name)]
 public sealed class GetModelStrategyTests : IDisposable
 {
     private readonly PowerShellSession ps = new();

@@ -7,6 +7,8 @@ using ModelPack.PowerShell.Tests.Support;
 
 namespace ModelPack.PowerShell.Tests.Cmdlets;
 
+// The cmdlets read MODELPACK_* process variables, which the store tests set: never at the same time.
+[Collection(StoreCollection.Name)]
 public sealed class TestModelArtifactTests : System.IDisposable
 {
     private readonly TestLayout _layout = new();
