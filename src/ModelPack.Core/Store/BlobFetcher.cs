@@ -85,7 +85,14 @@ internal static class BlobFetcher
             long transferred;
             using (var file = new FileStream(partial, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
             {
-                file.SetLength(offset);
+                if (file.Length != offset)
+                {
+                    // Only when there is something to cut: ext4 treats a truncate to zero as "replace the
+                    // file's content" and then flushes the whole file at the next journal commit, which
+                    // made the index.json write after a deferred pull wait for the disk.
+                    file.SetLength(offset);
+                }
+
                 file.Position = offset;
                 var destination = new WriteBehindStream(file, writeBehind: flushToDisk);
                 result = await client.DownloadBlobAsync(reference.Registry, reference.Repository, blob.Digest, blob.Size, destination, new BlobDownloadOptions { Offset = offset, PrefixHash = prefix, Progress = progress }, cancellationToken).ConfigureAwait(false);
