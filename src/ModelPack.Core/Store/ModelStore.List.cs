@@ -18,14 +18,17 @@ public sealed partial class ModelStore
     /// <see cref="List(Action{string})"/>, with <paramref name="indexRead"/> called once index.json has been read
     /// and before any blob is: the point where a concurrent removal can delete what the listing is about to read.
     /// </summary>
-    internal IReadOnlyList<ModelArtifact> List(Action<string>? skipped, Action? indexRead)
+    internal IReadOnlyList<ModelArtifact> List(Action<string>? skipped, Action? indexRead) => List(skipped, null, indexRead);
+
+    private List<ModelArtifact> List(Action<string>? skipped, Action<string>? damaged, Action? indexRead)
     {
+        damaged ??= skipped;
         var index = Layout.ReadIndex();
         indexRead?.Invoke();
         var result = new List<ModelArtifact>();
         foreach (var indexEntry in index.Manifests)
         {
-            foreach (var (entry, config) in ReadWhileOthersRemove(indexEntry))
+            foreach (var (entry, config) in ReadWhileOthersRemove(indexEntry, damaged))
             {
                 var name = entry.RefName ?? entry.Digest;
                 if (!entry.Manifest.IsModelArtifact && !ModelImage.IsImageManifest(entry.Manifest))
@@ -62,11 +65,12 @@ public sealed partial class ModelStore
     /// have been removed and added back meanwhile, so it is read again.
     /// </summary>
     /// <remarks>
-    /// A blob still missing after <see cref="ListAttempts"/> readings while index.json keeps the entry is damage,
-    /// reported as it always was: a missing config leaves the artifact listed without its config (Test-ModelArtifact
-    /// reports the blob), a missing manifest is BlobNotFound, since there is nothing to list the artifact with.
+    /// A blob still missing (or not matching its digest) after <see cref="ListAttempts"/> readings while index.json
+    /// keeps the entry is damage: a missing config leaves the artifact listed without its config (Test-ModelArtifact
+    /// reports the blob); a damaged manifest leaves nothing to list the artifact with, so it is left out and told to
+    /// <paramref name="damaged"/>, and the rest of the store stays usable.
     /// </remarks>
-    private IReadOnlyList<(LayoutEntry Entry, ModelConfig? Config)> ReadWhileOthersRemove(Descriptor indexEntry)
+    private IReadOnlyList<(LayoutEntry Entry, ModelConfig? Config)> ReadWhileOthersRemove(Descriptor indexEntry, Action<string>? damaged)
     {
         var current = indexEntry;
         for (var attempt = 1; ; attempt++)
@@ -77,7 +81,7 @@ public sealed partial class ModelStore
             {
                 return Layout.ReadEntries(current).Select(e => (e, ReadModelConfig(e.Manifest, missingIsDamage: lastAttempt))).ToList();
             }
-            catch (ModelPackException ex) when (ex.ErrorId == ErrorIds.BlobNotFound)
+            catch (ModelPackException ex) when (ex.ErrorId is ErrorIds.BlobNotFound or ErrorIds.DigestMismatch or ErrorIds.SizeMismatch)
             {
                 missing = ex;
             }
@@ -91,12 +95,9 @@ public sealed partial class ModelStore
             if (lastAttempt)
             {
                 var name = current.Annotation(AnnotationKeys.RefName) ?? current.Digest;
-                throw new ModelPackException(
-                    ErrorIds.BlobNotFound,
-                    ErrorKind.ObjectNotFound,
-                    $"The store '{Root}' is damaged: its index.json lists '{name}' ({current.Digest}), but blob {missing.Target} of it is missing. It was deleted outside ModelPack or lost to a disk error. Restore the blob, or remove the entry from index.json and pull '{name}' again.",
-                    missing.Target,
-                    missing);
+                var problem = missing.ErrorId == ErrorIds.BlobNotFound ? "is missing" : "does not match its digest";
+                damaged?.Invoke($"'{name}' in the store '{Root}' is damaged and is not listed: blob {missing.Target} of it {problem} (deleted or changed outside ModelPack, or lost to a disk error). Save-ModelArtifact '{name}' downloads it again.");
+                return Array.Empty<(LayoutEntry, ModelConfig?)>();
             }
 
             current = now;

@@ -98,9 +98,10 @@ public sealed partial class ModelStore
     /// <summary>
     /// Every complete model in the store, ModelPack artifacts and models packaged as images (whose snapshot is
     /// their /models); entries whose snapshot is missing are left out: they are being pulled, or broken.
-    /// An artifact another process or thread removes while this reads the store is not listed.
+    /// An artifact another process or thread removes while this reads the store is not listed. One whose manifest
+    /// blob is missing or damaged is left out too, and told to <paramref name="damaged"/> (else to <paramref name="skipped"/>).
     /// </summary>
-    public IReadOnlyList<ModelArtifact> List(Action<string>? skipped = null) => List(skipped, indexRead: null);
+    public IReadOnlyList<ModelArtifact> List(Action<string>? skipped = null, Action<string>? damaged = null) => List(skipped, damaged, indexRead: null);
 
     /// <summary>The stored artifact for a reference (by tag, or by digest when the reference has one), or null.</summary>
     public ModelArtifact? Find(ModelReference reference)

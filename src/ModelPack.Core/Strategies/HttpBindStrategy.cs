@@ -64,7 +64,7 @@ public sealed class HttpBindStrategy : IModelStrategy
         Task.FromResult(Find(reference));
 
     public Task<IReadOnlyList<ModelArtifact>> ListAsync(CancellationToken cancellationToken) =>
-        Task.FromResult(session.HasStore ? Store.List(session.Log) : Array.Empty<ModelArtifact>());
+        Task.FromResult(session.HasStore ? Store.List(session.Log, session.Warn) : Array.Empty<ModelArtifact>());
 
     public Task<bool> RemoveAsync(ModelReference reference, CancellationToken cancellationToken)
     {

@@ -37,6 +37,9 @@ public sealed class StrategyContext
     /// <summary>Where skipped entries are reported (non-ModelPack artifacts, invalid manifests, images that are not models).</summary>
     public Action<string>? Log { get; set; }
 
+    /// <summary>Where damage found while listing is reported (a stored artifact left out because its manifest is missing); else <see cref="Log"/>.</summary>
+    public Action<string>? Warn { get; set; }
+
     /// <summary>
     /// Whether the HttpBind store exists yet. When set, finding, listing and removing answer "nothing there"
     /// while it returns false instead of opening the store, which would create it: reading must not create a

@@ -124,10 +124,16 @@ public abstract class StoreCmdlet : ModelPackCmdlet
         try
         {
             var skipped = new List<string>();
-            var list = store.List(skipped.Add);
+            var damaged = new List<string>();
+            var list = store.List(skipped.Add, damaged.Add);
             foreach (var line in skipped)
             {
                 WriteVerbose(line);
+            }
+
+            foreach (var line in damaged)
+            {
+                WriteWarning(line);
             }
 
             return list;

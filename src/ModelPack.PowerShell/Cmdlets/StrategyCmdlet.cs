@@ -67,6 +67,7 @@ public abstract class StrategyCmdlet : StoreCmdlet
         })
         {
             Log = PostVerbose,
+            Warn = PostWarning,
             StoreExists = () => File.Exists(Path.Combine(root, OciLayout.LayoutFileName)),
         };
         _chain = new StrategyChain(context, Settings, cache);

@@ -71,19 +71,37 @@ public sealed class ListRaceTests : IDisposable
     }
 
     [Fact]
-    public async Task A_manifest_missing_while_index_json_keeps_its_entry_is_damage_and_the_error_names_the_artifact()
+    public async Task A_manifest_missing_while_index_json_keeps_its_entry_is_damage_left_out_with_a_note_naming_the_artifact()
     {
         await PackAsync(_steady, Steady);
         var churn = (await PackAsync(_churn, Churn)).Artifact;
         File.Delete(_store.Layout.BlobPath(churn.Digest));
+        var skipped = new List<string>();
+        var damaged = new List<string>();
 
-        var ex = Assert.Throws<ModelPackException>(() => _store.List());
+        var listed = _store.List(skipped.Add, damaged.Add);
 
-        Assert.Equal(ErrorIds.BlobNotFound, ex.ErrorId);
-        Assert.Equal(ErrorKind.ObjectNotFound, ex.Kind);
-        Assert.Equal(churn.Digest, ex.Target);
-        Assert.Contains("is damaged", ex.Message, StringComparison.Ordinal);
-        Assert.Contains(Churn.ToString(), ex.Message, StringComparison.Ordinal);
+        Assert.Equal(Steady.ToString(), Assert.Single(listed).Reference);
+        var note = Assert.Single(damaged);
+        Assert.Contains($"'{Churn}'", note, StringComparison.Ordinal);
+        Assert.Contains(churn.Digest + " of it is missing", note, StringComparison.Ordinal);
+        Assert.Contains("Save-ModelArtifact", note, StringComparison.Ordinal);
+        Assert.Empty(skipped);
+    }
+
+    [Fact]
+    public async Task A_manifest_changed_on_disk_is_damage_too_and_is_not_found_so_the_next_pull_fetches_it_afresh()
+    {
+        var churn = (await PackAsync(_churn, Churn)).Artifact;
+        var path = _store.Layout.BlobPath(churn.Digest);
+        File.SetAttributes(path, FileAttributes.Normal);
+        File.WriteAllText(path, "{}");
+        var notes = new List<string>();
+
+        Assert.Empty(_store.List(notes.Add));
+
+        Assert.Contains("does not match its digest", Assert.Single(notes), StringComparison.Ordinal);
+        Assert.Null(_store.Find(Churn));
     }
 
     [Fact]

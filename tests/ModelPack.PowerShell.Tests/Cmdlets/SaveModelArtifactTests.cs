@@ -72,6 +72,28 @@ public sealed class SaveModelArtifactTests : StoreTestBase
     }
 
     [Fact]
+    public async Task A_stored_model_whose_manifest_was_deleted_is_a_warning_not_a_stop_and_Save_brings_it_back()
+    {
+        var damaged = TinyModel(71);
+        var intact = TinyModel(72);
+        var damagedRef = await PushAsync(damaged, "damaged");
+        var intactRef = await PushAsync(intact, "intact");
+        Ps.RunOk("param($a, $b) Save-ModelArtifact $a, $b", Args(("a", damagedRef), ("b", intactRef)));
+        File.Delete(Path.Combine(Store.StoreRoot, "blobs", "sha256", damaged.Digest["sha256:".Length..]));
+
+        var listed = Ps.Run("Get-ModelArtifact");
+
+        Assert.Empty(listed.AllErrors);
+        Assert.Equal(intactRef, OnlyOne<ModelArtifact>(listed.Output).Reference);
+        Assert.Contains(listed.Warnings, w => w.Contains($"'{damagedRef}'", StringComparison.Ordinal) && w.Contains("is damaged", StringComparison.Ordinal));
+
+        Ps.RunOk("param($r) Save-ModelArtifact $r", Args(("r", damagedRef)));
+        var again = Ps.Run("Get-ModelArtifact");
+        Assert.Empty(again.Warnings);
+        Assert.Equal(new[] { damagedRef, intactRef }.Order(StringComparer.Ordinal), again.Output.Select(o => ((ModelArtifact)o.BaseObject).Reference).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Remote_reads_manifest_and_config_without_downloading_layers()
     {
         var model = TinyModel(2);
