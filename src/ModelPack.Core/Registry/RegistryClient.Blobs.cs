@@ -272,7 +272,13 @@ public sealed partial class RegistryClient
                         {
                             read = await body.ReadAsync(buffer, filled, want, idle.Token).ConfigureAwait(false);
                         }
-                        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+                        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                        {
+                            // Stopped (Ctrl+C): what arrived is hashed already; keep it for the next Save to resume after.
+                            await WritePartialAsync(destination, transfer, buffer, filled, size, CancellationToken.None).ConfigureAwait(false);
+                            throw;
+                        }
+                        catch (OperationCanceledException ex)
                         {
                             await WritePartialAsync(destination, transfer, buffer, filled, size, cancellationToken).ConfigureAwait(false);
                             throw RegistryErrors.Unreachable(registry, response.Url, $"no data for {RetryPolicy.Seconds(_readIdleTimeout)} s after {transfer.Position} of {size} bytes of {digest}; the partial data was kept.", ex);

@@ -259,6 +259,32 @@ public sealed class PullFaultTests : IClassFixture<PlainRegistryFixture>, IDispo
     }
 
     [Fact]
+    public async Task Cancelling_before_a_whole_buffer_arrived_keeps_the_bytes_that_did()
+    {
+        var (repository, weights, digest) = await PushAsync("cancel-early", 8 * 1024 * 1024);
+        using var proxy = new FaultProxy(Registry) { BlobBytesPerSecond = 4 * 1024 * 1024 };
+        using var client = _setup.Client();
+        using var cts = new CancellationTokenSource();
+        var pull = _store.PullAsync(client, Reference(proxy, repository), Options(), cts.Token);
+        var deadline = Stopwatch.StartNew();
+        while (proxy.BlobBytesSent(digest) < 2 * 1024 * 1024 && deadline.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            await Task.Delay(10);
+        }
+
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pull);
+
+        // The copy loop writes whole 4 MiB buffers; a partial that is not a multiple of that kept the buffer being filled.
+        var partial = new FileInfo(Path.Combine(_store.TempDirectory, Digest.Parse(digest).Encoded + ".partial"));
+        Assert.True(partial.Length >= 2 * 1024 * 1024 && partial.Length % (4 * 1024 * 1024) != 0, $"{partial.Length} bytes kept");
+        proxy.BlobBytesPerSecond = 0;
+        var result = await _store.PullAsync(client, Reference(proxy, repository), Options());
+        Assert.Equal(weights, File.ReadAllBytes(Path.Combine(result.Artifact.Path!, "w.bin")));
+        Assert.Equal(partial.Length, RangeStart(proxy.BlobGets(digest).Last()));
+    }
+
+    [Fact]
     public async Task Cancelling_while_another_process_downloads_the_same_blob_returns_within_a_second()
     {
         var (repository, _, digest) = await PushAsync("cancel-wait");

@@ -9,7 +9,7 @@ using ModelPack.Core.Spec;
 
 namespace ModelPack.Core.Tests.Support;
 
-/// <summary>A small ModelPack artifact (config + two raw weight layers) held in memory, for pushing and comparing.</summary>
+/// <summary>A small ModelPack artifact (a config and raw layers) held in memory, for pushing and comparing.</summary>
 public sealed class TestArtifact
 {
     private TestArtifact(byte[] config, Descriptor configDescriptor, IReadOnlyList<(Descriptor Descriptor, byte[] Bytes)> layers, ModelManifest manifest)
@@ -30,26 +30,40 @@ public sealed class TestArtifact
 
     public byte[] ManifestBytes => Manifest.ToBytes();
 
+    public string Digest => Manifest.Digest;
+
     public IEnumerable<(Descriptor Descriptor, byte[] Bytes)> Blobs => new[] { (ConfigDescriptor, Config) }.Concat(Layers);
 
-    /// <summary>A distinct artifact per seed; the first layer is <paramref name="layerSize"/> bytes of pseudo-random data.</summary>
+    /// <summary>A distinct artifact per seed: <paramref name="layerSize"/> bytes of pseudo-random weights and a tokenizer.</summary>
     public static TestArtifact Create(string seed, int layerSize = 300_000)
     {
         var random = new Random(seed.GetHashCode(StringComparison.Ordinal));
         var weights = new byte[layerSize];
         random.NextBytes(weights);
-        var tokenizer = Encoding.UTF8.GetBytes("{\"tokenizer\":\"" + seed + "\"}");
-        var layers = new List<(Descriptor, byte[])>
-        {
-            (Layer(LayerKind.Weight, weights, "model.safetensors"), weights),
-            (Layer(LayerKind.WeightConfig, tokenizer, "tokenizer.json"), tokenizer),
-        };
+        return FromFiles(
+            seed,
+            ("model.safetensors", LayerKind.Weight, weights),
+            ("tokenizer.json", LayerKind.WeightConfig, Encoding.UTF8.GetBytes("{\"tokenizer\":\"" + seed + "\"}")));
+    }
+
+    /// <summary>Raw layers at the given file paths, written as given (tests push unsafe ones on purpose), titled <paramref name="name"/>.</summary>
+    public static TestArtifact FromFiles(string name, params (string Path, LayerKind Kind, byte[] Bytes)[] files)
+    {
+        var layers = files.Select(f => (Layer(f.Kind, f.Bytes, f.Path), f.Bytes)).ToList();
+        var diffIds = string.Join(",", layers.Select(l => "\"" + l.Item1.Digest + "\""));
         var config = Encoding.UTF8.GetBytes(
-            "{\"descriptor\":{\"name\":\"" + seed + "\"},\"config\":{\"format\":\"safetensors\"},\"modelfs\":{\"type\":\"layers\",\"diffIds\":[\"" +
-            Digest.Sha256(weights) + "\",\"" + Digest.Sha256(tokenizer) + "\"]}}");
-        var configDescriptor = new Descriptor(MediaTypes.ModelConfig, Digest.Sha256(config).ToString(), config.Length);
-        var manifest = ModelManifest.Create(configDescriptor, layers.Select(l => l.Item1), new Dictionary<string, string> { ["org.opencontainers.image.title"] = seed });
+            "{\"descriptor\":{\"name\":\"" + name + "\"},\"config\":{\"format\":\"safetensors\"},\"modelfs\":{\"type\":\"layers\",\"diffIds\":[" + diffIds + "]}}");
+        var configDescriptor = new Descriptor(MediaTypes.ModelConfig, global::ModelPack.Core.Spec.Digest.Sha256(config).ToString(), config.Length);
+        var manifest = ModelManifest.Create(configDescriptor, layers.Select(l => l.Item1), new Dictionary<string, string> { [AnnotationKeys.Title] = name });
         return new TestArtifact(config, configDescriptor, layers, manifest);
+    }
+
+    /// <summary>Pseudo-random bytes, distinct per seed.</summary>
+    public static byte[] Bytes(int seed, int length)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
     }
 
     public async Task PushAsync(RegistryClient client, string registry, string repository, string tag)
@@ -64,5 +78,5 @@ public sealed class TestArtifact
     }
 
     private static Descriptor Layer(LayerKind kind, byte[] bytes, string path) =>
-        new(LayerMediaType.Format(kind, LayerPacking.Raw), Digest.Sha256(bytes).ToString(), bytes.Length, new Dictionary<string, string> { [AnnotationKeys.Filepath] = path });
+        new(LayerMediaType.Format(kind, LayerPacking.Raw), global::ModelPack.Core.Spec.Digest.Sha256(bytes).ToString(), bytes.Length, new Dictionary<string, string> { [AnnotationKeys.Filepath] = path });
 }

@@ -7,6 +7,7 @@ using ModelPack.Core.Mounts.Rendering;
 using ModelPack.Core.Spec;
 using ModelPack.Core.Tests.Mounts.Rendering;
 using ModelPack.Core.Tests.Strategies;
+using ModelPack.Core.Tests.Support;
 using ModelPack.PowerShell.Tests.Support;
 
 namespace ModelPack.PowerShell.Tests.Cmdlets;
@@ -131,7 +132,7 @@ public sealed class FakePodman57CmdletTests : IDisposable
     {
         var folder = _session.TempFile("folder");
         System.IO.Directory.CreateDirectory(System.IO.Path.Combine(folder, "docs"));
-        System.IO.File.WriteAllBytes(System.IO.Path.Combine(folder, "model.gguf"), PushedModel.Bytes(71, 5000));
+        System.IO.File.WriteAllBytes(System.IO.Path.Combine(folder, "model.gguf"), TestArtifact.Bytes(71, 5000));
         System.IO.File.WriteAllText(System.IO.Path.Combine(folder, "config.json"), "{\"layers\":2}");
         System.IO.File.WriteAllText(System.IO.Path.Combine(folder, "docs", "README.md"), "# life");
         var reference = $"{_fixture.Host}/{_fixture.NewRepository("fake57-life")}:v1";
@@ -165,16 +166,16 @@ public sealed class FakePodman57CmdletTests : IDisposable
 
     private static List<object> List(object value) => Assert.IsType<List<object>>(value);
 
-    private static PushedModel Model(int seed) => PushedModel.Create(
+    private static TestArtifact Model(int seed) => TestArtifact.FromFiles(
         "fake57-" + seed,
-        ("model.safetensors", LayerKind.Weight, PushedModel.Bytes(seed, 4000)),
-        ("tokenizer.json", LayerKind.WeightConfig, PushedModel.Bytes(seed + 1000, 100)),
-        ("docs/README.md", LayerKind.Doc, PushedModel.Bytes(seed + 2000, 50)));
+        ("model.safetensors", LayerKind.Weight, TestArtifact.Bytes(seed, 4000)),
+        ("tokenizer.json", LayerKind.WeightConfig, TestArtifact.Bytes(seed + 1000, 100)),
+        ("docs/README.md", LayerKind.Doc, TestArtifact.Bytes(seed + 2000, 50)));
 
     private List<(string Reference, string Strategy)> Listing(string script) =>
         Ps.RunOk(script).Select(o => (ModelArtifact)o.BaseObject).Select(a => (a.Reference, a.Strategy)).ToList();
 
-    private async Task<string> PushAsync(PushedModel model, string stem)
+    private async Task<string> PushAsync(TestArtifact model, string stem)
     {
         var repository = _fixture.NewRepository(stem);
         await _fixture.PushAsync(model, repository, "v1");

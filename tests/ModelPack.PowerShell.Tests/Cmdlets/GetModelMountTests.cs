@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Threading.Tasks;
 using ModelPack.Core.Spec;
 using ModelPack.PowerShell.Tests.Support;
+using ModelPack.Core.Tests.Support;
 
 namespace ModelPack.PowerShell.Tests.Cmdlets;
 
@@ -15,11 +16,11 @@ public sealed class GetModelMountTests : StoreTestBase
     [Fact]
     public async Task By_reference_with_a_destination_and_a_tar_free_entry_path()
     {
-        var model = PushedModel.Create(
+        var model = TestArtifact.FromFiles(
             "nested",
-            ("weights/part-1.safetensors", LayerKind.Weight, PushedModel.Bytes(200, 3000)),
-            ("weights/part-2.safetensors", LayerKind.Weight, PushedModel.Bytes(201, 5000)),
-            ("data/big.jsonl", LayerKind.Dataset, PushedModel.Bytes(202, 9000)));
+            ("weights/part-1.safetensors", LayerKind.Weight, TestArtifact.Bytes(200, 3000)),
+            ("weights/part-2.safetensors", LayerKind.Weight, TestArtifact.Bytes(201, 5000)),
+            ("data/big.jsonl", LayerKind.Dataset, TestArtifact.Bytes(202, 9000)));
         var reference = await PushAsync(model, "nested");
         Ps.RunOk("param($r) Save-ModelArtifact $r", Args(("r", reference)));
 

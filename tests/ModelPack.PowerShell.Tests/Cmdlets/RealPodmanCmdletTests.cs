@@ -36,7 +36,7 @@ public sealed class RealPodmanCmdletTests : IDisposable
     [Fact]
     public async Task An_image_model_through_PodmanImage_and_an_artifact_through_HttpBind_are_read_by_real_containers_listed_and_removed()
     {
-        var weights = PushedModel.Bytes(70, 200_000);
+        var weights = TestArtifact.Bytes(70, 200_000);
         var imageRepository = _fixture.NewRepository("ps-image");
         var runnerRepository = _fixture.NewRepository("ps-runner");
         string imageDigest;
@@ -56,7 +56,7 @@ public sealed class RealPodmanCmdletTests : IDisposable
             await new ImageBuilder().Layer(LayerPacking.Tar, IsolatedPodman.BusyboxLayer).PushAsync(client, _fixture.Registry.HostPort, runnerRepository, "1");
         }
 
-        var artifactModel = PushedModel.Create("ps-bound", ("model.safetensors", LayerKind.Weight, PushedModel.Bytes(71, 150_000)), ("README.md", LayerKind.Doc, PushedModel.Bytes(72, 100)));
+        var artifactModel = TestArtifact.FromFiles("ps-bound", ("model.safetensors", LayerKind.Weight, TestArtifact.Bytes(71, 150_000)), ("README.md", LayerKind.Doc, TestArtifact.Bytes(72, 100)));
         var artifactRepository = _fixture.NewRepository("ps-bound");
         await _fixture.PushAsync(artifactModel, artifactRepository, "v1");
         var imageRef = $"{_fixture.Host}/{imageRepository}:1.0";

@@ -216,7 +216,7 @@ public sealed class RegistryFaultTests : StoreTestBase, IDisposable
     private int[] Statuses(string digest) => Proxy.BlobGets(digest).Select(r => r.Status).ToArray();
 
     /// <summary>Pushes to the registry and returns the reference the cmdlets pull through the proxy.</summary>
-    private async Task<string> PushBehindProxyAsync(PushedModel model, string stem)
+    private async Task<string> PushBehindProxyAsync(TestArtifact model, string stem)
     {
         var repository = Fixture.NewRepository(stem);
         await Fixture.PushAsync(model, repository, "v1");

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
 using ModelPack.Core.Spec;
+using ModelPack.Core.Tests.Support;
 using ModelPack.PowerShell.Tests.Support;
 
 namespace ModelPack.PowerShell.Tests.Cmdlets;
@@ -15,11 +16,11 @@ public sealed class RemoveModelArtifactTests : StoreTestBase
     }
 
     /// <summary>Two tags whose manifests share the weight layer but not the tokenizer.</summary>
-    private async Task<(string V1, string V2, PushedModel M1, PushedModel M2)> SaveTwoSharingAWeightAsync()
+    private async Task<(string V1, string V2, TestArtifact M1, TestArtifact M2)> SaveTwoSharingAWeightAsync()
     {
-        var shared = PushedModel.Bytes(100, 50_000);
-        var m1 = PushedModel.Create("one", ("model.safetensors", LayerKind.Weight, shared), ("tokenizer.json", LayerKind.WeightConfig, PushedModel.Bytes(101, 200)));
-        var m2 = PushedModel.Create("two", ("model.safetensors", LayerKind.Weight, shared), ("tokenizer.json", LayerKind.WeightConfig, PushedModel.Bytes(102, 200)));
+        var shared = TestArtifact.Bytes(100, 50_000);
+        var m1 = TestArtifact.FromFiles("one", ("model.safetensors", LayerKind.Weight, shared), ("tokenizer.json", LayerKind.WeightConfig, TestArtifact.Bytes(101, 200)));
+        var m2 = TestArtifact.FromFiles("two", ("model.safetensors", LayerKind.Weight, shared), ("tokenizer.json", LayerKind.WeightConfig, TestArtifact.Bytes(102, 200)));
         var repository = Fixture.NewRepository("shared");
         var v1 = await PushAsync(m1, "shared", "v1", repository);
         var v2 = await PushAsync(m2, "shared", "v2", repository);

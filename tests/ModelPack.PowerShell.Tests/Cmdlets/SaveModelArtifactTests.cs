@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using ModelPack.Core.Spec;
 using ModelPack.PowerShell.Tests.Support;
+using ModelPack.Core.Tests.Support;
 
 namespace ModelPack.PowerShell.Tests.Cmdlets;
 
@@ -251,7 +252,7 @@ public sealed class SaveModelArtifactTests : StoreTestBase
     {
         Ps.RunOk("param($r) Save-ModelArtifact $r", Args(("r", await PushAsync(TinyModel(10), "before-escape"))));
         var before = Store.Contents();
-        var hostile = PushedModel.Create("escape", ("../x", LayerKind.Weight, PushedModel.Bytes(11, 1000)));
+        var hostile = TestArtifact.FromFiles("escape", ("../x", LayerKind.Weight, TestArtifact.Bytes(11, 1000)));
         var reference = await PushAsync(hostile, "escape");
 
         var r = Ps.Run("param($r) Save-ModelArtifact $r", Args(("r", reference)));

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
 using ModelPack.Core.Spec;
+using ModelPack.Core.Tests.Support;
 using ModelPack.PowerShell.Tests.Support;
 
 namespace ModelPack.PowerShell.Tests.Cmdlets;
@@ -25,14 +26,14 @@ public abstract class StoreTestBase : IDisposable
     protected PowerShellSession Ps => Store.PowerShell;
 
     /// <summary>A weight file, a tokenizer and a nested doc; distinct bytes per seed.</summary>
-    protected static PushedModel TinyModel(int seed, int weightSize = 200_000) => PushedModel.Create(
+    protected static TestArtifact TinyModel(int seed, int weightSize = 200_000) => TestArtifact.FromFiles(
         "tiny-" + seed,
-        ("model.safetensors", LayerKind.Weight, PushedModel.Bytes(seed, weightSize)),
-        ("tokenizer.json", LayerKind.WeightConfig, PushedModel.Bytes(seed + 1000, 300)),
-        ("docs/README.md", LayerKind.Doc, PushedModel.Bytes(seed + 2000, 100)));
+        ("model.safetensors", LayerKind.Weight, TestArtifact.Bytes(seed, weightSize)),
+        ("tokenizer.json", LayerKind.WeightConfig, TestArtifact.Bytes(seed + 1000, 300)),
+        ("docs/README.md", LayerKind.Doc, TestArtifact.Bytes(seed + 2000, 100)));
 
     /// <summary>Pushes a model to the plain registry and returns the reference the cmdlets pull (through the recording front).</summary>
-    protected async Task<string> PushAsync(PushedModel model, string stem, string tag = "v1", string? repository = null)
+    protected async Task<string> PushAsync(TestArtifact model, string stem, string tag = "v1", string? repository = null)
     {
         repository ??= Fixture.NewRepository(stem);
         await Fixture.PushAsync(model, repository, tag);

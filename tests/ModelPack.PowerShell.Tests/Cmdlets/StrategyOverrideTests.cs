@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using ModelPack.Core.Spec;
 using ModelPack.Core.Tests.Engines;
 using ModelPack.PowerShell.Tests.Support;
+using ModelPack.Core.Tests.Support;
 
 namespace ModelPack.PowerShell.Tests.Cmdlets;
 
@@ -195,10 +196,10 @@ public sealed class StrategyOverrideTests : IDisposable
 
     private async Task<(string Reference, string Repository)> PushAsync(int seed)
     {
-        var model = PushedModel.Create(
+        var model = TestArtifact.FromFiles(
             "override-" + seed,
-            ("model.safetensors", LayerKind.Weight, PushedModel.Bytes(seed, 5000)),
-            ("tokenizer.json", LayerKind.WeightConfig, PushedModel.Bytes(seed + 1000, 100)));
+            ("model.safetensors", LayerKind.Weight, TestArtifact.Bytes(seed, 5000)),
+            ("tokenizer.json", LayerKind.WeightConfig, TestArtifact.Bytes(seed + 1000, 100)));
         var repository = _fixture.NewRepository("override");
         await _fixture.PushAsync(model, repository, "v1");
         return ($"{_fixture.Host}/{repository}:v1", repository);

@@ -66,13 +66,13 @@ public sealed class StoreRegistryFixture : IDisposable
     /// <summary>A repository name no other test uses.</summary>
     public string NewRepository(string stem) => $"models/{stem}-{Interlocked.Increment(ref _repositories)}";
 
-    public async Task PushAsync(PushedModel model, string repository, string tag)
+    public async Task PushAsync(TestArtifact model, string repository, string tag)
     {
         using var client = Client(null);
         await model.PushAsync(client, Registry.HostPort, repository, tag);
     }
 
-    public async Task PushProtectedAsync(PushedModel model, string repository, string tag)
+    public async Task PushProtectedAsync(TestArtifact model, string repository, string tag)
     {
         using var client = Client(new RegistryCredential(User, Password));
         await model.PushAsync(client, Protected.HostPort, repository, tag);
