@@ -40,6 +40,10 @@ public static class ErrorIds
     public const string ContainerEngineFailed = "ContainerEngineFailed";
     public const string UnsupportedImageContent = "UnsupportedImageContent";
     public const string InvalidUnitName = "InvalidUnitName";
+    public const string UnitNameConflict = "UnitNameConflict";
+    public const string InvalidContainerName = "InvalidContainerName";
+    public const string InvalidVolumeName = "InvalidVolumeName";
+    public const string ParameterNotApplicable = "ParameterNotApplicable";
     public const string ModelStoreAccessFailed = "ModelStoreAccessFailed";
     public const string EmptyModelFolder = "EmptyModelFolder";
     public const string EmptyWeightFile = "EmptyWeightFile";

@@ -29,6 +29,10 @@ public sealed class GetModelMountCommand : StrategyCmdlet
     private MountOptions? _options;
     private List<ModelArtifact>? _listing;
 
+    /// <summary>With -UnitName: the one model's rendering, written in EndProcessing once no second model can claim the name.</summary>
+    private List<object>? _named;
+    private string? _namedReference;
+
     [Parameter(ParameterSetName = ReferenceSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(StoreReferenceCompleter))]
@@ -56,6 +60,19 @@ public sealed class GetModelMountCommand : StrategyCmdlet
     [ValidateNotNullOrEmpty]
     public string? Engine { get; set; }
 
+    /// <summary>
+    /// The base name of what -As Quadlet and -As Kubernetes generate: the unit files NAME.container and NAME.artifact or
+    /// NAME.image, or the volume model-NAME (as the default names derive from the repository). It names one model's
+    /// output: a second model stops the command (UnitNameConflict) and nothing is written.
+    /// </summary>
+    /// <remarks>Checked in BeginProcessing rather than by a validation attribute, so a bad name gets its own ErrorId (InvalidUnitName).</remarks>
+    [Parameter]
+    public string? UnitName { get; set; }
+
+    /// <summary>-As Kubernetes: the container (a DNS-1123 label) whose volumeMounts and env the fragment extends.</summary>
+    [Parameter]
+    public string ContainerName { get; set; } = KubernetesRendering.DefaultContainerName;
+
     protected override void BeginProcessing()
     {
         try
@@ -66,6 +83,8 @@ public sealed class GetModelMountCommand : StrategyCmdlet
         {
             ThrowModelPackError(ex, Destination);
         }
+
+        CheckNamingParameters();
 
         // A fresh kind cache: mounting never asks a registry, so only the local stores may answer.
         OpenChain(Engine, new ReferenceKindCache());
@@ -101,6 +120,58 @@ public sealed class GetModelMountCommand : StrategyCmdlet
             {
                 MountReference(value, reference);
             }
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        foreach (var item in _named ?? [])
+        {
+            WriteObject(item);
+        }
+
+        base.EndProcessing();
+    }
+
+    /// <summary>-UnitName and -ContainerName only with the -As that uses them, and only names the output can carry.</summary>
+    private void CheckNamingParameters()
+    {
+        var unitNameGiven = MyInvocation.BoundParameters.ContainsKey(nameof(UnitName));
+        var containerNameGiven = MyInvocation.BoundParameters.ContainsKey(nameof(ContainerName));
+        if (unitNameGiven && As is not (MountFormat.Quadlet or MountFormat.Kubernetes))
+        {
+            ThrowModelPackError(new ModelPackException(
+                ErrorIds.ParameterNotApplicable,
+                ErrorKind.InvalidArgument,
+                $"-UnitName names quadlet units (-As Quadlet) or the Kubernetes volume (-As Kubernetes); -As {As} has neither. Add -As Quadlet or -As Kubernetes, or leave out -UnitName.",
+                UnitName));
+        }
+
+        if (containerNameGiven && As != MountFormat.Kubernetes)
+        {
+            var hint = As == MountFormat.Quadlet ? " With -As Quadlet, -UnitName names the .container unit." : string.Empty;
+            ThrowModelPackError(new ModelPackException(
+                ErrorIds.ParameterNotApplicable,
+                ErrorKind.InvalidArgument,
+                $"-ContainerName names the container of the Kubernetes pod spec fragment (-As Kubernetes); -As {As} has none. Add -As Kubernetes, or leave out -ContainerName.{hint}",
+                ContainerName));
+        }
+
+        try
+        {
+            if (unitNameGiven)
+            {
+                UnitNames.Check(UnitName);
+            }
+
+            if (containerNameGiven)
+            {
+                KubernetesNames.CheckContainerName(ContainerName);
+            }
+        }
+        catch (ModelPackException ex)
+        {
+            ThrowModelPackError(ex);
         }
     }
 
@@ -141,46 +212,56 @@ public sealed class GetModelMountCommand : StrategyCmdlet
 
     private void Emit(string target, Func<IReadOnlyList<ModelMount>> mount)
     {
+        IReadOnlyList<ModelMount> mounts;
+        List<object> output;
         try
         {
-            var mounts = mount();
+            mounts = mount();
             if (mounts.Count == 0)
             {
                 WriteWarning($"'{target}' has no layers: there is nothing to mount.");
                 return;
             }
 
-            switch (As)
-            {
-                case MountFormat.Argument:
-                    foreach (var argument in ArgumentRendering.Render(mounts))
-                    {
-                        WriteObject(argument);
-                    }
-
-                    break;
-                case MountFormat.Quadlet:
-                    foreach (var file in QuadletRendering.Render(mounts, Destination))
-                    {
-                        WriteObject(file);
-                    }
-
-                    break;
-                case MountFormat.Kubernetes:
-                    WriteObject(KubernetesRendering.Render(mounts, Destination));
-                    break;
-                default:
-                    foreach (var m in mounts)
-                    {
-                        WriteObject(m);
-                    }
-
-                    break;
-            }
+            output = Render(mounts);
         }
         catch (ModelPackException ex)
         {
             WriteModelPackError(ex, target);
+            return;
         }
+
+        if (UnitName is null)
+        {
+            foreach (var item in output)
+            {
+                WriteObject(item);
+            }
+
+            return;
+        }
+
+        if (_namedReference is not null)
+        {
+            // Two models under one name would overwrite each other's units (or share one volume): refuse before anything is written.
+            _named = null;
+            ThrowModelPackError(new ModelPackException(
+                ErrorIds.UnitNameConflict,
+                ErrorKind.InvalidArgument,
+                $"-UnitName '{UnitName}' names the units of one model, and '{_namedReference}' already has it; '{mounts[0].Reference}' would overwrite them, so nothing was written. " +
+                "Leave out -UnitName to name each model after its repository, or run Get-ModelMount once per model with its own -UnitName.",
+                UnitName));
+        }
+
+        _named = output;
+        _namedReference = mounts[0].Reference;
     }
+
+    private List<object> Render(IReadOnlyList<ModelMount> mounts) => As switch
+    {
+        MountFormat.Argument => ArgumentRendering.Render(mounts).Cast<object>().ToList(),
+        MountFormat.Quadlet => QuadletRendering.Render(mounts, Destination, UnitName).Cast<object>().ToList(),
+        MountFormat.Kubernetes => [KubernetesRendering.Render(mounts, Destination, ContainerName, UnitName is null ? null : UnitNames.VolumeName(UnitName))],
+        _ => mounts.Cast<object>().ToList(),
+    };
 }

@@ -18,16 +18,22 @@ namespace ModelPack.Core.Mounts.Rendering;
 /// </remarks>
 public static class KubernetesRendering
 {
+    /// <summary>The container the fragment mounts the model into unless the caller names one.</summary>
     public const string DefaultContainerName = "model-server";
 
     /// <param name="mounts">One model's mounts, from <c>IModelStrategy.Mounts</c>.</param>
     /// <param name="destination">The destination the mounts were made for; required for artifact mounts (one per file), checked for the others.</param>
-    /// <param name="containerName">The container to merge the mount into.</param>
-    /// <param name="volumeName">The volume's name; default: "model-" and the repository's last component.</param>
-    public static string Render(IReadOnlyList<ModelMount> mounts, string? destination = null, string containerName = DefaultContainerName, string? volumeName = null)
+    /// <param name="containerName">The container to merge the mount into, a DNS-1123 label; null for <see cref="DefaultContainerName"/>.</param>
+    /// <param name="volumeName">The volume's name, a DNS-1123 label; default: <see cref="UnitNames.VolumeName"/> of the repository's last component ("model-tiny").</param>
+    /// <exception cref="Errors.ModelPackException">
+    /// <see cref="Errors.ErrorIds.InvalidContainerName"/> or <see cref="Errors.ErrorIds.InvalidVolumeName"/> (InvalidArgument) for a name Kubernetes would reject.
+    /// </exception>
+    public static string Render(IReadOnlyList<ModelMount> mounts, string? destination = null, string? containerName = DefaultContainerName, string? volumeName = null)
     {
+        var container = KubernetesNames.CheckContainerName(containerName ?? DefaultContainerName);
+        var volume = volumeName is null ? null : KubernetesNames.CheckVolumeName(volumeName);
         var set = MountSet.From(mounts, destination);
-        var volume = volumeName ?? UnitNames.VolumeName(UnitNames.FromReference(set.Reference));
+        volume ??= UnitNames.VolumeName(UnitNames.FromReference(set.Reference));
         var entryPath = set.EntryRelative is string relative ? set.Destination + "/" + relative : null;
         var yaml = new StringBuilder();
         yaml.Append("# ModelPack: ").Append(YamlText.Comment(set.Reference)).Append(" (strategy ").Append(set.Strategy).Append(") at ").Append(YamlText.Comment(set.Destination))
@@ -54,7 +60,7 @@ public static class KubernetesRendering
         }
 
         yaml.Append("  containers:\n");
-        yaml.Append("    - name: ").Append(YamlText.Quote(containerName ?? DefaultContainerName)).Append('\n');
+        yaml.Append("    - name: ").Append(YamlText.Quote(container)).Append('\n');
         yaml.Append("      volumeMounts:\n");
         yaml.Append("        - name: ").Append(YamlText.Quote(volume)).Append('\n');
         yaml.Append("          mountPath: ").Append(YamlText.Quote(set.Destination)).Append('\n');

@@ -29,7 +29,7 @@ public static class QuadletRendering
 
     /// <param name="mounts">One model's mounts, from <c>IModelStrategy.Mounts</c> for a podman engine (or none).</param>
     /// <param name="destination">The destination the mounts were made for; required for artifact mounts (one per file), checked for the others.</param>
-    /// <param name="unitName">The base name of the unit files; default: the repository's last component.</param>
+    /// <param name="unitName">The base name of the unit files, checked by <see cref="UnitNames.Check"/> (InvalidUnitName); default: the repository's last component.</param>
     /// <returns>The container unit first, then the pull unit, if any.</returns>
     public static IReadOnlyList<QuadletFile> Render(IReadOnlyList<ModelMount> mounts, string? destination = null, string? unitName = null)
     {
