@@ -33,6 +33,9 @@ public sealed class GetModelMountCommand : StrategyCmdlet
     private List<object>? _named;
     private string? _namedReference;
 
+    /// <summary>Without -UnitName: the repository-derived unit name each rendered model took, and which model took it.</summary>
+    private readonly Dictionary<string, string> _derivedNames = new(StringComparer.OrdinalIgnoreCase);
+
     [Parameter(ParameterSetName = ReferenceSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(StoreReferenceCompleter))]
@@ -233,6 +236,11 @@ public sealed class GetModelMountCommand : StrategyCmdlet
 
         if (UnitName is null)
         {
+            if (As is MountFormat.Quadlet or MountFormat.Kubernetes && !ClaimDerivedName(mounts[0].Reference))
+            {
+                return;
+            }
+
             foreach (var item in output)
             {
                 WriteObject(item);
@@ -255,6 +263,32 @@ public sealed class GetModelMountCommand : StrategyCmdlet
 
         _named = output;
         _namedReference = mounts[0].Reference;
+    }
+
+    /// <summary>
+    /// Two models whose repositories end alike ('a/tiny', 'b/tiny') would get the same unit files and volume: the
+    /// second is refused (non-terminating, so the first's output stands) with the name to give it instead.
+    /// </summary>
+    private bool ClaimDerivedName(string reference)
+    {
+        var name = UnitNames.FromReference(reference);
+        if (!_derivedNames.TryGetValue(name, out var owner))
+        {
+            _derivedNames[name] = reference;
+            return true;
+        }
+
+        if (string.Equals(owner, reference, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        WriteModelPackError(new ModelPackException(
+            ErrorIds.UnitNameConflict,
+            ErrorKind.InvalidArgument,
+            $"'{reference}' would be named '{name}' after its repository, like '{owner}' before it, and its units or volume would replace those. Run Get-ModelMount '{reference}' -As {As} -UnitName <another name> for it.",
+            reference));
+        return false;
     }
 
     private List<object> Render(IReadOnlyList<ModelMount> mounts) => As switch

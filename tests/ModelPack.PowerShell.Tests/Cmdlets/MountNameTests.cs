@@ -36,6 +36,27 @@ public sealed class MountNameTests : StoreTestBase
     }
 
     [Fact]
+    public async Task Without_UnitName_a_second_model_named_like_the_first_by_its_repository_is_refused_and_the_first_stands()
+    {
+        var first = await PushAsync(TinyModel(73), "same", repository: "team-a/tiny");
+        var second = await PushAsync(TinyModel(74), "same", repository: "team-b/tiny");
+        Ps.RunOk("param($a, $b) Save-ModelArtifact $a, $b", Args(("a", first), ("b", second)));
+
+        var r = Ps.Run("param($a, $b) Get-ModelMount $a, $b -As Quadlet", Args(("a", first), ("b", second)));
+
+        Assert.Equal("tiny.container", OnlyOne<QuadletFile>(r.Output).Name);
+        var error = Assert.Single(r.AllErrors);
+        Assert.Equal("UnitNameConflict,ModelPack.Cmdlets.GetModelMountCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.Equal(second, error.TargetObject);
+        Assert.Contains($"like '{first}'", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Null(r.Terminating);
+
+        var own = OnlyOne<QuadletFile>(Ps.RunOk("param($b) Get-ModelMount $b -As Quadlet -UnitName tiny-b", Args(("b", second))));
+        Assert.Equal("tiny-b.container", own.Name);
+    }
+
+    [Fact]
     public async Task ContainerName_and_UnitName_name_the_container_and_the_volume_of_the_Kubernetes_fragment()
     {
         var model = TinyModel(71);
