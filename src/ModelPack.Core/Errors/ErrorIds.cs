@@ -49,6 +49,7 @@ public static class ErrorIds
     public const string EmptyWeightFile = "EmptyWeightFile";
     public const string LinkOutsideModel = "LinkOutsideModel";
     public const string UnreadableModelFile = "UnreadableModelFile";
+    public const string UnsupportedModelFile = "UnsupportedModelFile";
     public const string ModelFileNameCollision = "ModelFileNameCollision";
     public const string UnclassifiedModelFile = "UnclassifiedModelFile";
     public const string InvalidPackOption = "InvalidPackOption";

@@ -38,6 +38,13 @@ internal static class PackErrors
         " Fix their permissions or exclude them. Nothing was written.",
         files[0].Path);
 
+    public static ModelPackException SpecialFiles(string root, IReadOnlyList<(string Path, SourceFileType Type, string? LinkTarget)> files) => new(
+        ErrorIds.UnsupportedModelFile,
+        ErrorKind.InvalidData,
+        $"Cannot pack '{root}': {Count(files.Count, "path")} {(files.Count == 1 ? "names" : "name")} something other than a regular file:{List(files.Select(f => $"{f.Path}: {Describe(f.Type, f.LinkTarget)}"))}" +
+        " Reading a named pipe, socket or device blocks or never ends, and a model artifact holds only regular files. Exclude them (Exclude, e.g. '*.sock') or remove them from the folder. Nothing was written.",
+        files[0].Path);
+
     public static ModelPackException EmptyWeights(string root, IReadOnlyList<string> files) => new(
         ErrorIds.EmptyWeightFile,
         ErrorKind.InvalidData,
@@ -61,6 +68,19 @@ internal static class PackErrors
 
     public static ModelPackException Option(string message, object? target) => new(
         ErrorIds.InvalidPackOption, ErrorKind.InvalidArgument, message, target);
+
+    private static string Describe(SourceFileType type, string? linkTarget)
+    {
+        var what = type switch
+        {
+            SourceFileType.NamedPipe => "a named pipe (FIFO)",
+            SourceFileType.Socket => "a Unix domain socket",
+            SourceFileType.CharacterDevice => "a character device",
+            SourceFileType.BlockDevice => "a block device",
+            _ => "something other than a regular file",
+        };
+        return linkTarget is null ? what : $"a symbolic link to {what} ({linkTarget})";
+    }
 
     private static string Count(int count, string noun) => count == 1 ? "one " + noun : $"{count} {noun}s";
 

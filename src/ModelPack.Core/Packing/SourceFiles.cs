@@ -7,7 +7,7 @@ using ModelPack.Core.Store;
 
 namespace ModelPack.Core.Packing;
 
-/// <summary>What netstandard2.0 cannot tell about a source file: where a link really leads, and whether it is executable.</summary>
+/// <summary>What netstandard2.0 cannot tell about a source file: where a link really leads, whether it is executable, and whether it is a regular file at all.</summary>
 internal static class SourceFiles
 {
     /// <summary>
@@ -83,5 +83,99 @@ internal static class SourceFiles
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// What <paramref name="path"/> is, following links: a pack must tell named pipes, sockets and devices
+    /// from regular files before it opens them, since reading one blocks or never ends. Unknown on Windows
+    /// (which has none of them), on platforms without a known stat call, and when the call fails (the open
+    /// that follows then reports why).
+    /// </summary>
+    public static SourceFileType TypeOf(string path)
+    {
+        if (NativeMethods.IsWindows)
+        {
+            return SourceFileType.Unknown;
+        }
+
+        int? mode;
+        try
+        {
+            mode = RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? LinuxMode(path)
+                : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? DarwinMode(path)
+                : null;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return SourceFileType.Unknown;
+        }
+
+        return (mode & FileTypeNativeMethods.TypeMask) switch
+        {
+            null => SourceFileType.Unknown,
+            FileTypeNativeMethods.TypeRegular => SourceFileType.RegularFile,
+            FileTypeNativeMethods.TypeDirectory => SourceFileType.Directory,
+            FileTypeNativeMethods.TypeFifo => SourceFileType.NamedPipe,
+            FileTypeNativeMethods.TypeSocket => SourceFileType.Socket,
+            FileTypeNativeMethods.TypeCharacterDevice => SourceFileType.CharacterDevice,
+            FileTypeNativeMethods.TypeBlockDevice => SourceFileType.BlockDevice,
+            _ => SourceFileType.Unknown,
+        };
+    }
+
+    private static int? LinuxMode(string path)
+    {
+        try
+        {
+            return StatxMode(path, viaSyscall: false);
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return StatxMode(path, viaSyscall: true);
+        }
+    }
+
+    /// <summary>
+    /// The stx_mode statx(2) reports for <paramref name="path"/>, through libc's wrapper or, where libc has none,
+    /// the raw syscall (internal so tests can take that route on a libc that has the wrapper).
+    /// </summary>
+    internal static int? StatxMode(string path, bool viaSyscall)
+    {
+        var utf8 = NativeMethods.Utf8Path(path);
+        var buffer = new byte[FileTypeNativeMethods.StatxSize];
+        int result;
+        if (!viaSyscall)
+        {
+            result = FileTypeNativeMethods.LinuxStatx(FileTypeNativeMethods.AtCurrentDirectory, utf8, FileTypeNativeMethods.AtNoAutomount, FileTypeNativeMethods.StatxType, buffer);
+        }
+        else if (FileTypeNativeMethods.StatxSyscallNumber(RuntimeInformation.ProcessArchitecture) is IntPtr number)
+        {
+            result = (int)FileTypeNativeMethods.LinuxSyscall(
+                number,
+                new IntPtr(FileTypeNativeMethods.AtCurrentDirectory),
+                utf8,
+                new IntPtr(FileTypeNativeMethods.AtNoAutomount),
+                new IntPtr(FileTypeNativeMethods.StatxType),
+                buffer);
+        }
+        else
+        {
+            return null;
+        }
+
+        var filled = BitConverter.ToUInt32(buffer, FileTypeNativeMethods.StatxMaskOffset);
+        return result == 0 && (filled & FileTypeNativeMethods.StatxType) != 0
+            ? BitConverter.ToUInt16(buffer, FileTypeNativeMethods.StatxModeOffset)
+            : null;
+    }
+
+    private static int? DarwinMode(string path)
+    {
+        var utf8 = NativeMethods.Utf8Path(path);
+        var buffer = new byte[FileTypeNativeMethods.DarwinStatSize];
+        var result = RuntimeInformation.ProcessArchitecture == Architecture.X64
+            ? FileTypeNativeMethods.DarwinStatX64(utf8, buffer)
+            : FileTypeNativeMethods.DarwinStatArm64(utf8, buffer);
+        return result == 0 ? BitConverter.ToUInt16(buffer, FileTypeNativeMethods.DarwinModeOffset) : null;
     }
 }

@@ -12,8 +12,8 @@ namespace ModelPack.Core.Packing;
 /// Walks a source folder and decides, without reading any content, which files a pack takes, as which
 /// kind, in which layers. Every hostile or unpackable input is found here, before anything is written:
 /// links leading out of the folder, names consumers would refuse, names that collide once case and
-/// Unicode normalisation are ignored, unreadable files, empty weights, unclassified files (when they are
-/// an error) and an empty result. Each is reported with every offending path at once.
+/// Unicode normalisation are ignored, named pipes, sockets and devices (whose reading blocks or never
+/// ends), unreadable files, empty weights, unclassified files (when they are an error) and an empty result. Each is reported with every offending path at once.
 /// </summary>
 internal sealed class SourceScanner
 {
@@ -30,6 +30,7 @@ internal sealed class SourceScanner
     private readonly List<(string Path, string Target)> _linksOutside = new();
     private readonly List<(string Path, string Reason)> _unsafeNames = new();
     private readonly List<(string Path, string Reason)> _unreadable = new();
+    private readonly List<(string Path, SourceFileType Type, string? LinkTarget)> _special = new();
     private readonly List<string> _emptyWeights = new();
     private readonly List<string> _unclassified = new();
     private readonly List<(string First, string Second)> _collisions = new();
@@ -131,6 +132,14 @@ internal sealed class SourceScanner
 
     private void VisitLink(FileSystemInfo link, string relative)
     {
+        // Include picks files, so it applies to a link to a file (or to nothing); a link to a directory is
+        // never followed, and only Exclude spares it the refusal below.
+        var isDirectory = Directory.Exists(link.FullName);
+        if (LeftOut(relative.Normalize(NormalizationForm.FormC), applyInclude: !isDirectory))
+        {
+            return;
+        }
+
         var target = SourceFiles.RealPath(link.FullName);
         var inside = target is not null && _realRoot is not null && SourceFiles.IsUnder(target, _realRoot);
         if (target is null && !NativeWindowsLink())
@@ -139,7 +148,6 @@ internal sealed class SourceScanner
             return;
         }
 
-        var isDirectory = Directory.Exists(link.FullName);
         if (isDirectory)
         {
             if (inside)
@@ -160,24 +168,16 @@ internal sealed class SourceScanner
             return;
         }
 
-        VisitFile(link.FullName, relative);
+        VisitFile(link.FullName, relative, target);
     }
 
     private static bool NativeWindowsLink() => Store.NativeMethods.IsWindows;
 
-    private void VisitFile(string fullPath, string rawRelative)
+    private void VisitFile(string fullPath, string rawRelative, string? linkTarget = null)
     {
         var relative = rawRelative.Normalize(NormalizationForm.FormC);
-        if (_include.Count > 0 && !_include.Any(p => p.Matches(relative)))
+        if (LeftOut(relative, applyInclude: true))
         {
-            _skipped[relative] = "not included";
-            return;
-        }
-
-        var excludedBy = _exclude.FirstOrDefault(p => p.Matches(relative));
-        if (excludedBy is not null)
-        {
-            _skipped[relative] = $"excluded by '{excludedBy}'";
             return;
         }
 
@@ -195,6 +195,14 @@ internal sealed class SourceScanner
         var kind = Classify(normalized, out var untested, out var datasetRoot);
         if (kind is null)
         {
+            return;
+        }
+
+        // Before the open below: opening a named pipe for reading waits for a writer, forever.
+        var type = SourceFiles.TypeOf(fullPath);
+        if (type is not (SourceFileType.RegularFile or SourceFileType.Unknown))
+        {
+            _special.Add((normalized, type, linkTarget));
             return;
         }
 
@@ -222,6 +230,25 @@ internal sealed class SourceScanner
             ? TruncateToSeconds(new DateTimeOffset(File.GetLastWriteTimeUtc(fullPath), TimeSpan.Zero))
             : TruncateToSeconds(_request.ModificationTime ?? PackRequest.DefaultModificationTime);
         _files.Add(new PlannedFile(normalized, fullPath, kind.Value, untested, size, SourceFiles.IsExecutable(fullPath), time, datasetRoot));
+    }
+
+    /// <summary>Whether Include (when it applies) or Exclude leaves <paramref name="relative"/> (NFC) out; records why.</summary>
+    private bool LeftOut(string relative, bool applyInclude)
+    {
+        if (applyInclude && _include.Count > 0 && !_include.Any(p => p.Matches(relative)))
+        {
+            _skipped[relative] = "not included";
+            return true;
+        }
+
+        var excludedBy = _exclude.FirstOrDefault(p => p.Matches(relative));
+        if (excludedBy is not null)
+        {
+            _skipped[relative] = $"excluded by '{excludedBy}'";
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -319,6 +346,11 @@ internal sealed class SourceScanner
         if (_collisions.Count > 0)
         {
             throw PackErrors.Collisions(_root, _collisions);
+        }
+
+        if (_special.Count > 0)
+        {
+            throw PackErrors.SpecialFiles(_root, _special);
         }
 
         if (_unreadable.Count > 0)

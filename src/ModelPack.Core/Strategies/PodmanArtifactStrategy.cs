@@ -19,73 +19,30 @@ namespace ModelPack.Core.Strategies;
 /// would name each mounted blob by its <c>org.opencontainers.image.title</c> and ModelPack places files at
 /// their <c>org.cncf.model.filepath</c>; tar layers cannot be mounted this way (podman never unpacks).
 /// </summary>
-public sealed class PodmanArtifactStrategy : IModelStrategy
+public sealed class PodmanArtifactStrategy : PodmanStrategy
 {
-    private readonly StrategyContext session;
-    private readonly PodmanCommand podman;
+    private static readonly string[] ArtifactPull = { "artifact", "pull" };
 
     public PodmanArtifactStrategy(StrategyContext context)
+        : base(context, StrategyName.PodmanArtifact)
     {
-        session = context ?? throw new ArgumentNullException(nameof(context));
-        podman = new PodmanCommand(context, StrategyName.PodmanArtifact);
     }
 
-    public StrategyName Name => StrategyName.PodmanArtifact;
+    private protected override bool StoreAvailable => Session.Engine.SupportsArtifacts;
 
-    public async Task<ModelArtifact> PullAsync(ModelReference reference, PullContext context, CancellationToken cancellationToken)
-    {
-        if (reference is null)
-        {
-            throw new ArgumentNullException(nameof(reference));
-        }
+    private protected override IReadOnlyList<string> PullCommand => ArtifactPull;
 
-        if (context is null)
-        {
-            throw new ArgumentNullException(nameof(context));
-        }
-
-        RequireArtifactSupport();
-        var name = reference.ToString();
-        if (context.Options.Force)
-        {
-            await RemoveAsync(reference, cancellationToken).ConfigureAwait(false);
-        }
-
-        using (var pull = PodmanPullArguments.For(reference, context))
-        {
-            var args = new List<string> { "artifact", "pull" };
-            args.AddRange(pull.Options);
-            args.Add(name);
-            context.Log?.Invoke("Running " + CommandLine.Display("podman", args));
-            var result = await podman.RunAsync(args, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
-            if (!result.Succeeded)
-            {
-                var message = PodmanCommand.FirstErrorLine(result);
-                if (message.IndexOf("already exists", StringComparison.OrdinalIgnoreCase) < 0)
-                {
-                    throw PodmanCommand.Failure(args, result, name);
-                }
-
-                context.Log?.Invoke($"podman already holds '{name}'; using it (Save-ModelArtifact -Force pulls it again).");
-            }
-        }
-
-        var info = await InspectAsync(name, cancellationToken).ConfigureAwait(false)
-            ?? throw new ModelPackException(ErrorIds.ContainerEngineFailed, ErrorKind.InvalidOperation, $"podman pulled '{name}' but 'podman artifact inspect' does not find it.", name);
-        return ToModel(info, throwIfNotModel: true)!;
-    }
-
-    public async Task<bool> ExistsAsync(ModelReference reference, CancellationToken cancellationToken) =>
+    public override async Task<bool> ExistsAsync(ModelReference reference, CancellationToken cancellationToken) =>
         await FindAsync(reference, cancellationToken).ConfigureAwait(false) is not null;
 
-    public async Task<ModelArtifact?> FindAsync(ModelReference reference, CancellationToken cancellationToken)
+    public override async Task<ModelArtifact?> FindAsync(ModelReference reference, CancellationToken cancellationToken)
     {
         if (reference is null)
         {
             throw new ArgumentNullException(nameof(reference));
         }
 
-        if (!session.Engine.SupportsArtifacts)
+        if (!StoreAvailable)
         {
             return null;
         }
@@ -94,15 +51,15 @@ public sealed class PodmanArtifactStrategy : IModelStrategy
         return info is null ? null : ToModel(info, throwIfNotModel: false);
     }
 
-    public async Task<IReadOnlyList<ModelArtifact>> ListAsync(CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<ModelArtifact>> ListAsync(CancellationToken cancellationToken)
     {
-        if (!session.Engine.SupportsArtifacts)
+        if (!StoreAvailable)
         {
             return Array.Empty<ModelArtifact>();
         }
 
         var args = new[] { "artifact", "ls", "--no-trunc", "--format", PodmanArtifactInfo.ListTemplate };
-        var result = await podman.RunAsync(args, cancellationToken).ConfigureAwait(false);
+        var result = await Podman.RunAsync(args, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             throw PodmanCommand.Failure(args, result, "podman artifact ls");
@@ -116,7 +73,7 @@ public sealed class PodmanArtifactStrategy : IModelStrategy
             {
                 if (problem.Length > 0)
                 {
-                    session.Log?.Invoke($"Skipping a line of 'podman artifact ls' ({problem}): {DisplayText.Quote(line.Trim())}.");
+                    Session.Log?.Invoke($"Skipping a line of 'podman artifact ls' ({problem}): {DisplayText.Quote(line.Trim())}.");
                 }
 
                 continue;
@@ -132,40 +89,43 @@ public sealed class PodmanArtifactStrategy : IModelStrategy
         return models;
     }
 
-    public Task<bool> RemoveAsync(ModelReference reference, CancellationToken cancellationToken)
+    private protected override void RequirePull()
     {
-        if (reference is null)
+        Podman.RequirePodman();
+        var engine = Session.Engine;
+        if (!engine.SupportsArtifacts)
         {
-            throw new ArgumentNullException(nameof(reference));
+            throw new ModelPackException(
+                ErrorIds.StrategyUnavailable,
+                ErrorKind.ResourceUnavailable,
+                $"Strategy PodmanArtifact needs podman {EngineVersion.Brief(EngineRequirements.PodmanArtifact)} or later with 'podman artifact'; found {engine.Found}. Use -Strategy HttpBind (works with any engine) or PodmanImage for images.",
+                Name.ToString());
         }
-
-        return RemoveAsync(reference.ToString(), cancellationToken);
     }
 
-    public Task<bool> RemoveAsync(ModelArtifact artifact, CancellationToken cancellationToken)
+    private protected override bool AcceptFailedPull(string name, ProcessResult result, PullContext context)
     {
-        if (artifact is null)
+        if (PodmanCommand.FirstErrorLine(result).IndexOf("already exists", StringComparison.OrdinalIgnoreCase) < 0)
         {
-            throw new ArgumentNullException(nameof(artifact));
+            return false;
         }
 
-        return RemoveAsync(artifact.Reference, cancellationToken);
+        context.Log?.Invoke($"podman already holds '{name}'; using it (Save-ModelArtifact -Force pulls it again).");
+        return true;
     }
 
-    public IReadOnlyList<ModelMount> Mounts(ModelArtifact artifact, MountOptions options)
+    private protected override async Task<ModelArtifact> FindPulledAsync(ModelReference reference, CancellationToken cancellationToken)
     {
-        if (artifact is null)
-        {
-            throw new ArgumentNullException(nameof(artifact));
-        }
+        var name = reference.ToString();
+        var info = await InspectAsync(name, cancellationToken).ConfigureAwait(false)
+            ?? throw new ModelPackException(ErrorIds.ContainerEngineFailed, ErrorKind.InvalidOperation, $"podman pulled '{name}' but 'podman artifact inspect' does not find it.", name);
+        return ToModel(info, throwIfNotModel: true)!;
+    }
 
-        if (options is null)
-        {
-            throw new ArgumentNullException(nameof(options));
-        }
+    private protected override IReadOnlyList<string> RemoveCommand(string name) => new[] { "artifact", "rm", name };
 
-        StrategyArtifacts.RequireOwn(artifact, Name);
-        StrategyArtifacts.RequirePodmanSyntax(options, Name);
+    private protected override IReadOnlyList<ModelMount> MountsOf(ModelArtifact artifact, MountOptions options)
+    {
         var archives = artifact.Manifest.Layers
             .Where(l => (l.Packing ?? LayerPacking.Raw) != LayerPacking.Raw)
             .Select(l => l.Filepath ?? l.Title ?? l.Digest)
@@ -204,24 +164,10 @@ public sealed class PodmanArtifactStrategy : IModelStrategy
         return mounts;
     }
 
-    private void RequireArtifactSupport()
-    {
-        podman.RequirePodman();
-        var engine = session.Engine;
-        if (!engine.SupportsArtifacts)
-        {
-            throw new ModelPackException(
-                ErrorIds.StrategyUnavailable,
-                ErrorKind.ResourceUnavailable,
-                $"Strategy PodmanArtifact needs podman {EngineVersion.Brief(EngineRequirements.PodmanArtifact)} or later with 'podman artifact'; found {engine.Found}. Use -Strategy HttpBind (works with any engine) or PodmanImage for images.",
-                Name.ToString());
-        }
-    }
-
     private async Task<PodmanArtifactInfo?> InspectAsync(string name, CancellationToken cancellationToken)
     {
         var args = new[] { "artifact", "inspect", name };
-        var result = await podman.RunAsync(args, cancellationToken).ConfigureAwait(false);
+        var result = await Podman.RunAsync(args, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             if (PodmanArtifactInfo.SaysDoesNotExist(PodmanCommand.FirstErrorLine(result)))
@@ -251,7 +197,7 @@ public sealed class PodmanArtifactStrategy : IModelStrategy
                     info.Name);
             }
 
-            session.Log?.Invoke($"Skipping '{info.Name}' in podman's artifact store: not a ModelPack model.");
+            Session.Log?.Invoke($"Skipping '{info.Name}' in podman's artifact store: not a ModelPack model.");
             return null;
         }
 
@@ -264,32 +210,10 @@ public sealed class PodmanArtifactStrategy : IModelStrategy
                 throw error;
             }
 
-            session.Log?.Invoke("Skipping: " + error.Message);
+            Session.Log?.Invoke("Skipping: " + error.Message);
             return null;
         }
 
         return new ModelArtifact(info.Name, manifest, null, Name.ToString(), null, null, info.Digest, info.TotalSize);
-    }
-
-    private async Task<bool> RemoveAsync(string name, CancellationToken cancellationToken)
-    {
-        if (!session.Engine.SupportsArtifacts)
-        {
-            return false;
-        }
-
-        var args = new[] { "artifact", "rm", name };
-        var result = await podman.RunAsync(args, cancellationToken).ConfigureAwait(false);
-        if (result.Succeeded)
-        {
-            return true;
-        }
-
-        if (PodmanArtifactInfo.SaysDoesNotExist(PodmanCommand.FirstErrorLine(result)))
-        {
-            return false;
-        }
-
-        throw PodmanCommand.Failure(args, result, name);
     }
 }

@@ -21,71 +21,36 @@ namespace ModelPack.Core.Strategies;
 /// podman before 5.1 has no <c>subpath</c> (4.3.1 answers "subpath: invalid mount option"), so there the whole
 /// image is mounted and the model is under <c>DEST/models</c>, which the EntryPath says.
 /// </summary>
-public sealed class PodmanImageStrategy : IModelStrategy
+public sealed class PodmanImageStrategy : PodmanStrategy
 {
     private const string SubPath = "/" + ModelImage.ModelsDirectory;
-
-    private readonly StrategyContext session;
-    private readonly PodmanCommand podman;
+    private static readonly string[] QuietPull = { "pull", "--quiet" };
 
     public PodmanImageStrategy(StrategyContext context)
+        : base(context, StrategyName.PodmanImage)
     {
-        session = context ?? throw new ArgumentNullException(nameof(context));
-        podman = new PodmanCommand(context, StrategyName.PodmanImage);
     }
 
-    public StrategyName Name => StrategyName.PodmanImage;
+    private protected override bool StoreAvailable => Session.Engine.Kind == EngineKind.Podman && Session.Engine.IsUsable;
 
-    public async Task<ModelArtifact> PullAsync(ModelReference reference, PullContext context, CancellationToken cancellationToken)
+    private protected override IReadOnlyList<string> PullCommand => QuietPull;
+
+    private protected override string RemoveFailureHint => "A container that uses the image keeps it: remove the container first.";
+
+    public override async Task<bool> ExistsAsync(ModelReference reference, CancellationToken cancellationToken)
     {
         if (reference is null)
         {
             throw new ArgumentNullException(nameof(reference));
         }
 
-        if (context is null)
-        {
-            throw new ArgumentNullException(nameof(context));
-        }
-
-        podman.RequirePodman();
-        var name = reference.ToString();
-        if (context.Options.Force)
-        {
-            await RemoveAsync(reference, cancellationToken).ConfigureAwait(false);
-        }
-
-        using (var pull = PodmanPullArguments.For(reference, context))
-        {
-            var args = new List<string> { "pull", "--quiet" };
-            args.AddRange(pull.Options);
-            args.Add(name);
-            context.Log?.Invoke("Running " + CommandLine.Display("podman", args));
-            var result = await podman.RunAsync(args, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
-            if (!result.Succeeded)
-            {
-                throw PodmanCommand.Failure(args, result, name);
-            }
-        }
-
-        return await FindAsync(reference, cancellationToken).ConfigureAwait(false)
-            ?? throw new ModelPackException(ErrorIds.ContainerEngineFailed, ErrorKind.InvalidOperation, $"podman pulled '{name}' but 'podman image inspect' does not find it.", name);
-    }
-
-    public async Task<bool> ExistsAsync(ModelReference reference, CancellationToken cancellationToken)
-    {
-        if (reference is null)
-        {
-            throw new ArgumentNullException(nameof(reference));
-        }
-
-        if (!IsPodman)
+        if (!StoreAvailable)
         {
             return false;
         }
 
         var args = new[] { "image", "exists", reference.ToString() };
-        var result = await podman.RunAsync(args, cancellationToken).ConfigureAwait(false);
+        var result = await Podman.RunAsync(args, cancellationToken).ConfigureAwait(false);
         return result.ExitCode switch
         {
             0 => true,
@@ -94,7 +59,7 @@ public sealed class PodmanImageStrategy : IModelStrategy
         };
     }
 
-    public async Task<ModelArtifact?> FindAsync(ModelReference reference, CancellationToken cancellationToken)
+    public override async Task<ModelArtifact?> FindAsync(ModelReference reference, CancellationToken cancellationToken)
     {
         if (!await ExistsAsync(reference, cancellationToken).ConfigureAwait(false))
         {
@@ -103,7 +68,7 @@ public sealed class PodmanImageStrategy : IModelStrategy
 
         var name = reference.ToString();
         var args = new[] { "image", "inspect", name };
-        var result = await podman.RunAsync(args, cancellationToken).ConfigureAwait(false);
+        var result = await Podman.RunAsync(args, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             throw PodmanCommand.Failure(args, result, name);
@@ -118,15 +83,15 @@ public sealed class PodmanImageStrategy : IModelStrategy
         return ToArtifact(name, images[0]);
     }
 
-    public async Task<IReadOnlyList<ModelArtifact>> ListAsync(CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<ModelArtifact>> ListAsync(CancellationToken cancellationToken)
     {
-        if (!IsPodman)
+        if (!StoreAvailable)
         {
             return Array.Empty<ModelArtifact>();
         }
 
         var args = new[] { "images", "--format", "json" };
-        var result = await podman.RunAsync(args, cancellationToken).ConfigureAwait(false);
+        var result = await Podman.RunAsync(args, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             throw PodmanCommand.Failure(args, result, "podman images");
@@ -142,7 +107,7 @@ public sealed class PodmanImageStrategy : IModelStrategy
 
             if (image.Names.Count == 0)
             {
-                session.Log?.Invoke($"Skipping model image {image.Id}: it has no name to mount it by.");
+                Session.Log?.Invoke($"Skipping model image {image.Id}: it has no name to mount it by.");
                 continue;
             }
 
@@ -152,40 +117,16 @@ public sealed class PodmanImageStrategy : IModelStrategy
         return models;
     }
 
-    public Task<bool> RemoveAsync(ModelReference reference, CancellationToken cancellationToken)
+    private protected override void RequirePull() => Podman.RequirePodman();
+
+    private protected override async Task<ModelArtifact> FindPulledAsync(ModelReference reference, CancellationToken cancellationToken) =>
+        await FindAsync(reference, cancellationToken).ConfigureAwait(false)
+            ?? throw new ModelPackException(ErrorIds.ContainerEngineFailed, ErrorKind.InvalidOperation, $"podman pulled '{reference}' but 'podman image inspect' does not find it.", reference.ToString());
+
+    private protected override IReadOnlyList<string> RemoveCommand(string name) => new[] { "image", "rm", name };
+
+    private protected override IReadOnlyList<ModelMount> MountsOf(ModelArtifact artifact, MountOptions options)
     {
-        if (reference is null)
-        {
-            throw new ArgumentNullException(nameof(reference));
-        }
-
-        return RemoveAsync(reference.ToString(), cancellationToken);
-    }
-
-    public Task<bool> RemoveAsync(ModelArtifact artifact, CancellationToken cancellationToken)
-    {
-        if (artifact is null)
-        {
-            throw new ArgumentNullException(nameof(artifact));
-        }
-
-        return RemoveAsync(artifact.Reference, cancellationToken);
-    }
-
-    public IReadOnlyList<ModelMount> Mounts(ModelArtifact artifact, MountOptions options)
-    {
-        if (artifact is null)
-        {
-            throw new ArgumentNullException(nameof(artifact));
-        }
-
-        if (options is null)
-        {
-            throw new ArgumentNullException(nameof(options));
-        }
-
-        StrategyArtifacts.RequireOwn(artifact, Name);
-        StrategyArtifacts.RequirePodmanSyntax(options, Name);
         MountText.RequireOptionValue(artifact.Reference, artifact.Reference);
         var destination = options.Destination;
         var relative = ModelImage.EntryPathFromLabels(artifact.Manifest.Annotations);
@@ -198,8 +139,6 @@ public sealed class PodmanImageStrategy : IModelStrategy
             new ModelMount(artifact.Reference, Name.ToString(), "podman", "image", artifact.Reference, destination, readOnly: true, subpath ? SubPath : null, argument, entryPath),
         };
     }
-
-    private bool IsPodman => session.Engine.Kind == EngineKind.Podman && session.Engine.IsUsable;
 
     private ModelArtifact ToArtifact(string name, PodmanImageInfo image) =>
         new(name, image.Describe(), null, Name.ToString(), null, null, image.Digest, image.Size);
@@ -214,27 +153,5 @@ public sealed class PodmanImageStrategy : IModelStrategy
         {
             throw new ModelPackException(ErrorIds.ContainerEngineFailed, ErrorKind.InvalidData, $"{DisplayText.Quote(CommandLine.Display("podman", args))} printed what ModelPack cannot read: {ex.Message}", target, ex);
         }
-    }
-
-    private async Task<bool> RemoveAsync(string name, CancellationToken cancellationToken)
-    {
-        if (!IsPodman)
-        {
-            return false;
-        }
-
-        var args = new[] { "image", "rm", name };
-        var result = await podman.RunAsync(args, cancellationToken).ConfigureAwait(false);
-        if (result.Succeeded)
-        {
-            return true;
-        }
-
-        if (PodmanArtifactInfo.SaysDoesNotExist(PodmanCommand.FirstErrorLine(result)))
-        {
-            return false;
-        }
-
-        throw PodmanCommand.Failure(args, result, name, "A container that uses the image keeps it: remove the container first.");
     }
 }

@@ -1,11 +1,14 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
+using System.Threading.Tasks;
 using ModelPack.Core.Layout;
 using ModelPack.Core.Store;
 using ModelPack.Core.Tests.Support;
@@ -81,6 +84,35 @@ internal sealed class ModelFolder : IDisposable
         File.CreateSymbolicLink(full, target);
     }
 
+    /// <summary>A named pipe made by mkfifo(1); its full path.</summary>
+    public string MakeFifo(string relative) => MakeSpecial("mkfifo", relative);
+
+    /// <summary>A block device node made by mknod(1) (needs root); its full path.</summary>
+    public string MakeBlockDevice(string relative, int major, int minor) =>
+        MakeSpecial("mknod", relative, "b", major.ToString(CultureInfo.InvariantCulture), minor.ToString(CultureInfo.InvariantCulture));
+
+    private string MakeSpecial(string tool, string relative, params string[] arguments)
+    {
+        var full = Full(relative);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        var start = new ProcessStartInfo(tool) { RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(full);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{tool} '{full}' failed: {stderr}");
+        }
+
+        return full;
+    }
+
     /// <summary>Flips one bit of one byte of a file.</summary>
     public void FlipByte(string relative, int offset = 0)
     {
@@ -90,6 +122,32 @@ internal sealed class ModelFolder : IDisposable
     }
 
     public void Dispose() => _dir.Dispose();
+}
+
+/// <summary>
+/// Runs work that may block on a named pipe off the test thread, and fails the test when it takes longer than
+/// <see cref="Limit"/>; a reader stuck opening one of <c>fifos</c> is released first (by opening it for
+/// writing), so the test run ends.
+/// </summary>
+internal static class Promptly
+{
+    public static readonly TimeSpan Limit = TimeSpan.FromSeconds(20);
+
+    public static async Task<T> Run<T>(Func<Task<T>> action, params string[] fifos)
+    {
+        var work = Task.Run(action);
+        if (await Task.WhenAny(work, Task.Delay(Limit)).ConfigureAwait(false) != work)
+        {
+            foreach (var fifo in fifos)
+            {
+                using var writer = new FileStream(fifo, FileMode.Open, FileAccess.Write);
+            }
+
+            throw new TimeoutException($"The work did not return within {Limit.TotalSeconds} s: it blocked on a special file.");
+        }
+
+        return await work.ConfigureAwait(false);
+    }
 }
 
 /// <summary>Everything visible in a store, to prove a failed operation left it untouched.</summary>

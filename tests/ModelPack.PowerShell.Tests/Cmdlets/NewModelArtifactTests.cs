@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using System.Threading.Tasks;
 using ModelPack.Core.Packing;
 using ModelPack.Core.Spec;
 using ModelPack.Core.Store;
@@ -205,6 +206,24 @@ public sealed class NewModelArtifactTests : StoreTestBase, IDisposable
             ErrorCategory.PermissionDenied,
             "config.json",
             (script, args) => WithoutFileOverride.Run(() => session.Run(script, args)));
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task A_named_pipe_is_UnsupportedModelFile_at_once_and_the_store_is_untouched()
+    {
+        // Reading a FIFO waits for a writer: before the fix the command never returned.
+        var fifo = _folder.Full("weights/stream.safetensors");
+        AssertRefused(
+            f => f.MakeFifo("weights/stream.safetensors"),
+            "UnsupportedModelFile",
+            ErrorCategory.InvalidData,
+            "weights/stream.safetensors",
+            (script, args) => Promptly.Run(() => Task.FromResult(Ps.Run(script, args)), fifo).GetAwaiter().GetResult());
+
+        var excluded = await Promptly.Run(() => Task.FromResult(Ps.Run(Pack + " -Exclude 'weights/*'", Args(("p", _folder.Path), ("r", "localhost:5000/models/excluded:1")))), fifo);
+        Assert.Empty(excluded.AllErrors);
+        Assert.DoesNotContain(OnlyOne<ModelArtifact>(excluded.Output).Files, f => f.Path.StartsWith("weights/", StringComparison.Ordinal));
     }
 
     public new void Dispose()
