@@ -21,16 +21,10 @@ public sealed partial class ModelStore
     /// published when verified, the snapshot is built, and only then is the reference tagged.
     /// </summary>
     public Task<PullResult> PullAsync(RegistryClient client, ModelReference reference, PullOptions? options = null, CancellationToken cancellationToken = default) =>
-        DiscardingBadContentAsync(() => PullCoreAsync(client, reference, options ?? new PullOptions(), cancellationToken), options);
+        RunPullAsync(client, reference, options, (start, o) => PullCoreAsync(start, client, reference, o, cancellationToken), cancellationToken);
 
-    private async Task<PullResult> PullCoreAsync(RegistryClient client, ModelReference reference, PullOptions options, CancellationToken cancellationToken)
+    private async Task<PullResult> PullCoreAsync(PullStart start, RegistryClient client, ModelReference reference, PullOptions options, CancellationToken cancellationToken)
     {
-        using var start = await StartPullAsync(client, reference, options, cancellationToken).ConfigureAwait(false);
-        if (start.UpToDate is PullResult upToDate)
-        {
-            return upToDate;
-        }
-
         var log = options.Log;
         var progress = options.Progress;
         var refName = start.RefName;

@@ -28,16 +28,10 @@ public sealed partial class ModelStore
     /// failures as in <see cref="PullAsync"/>.
     /// </exception>
     public Task<PullResult> PullImageAsync(RegistryClient client, ModelReference reference, PullOptions? options = null, CancellationToken cancellationToken = default) =>
-        DiscardingBadContentAsync(() => PullImageCoreAsync(client, reference, options ?? new PullOptions(), cancellationToken), options);
+        RunPullAsync(client, reference, options, (start, o) => PullImageCoreAsync(start, client, reference, o, cancellationToken), cancellationToken);
 
-    private async Task<PullResult> PullImageCoreAsync(RegistryClient client, ModelReference reference, PullOptions options, CancellationToken cancellationToken)
+    private async Task<PullResult> PullImageCoreAsync(PullStart start, RegistryClient client, ModelReference reference, PullOptions options, CancellationToken cancellationToken)
     {
-        using var start = await StartPullAsync(client, reference, options, cancellationToken).ConfigureAwait(false);
-        if (start.UpToDate is PullResult upToDate)
-        {
-            return upToDate;
-        }
-
         var log = options.Log;
         var progress = options.Progress;
         var refName = start.RefName;

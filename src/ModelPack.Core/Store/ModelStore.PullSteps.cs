@@ -18,19 +18,22 @@ public sealed partial class ModelStore
     public const string SourceDigestAnnotation = "io.modelpack.source.digest";
 
     /// <summary>
-    /// Runs a pull. Bad content (InvalidData, SecurityError) leaves the store as it was: whatever the pull
-    /// published is referenced by nothing and collected. Transient failures (network, cancellation) keep
-    /// their data for the next Save to resume.
+    /// Runs a pull: <see cref="StartPullAsync"/>, then, unless the store is up to date, <paramref name="fetch"/>.
+    /// Bad content (InvalidData, SecurityError) leaves the store as it was: whatever the pull published is
+    /// referenced by nothing and collected. Transient failures (network, cancellation) keep their data for
+    /// the next Save to resume.
     /// </summary>
-    private async Task<PullResult> DiscardingBadContentAsync(Func<Task<PullResult>> pull, PullOptions? options)
+    private async Task<PullResult> RunPullAsync(RegistryClient client, ModelReference reference, PullOptions? options, Func<PullStart, PullOptions, Task<PullResult>> fetch, CancellationToken cancellationToken)
     {
+        options ??= new PullOptions();
         try
         {
-            return await pull().ConfigureAwait(false);
+            using var start = await StartPullAsync(client, reference, options, cancellationToken).ConfigureAwait(false);
+            return start.UpToDate ?? await fetch(start, options).ConfigureAwait(false);
         }
         catch (ModelPackException ex) when (ex.Kind is ErrorKind.InvalidData or ErrorKind.SecurityError)
         {
-            options?.Log?.Invoke($"Discarding what this pull stored: {ex.ErrorId}.");
+            options.Log?.Invoke($"Discarding what this pull stored: {ex.ErrorId}.");
             CollectGarbage();
             throw;
         }
