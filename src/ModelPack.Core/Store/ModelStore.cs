@@ -77,7 +77,16 @@ public sealed partial class ModelStore
     public static ModelStore Open(string? root = null, Action<string>? log = null)
     {
         var store = OpenUnsettled(root);
-        store.SettleUnsyncedWrites(log);
+        try
+        {
+            store.SettleUnsyncedWrites(log);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException || ex is ModelPackException { ErrorId: ErrorIds.StoreLocked })
+        {
+            // A store this user may only read, or one busy past the lock timeout, is still usable; settling waits for the next opening.
+            log?.Invoke($"Could not settle the unflushed writes recorded in '{UnsyncedJournal.DirectoryOf(store.Root)}': {ex.Message}");
+        }
+
         return store;
     }
 
