@@ -59,7 +59,7 @@ public sealed partial class ModelStore
     /// </summary>
     internal string ActivityLockPath => Path.Combine(TempDirectory, ActivityLockFileName);
 
-    private string GcLockPath => Path.Combine(TempDirectory, GcLockFileName);
+    internal string GcLockPath => Path.Combine(TempDirectory, GcLockFileName);
 
     /// <summary>When the blobs a pull writes are forced to disk (default <see cref="StoreDurability.Deferred"/>).</summary>
     public StoreDurability Durability { get; set; } = StoreDurability.Deferred;

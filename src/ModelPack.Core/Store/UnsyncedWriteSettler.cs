@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using ModelPack.Core.Errors;
 using ModelPack.Core.Layout;
 using ModelPack.Core.Spec;
 
@@ -36,7 +37,19 @@ internal static class UnsyncedWriteSettler
             return;
         }
 
-        using (store.AcquireGcLock())
+        // Flushing this boot's writes can wait for another opening; checking after a restart cannot.
+        var recovering = actionable.Any(j => UnsyncedJournal.BootIdOf(j) != boot);
+        FileLock gcLock;
+        try
+        {
+            gcLock = recovering ? store.AcquireGcLock() : FileLock.Acquire(store.GcLockPath, TimeSpan.Zero);
+        }
+        catch (ModelPackException ex) when (!recovering && ex.ErrorId == ErrorIds.StoreLocked)
+        {
+            return;
+        }
+
+        using (gcLock)
         {
             var flushedDirectories = new HashSet<string>(StringComparer.Ordinal);
             foreach (var journal in actionable)

@@ -106,6 +106,27 @@ public sealed class DeferredDurabilityTests : IClassFixture<PlainRegistryFixture
     }
 
     [Fact]
+    public async Task Settling_this_boots_journals_never_waits_for_a_running_collection()
+    {
+        var store = OpenStore(ThisBoot);
+        var (reference, _) = await PushAsync("busy");
+        await PullAsync(store, reference);
+        store.UnsyncedSettleAge = TimeSpan.Zero;
+        store.LockTimeout = TimeSpan.FromSeconds(5);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using (store.AcquireGcLock())
+        {
+            store.SettleUnsyncedWrites(_log.Add);
+        }
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"settling waited {clock.Elapsed}");
+        Assert.Single(Directory.GetFiles(JournalDirectory));
+        store.SettleUnsyncedWrites(_log.Add);
+        Assert.Empty(Directory.GetFiles(JournalDirectory));
+    }
+
+    [Fact]
     public async Task After_a_restart_intact_blobs_are_kept_and_the_snapshot_is_rebuilt_from_them()
     {
         var store = OpenStore(ThisBoot);
