@@ -39,6 +39,50 @@ public class SmokeTests
     }
 
     [Fact]
+    public void A_store_this_user_may_only_read_is_listed_and_what_it_could_not_settle_is_a_warning()
+    {
+        // Root's store, read by 'nobody' (setpriv); the journal names a pull from another boot, as after a power loss.
+        if (!OnPath("setpriv") || Environment.UserName != "root")
+        {
+            return;
+        }
+
+        using var dir = new Core.Tests.Support.TempDirectory("modelpack-read-only");
+        var store = dir.File("store");
+        dir.Write("model/model.safetensors", new string('w', 4096));
+        var pack = dir.Write("pack.ps1", $$"""
+            Import-Module '{{ModulePaths.Manifest}}' -ErrorAction Stop
+            New-ModelArtifact -Path '{{dir.File("model")}}' -Reference localhost/read-only/tiny:1 | Out-Null
+            """);
+        var list = dir.Write("list.ps1", $$"""
+            Import-Module '{{ModulePaths.Manifest}}' -ErrorAction Stop
+            $a = Get-ModelArtifact -WarningVariable w -WarningAction SilentlyContinue
+            "listed=" + $a.Reference
+            "warnings=" + ($w -join ' | ')
+            """);
+        var environment = new[] { ("MODELPACK_STORE", store), ("MODELPACK_ENGINE", "none"), ("XDG_CONFIG_HOME", dir.File("config")) };
+        var packed = Run(pack, environment);
+        Assert.True(packed.Exit == 0, packed.Stderr + packed.Stdout);
+        var index = File.ReadAllText(Path.Combine(store, "index.json"));
+        var manifest = System.Text.RegularExpressions.Regex.Match(index, "sha256:[0-9a-f]{64}").Value;
+        var journal = dir.Write("store/unsynced/0b1d6a4e-3333-4c3b-9a55-000000000003_00000000000000000000000000000001.journal", "modelpack-unsynced 1\nmanifest " + manifest + "\n");
+
+        var reader = Run(list, ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "dotnet"], environment);
+
+        Assert.True(reader.Exit == 0, reader.Stderr + reader.Stdout);
+        Assert.Contains("listed=localhost/read-only/tiny:1", reader.Stdout);
+        Assert.Contains($"warnings=Could not settle the unflushed writes recorded in '{Path.Combine(store, "unsynced")}'", reader.Stdout);
+        Assert.True(File.Exists(journal), "the reader removed the journal");
+
+        var owner = Run(list, environment);
+
+        Assert.True(owner.Exit == 0, owner.Stderr + owner.Stdout);
+        Assert.Contains("listed=localhost/read-only/tiny:1", owner.Stdout);
+        Assert.Contains("Rebuilt the snapshot of " + manifest, owner.Stdout);
+        Assert.False(File.Exists(journal), "the owner left the journal");
+    }
+
+    [Fact]
     public void Demo_script_runs_to_completion()
     {
         // podman users often have REGISTRY_AUTH_FILE set; the demo's docker-registry must not take it as its own configuration.
@@ -63,10 +107,18 @@ public class SmokeTests
     private static bool OnPath(string command) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Any(d => d.Length > 0 && File.Exists(Path.Combine(d, command)));
 
-    private static (int Exit, string Stdout, string Stderr) Run(string script, params (string Name, string Value)[] environment)
+    private static (int Exit, string Stdout, string Stderr) Run(string script, params (string Name, string Value)[] environment) =>
+        Run(script, ["dotnet"], environment);
+
+    /// <summary>Runs psrunner with <paramref name="script"/>; <paramref name="command"/> is dotnet, or a wrapper (setpriv ...) ending in dotnet.</summary>
+    private static (int Exit, string Stdout, string Stderr) Run(string script, string[] command, params (string Name, string Value)[] environment)
     {
         Assert.True(File.Exists(Runner), "psrunner not built: " + Runner);
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in command.Skip(1))
+        {
+            psi.ArgumentList.Add(argument);
+        }
 
         // Store tests running at the same time set MODELPACK_* in this process; the child gets only what the test gives it.
         foreach (var inherited in psi.Environment.Keys.Where(k => k.StartsWith("MODELPACK_", StringComparison.Ordinal)).ToList())
