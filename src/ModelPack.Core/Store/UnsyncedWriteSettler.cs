@@ -130,8 +130,17 @@ internal static class UnsyncedWriteSettler
 
             if (complete)
             {
-                store.RebuildSnapshot(manifest!, references[0].Annotation(AnnotationKeys.RefName) ?? manifestDigest, CancellationToken.None);
-                log?.Invoke($"Rebuilt the snapshot of {manifestDigest}: its files were written just before the system stopped.");
+                try
+                {
+                    store.RebuildSnapshot(manifest!, references[0].Annotation(AnnotationKeys.RefName) ?? manifestDigest, CancellationToken.None);
+                    log?.Invoke($"Rebuilt the snapshot of {manifestDigest}: its files were written just before the system stopped.");
+                }
+                catch (ModelPackException ex)
+                {
+                    // Listed as "snapshot missing" until a Save builds it again.
+                    SnapshotBuilder.Delete(snapshot);
+                    log?.Invoke($"Could not rebuild the snapshot of {manifestDigest} ({ex.ErrorId}: {ex.Message}); Save-ModelArtifact builds it again.");
+                }
             }
         }
     }
