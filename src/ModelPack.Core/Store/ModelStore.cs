@@ -159,10 +159,9 @@ public sealed partial class ModelStore
 
     internal FileLock AcquireGcLock() => FileLock.Acquire(GcLockPath, LockTimeout);
 
-    /// <summary>Builds the snapshot of a stored manifest again from its blobs (a model's files, or an image's /models).</summary>
+    /// <summary>Builds the snapshot of a stored manifest from its blobs (a model's files, or an image's /models); the old one is deleted first by the caller.</summary>
     internal void RebuildSnapshot(ModelManifest manifest, string refName, CancellationToken cancellationToken)
     {
-        SnapshotBuilder.Delete(SnapshotPath(manifest.Digest));
         var build = ModelImage.IsImageManifest(manifest)
             ? ImageSnapshotBuilder.BuildAsync(SnapshotsDirectory, manifest.Digest, refName, manifest.Layers, d => Layout.BlobPath(d.Digest), cancellationToken)
             : SnapshotBuilder.BuildAsync(SnapshotsDirectory, manifest.Digest, manifest.Layers, d => Layout.BlobPath(d.Digest), cancellationToken);

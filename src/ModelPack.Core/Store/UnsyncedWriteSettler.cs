@@ -19,8 +19,6 @@ namespace ModelPack.Core.Store;
 /// </summary>
 internal static class UnsyncedWriteSettler
 {
-    private const int HashBufferSize = 4 * 1024 * 1024;
-
     public static void Settle(ModelStore store, Action<string>? log)
     {
         var journals = UnsyncedJournal.Find(store.Root);
@@ -94,15 +92,12 @@ internal static class UnsyncedWriteSettler
     private static void Recover(ModelStore store, string journal, List<string> manifests, List<string> blobs, Action<string>? log)
     {
         log?.Invoke($"The system stopped after a pull into '{store.Root}' whose writes were not yet on disk ('{journal}'): checking the {manifests.Count + blobs.Count} blob(s) it wrote.");
-        var damaged = new HashSet<string>(StringComparer.Ordinal);
         foreach (var digest in manifests.Concat(blobs).Distinct())
         {
-            var path = store.Layout.BlobPath(digest);
-            if (File.Exists(path) && !Matches(path, Digest.Parse(digest)))
+            if (store.Layout.HasBlob(digest) && !Verifies(store.Layout, digest))
             {
                 log?.Invoke($"Blob {digest} was damaged by the stop; deleting it.");
                 store.Layout.DeleteBlob(digest);
-                damaged.Add(digest);
             }
         }
 
@@ -138,7 +133,6 @@ internal static class UnsyncedWriteSettler
                 catch (ModelPackException ex)
                 {
                     // Listed as "snapshot missing" until a Save builds it again.
-                    SnapshotBuilder.Delete(snapshot);
                     log?.Invoke($"Could not rebuild the snapshot of {manifestDigest} ({ex.ErrorId}: {ex.Message}); Save-ModelArtifact builds it again.");
                 }
             }
@@ -148,17 +142,18 @@ internal static class UnsyncedWriteSettler
     private static IEnumerable<string> RequiredBlobs(ModelManifest manifest) =>
         manifest.Layers.Select(l => l.Digest).Concat(manifest.Config is Descriptor c ? new[] { c.Digest } : Array.Empty<string>());
 
-    private static bool Matches(string path, Digest digest)
+    /// <summary>Reads the blob through the layout's verifying stream: false when its bytes no longer match its digest.</summary>
+    private static bool Verifies(OciLayout layout, string digest)
     {
-        using var hasher = digest.CreateHasher();
-        var buffer = new byte[HashBufferSize];
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        int read;
-        while ((read = file.Read(buffer, 0, buffer.Length)) > 0)
+        try
         {
-            hasher.AppendData(buffer, 0, read);
+            using var blob = layout.OpenBlob(digest);
+            blob.CopyTo(Stream.Null);
+            return true;
         }
-
-        return digest.Matches(hasher.GetHashAndReset());
+        catch (ModelPackException ex) when (ex.ErrorId is ErrorIds.DigestMismatch or ErrorIds.SizeMismatch)
+        {
+            return false;
+        }
     }
 }
