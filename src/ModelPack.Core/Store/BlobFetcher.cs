@@ -41,7 +41,7 @@ internal static class BlobFetcher
         if (!force && File.Exists(target) && new FileInfo(target).Length == blob.Size)
         {
             // Another pull finished it (a partial left beside it is of no use any more).
-            TryDelete(partial);
+            AtomicFile.TryDelete(partial);
             progress?.Report(blob.Size);
             return 0;
         }
@@ -119,7 +119,7 @@ internal static class BlobFetcher
         catch (ModelPackException ex) when (ex.ErrorId is ErrorIds.DigestMismatch or ErrorIds.SizeMismatch)
         {
             // The bytes on disk cannot be trusted as a prefix any more.
-            TryDelete(partial);
+            AtomicFile.TryDelete(partial);
             throw;
         }
         finally
@@ -155,20 +155,6 @@ internal static class BlobFetcher
         {
             hasher.Dispose();
             throw;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
         }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Threading;
+using ModelPack.Core.Layout;
 
 namespace ModelPack.Core.Store;
 
@@ -111,20 +112,8 @@ public static class FileMaterializer
         }
         catch
         {
-            TryDelete(destination);
+            AtomicFile.TryDelete(destination);
             throw;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // The caller reports the original failure; a leftover partial file sits in a directory the caller removes.
         }
     }
 }

@@ -66,10 +66,10 @@ internal sealed class PullPin : IDisposable
 
             using (probe)
             {
-                TryDelete(list);
+                AtomicFile.TryDelete(list);
             }
 
-            TryDelete(lockPath);
+            AtomicFile.TryDelete(lockPath);
         }
 
         return live;
@@ -77,10 +77,10 @@ internal sealed class PullPin : IDisposable
 
     public void Dispose()
     {
-        TryDelete(_listPath);
+        AtomicFile.TryDelete(_listPath);
         var lockPath = _lock.Path;
         _lock.Dispose();
-        TryDelete(lockPath);
+        AtomicFile.TryDelete(lockPath);
     }
 
     private static string[] ReadLines(string path)
@@ -92,20 +92,6 @@ internal sealed class PullPin : IDisposable
         catch (IOException)
         {
             return Array.Empty<string>();
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using ModelPack.Core.Layout;
 
 namespace ModelPack.Core.Store;
 
@@ -68,7 +69,7 @@ internal sealed class UnsyncedJournal : IDisposable
         catch
         {
             handle.Dispose();
-            TryDelete(path);
+            AtomicFile.TryDelete(path);
             throw;
         }
     }
@@ -164,19 +165,5 @@ internal sealed class UnsyncedJournal : IDisposable
     {
         _handle?.Dispose();
         _handle = null;
-    }
-
-    internal static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 }

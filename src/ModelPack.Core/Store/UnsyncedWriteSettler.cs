@@ -72,7 +72,7 @@ internal static class UnsyncedWriteSettler
                     Recover(store, journal.FullName, manifests, blobs, log);
                 }
 
-                UnsyncedJournal.TryDelete(journal.FullName);
+                AtomicFile.TryDelete(journal.FullName);
             }
         }
     }
