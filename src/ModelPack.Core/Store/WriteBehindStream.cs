@@ -7,7 +7,8 @@ using System.Threading.Tasks;
 namespace ModelPack.Core.Store;
 
 /// <summary>
-/// A download file that starts writing its data to disk while the download goes on (Linux
+/// A download file written on the caller's thread. With <c>writeBehind</c> (durability immediate) it
+/// also starts writing its data to disk while the download goes on (Linux
 /// <c>sync_file_range(SYNC_FILE_RANGE_WRITE)</c> every few MiB), so the fsync before the blob is
 /// published only waits for the last stretch instead of the whole blob. Elsewhere, and if the call is
 /// refused, it is a plain pass-through and the final fsync does all the work.

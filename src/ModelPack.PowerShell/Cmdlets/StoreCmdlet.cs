@@ -78,10 +78,13 @@ public abstract class StoreCmdlet : ModelPackCmdlet
     /// after a system stop (blobs damaged before they reached the disk, artifacts removed because of it)
     /// is a warning: the user has to Save those again.
     /// </summary>
-    internal ModelStore OpenStoreAt(string root)
+    internal ModelStore OpenStoreAt(string root) => OpenStoreAt(root, Settings.Durability ?? StoreDurability.Deferred, WriteWarning);
+
+    /// <summary>The same from any thread: <paramref name="warn"/> must be safe to call there.</summary>
+    internal static ModelStore OpenStoreAt(string root, StoreDurability durability, Action<string> warn)
     {
-        var store = ModelStore.Open(root, WriteWarning);
-        store.Durability = Settings.Durability ?? StoreDurability.Deferred;
+        var store = ModelStore.Open(root, warn);
+        store.Durability = durability;
         return store;
     }
 

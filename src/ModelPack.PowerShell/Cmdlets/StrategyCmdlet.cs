@@ -59,12 +59,7 @@ public abstract class StrategyCmdlet : StoreCmdlet
 
         // Strategies may open the store from a worker thread: what opening reports (artifacts removed after
         // a system stop) is posted to the pipeline thread as warnings.
-        var context = new StrategyContext(info, () =>
-        {
-            var store = ModelStore.Open(root, PostWarning);
-            store.Durability = durability;
-            return store;
-        })
+        var context = new StrategyContext(info, () => OpenStoreAt(root, durability, PostWarning))
         {
             Log = PostVerbose,
             Warn = PostWarning,
