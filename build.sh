@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 cmd="${1:-build}"
+# The launchers of ../shared/tools (pwsh-7.6, pwsh-7.4, podman-5.7, podman-5.8), installed by .ci/setup.
+export MODELPACK_TOOLS_BIN="${MODELPACK_TOOLS_BIN:-${MODELPACK_TOOLS_PREFIX:-/opt/modelpack-tools}/bin}"
+export PATH="$MODELPACK_TOOLS_BIN:$PATH"
 
 build() {
     dotnet build ModelPack.PowerShell.sln -c Release -nologo -clp:ErrorsOnly
