@@ -65,7 +65,8 @@ public abstract class StoreCmdlet : ModelPackCmdlet
         }
     }
 
-    internal string StoreRoot => StoreLocation.Resolve(Settings.Store);
+    /// <summary>The local store's folder; a relative MODELPACK_STORE (or config <c>store</c>) is taken from the current location.</summary>
+    internal string StoreRoot => StoreLocation.Resolve(Settings.Store, baseDirectory: HostEnvironment.CurrentDirectory);
 
     /// <summary>Whether the store has been created (reading must not create one).</summary>
     internal bool StoreExists => File.Exists(Path.Combine(StoreRoot, OciLayout.LayoutFileName));
