@@ -8,7 +8,7 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'SpecSupport.psm1') -Force
     Import-Module (Get-SpecModulePath) -Force
-    $script:Saved = Use-SpecStore -Root (Join-Path $TestDrive 'session')
+    $script:Saved = Use-SpecStore
     $registry = Get-SpecRegistry
     $script:Reference = "$registry/$(New-SpecRepository formatting):1.0"
     $script:Packed = New-SpecModel -Reference $script:Reference -WorkDirectory (Join-Path $TestDrive 'work') -Name 'tiny-formatting' -Publish

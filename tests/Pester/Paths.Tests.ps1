@@ -4,7 +4,7 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'SpecSupport.psm1') -Force
     Import-Module (Get-SpecModulePath) -Force
-    $script:Saved = Use-SpecStore -Root (Join-Path $TestDrive 'session')
+    $script:Saved = Use-SpecStore
     $script:Registry = Get-SpecRegistry
     $script:Work = Join-Path $TestDrive 'work'
     $null = New-Item -ItemType Directory -Force -Path $Work

@@ -102,26 +102,28 @@ $script:SessionVariables = @('MODELPACK_STORE', 'MODELPACK_ENGINE', 'MODELPACK_S
     'REGISTRY_AUTH_FILE', 'DOCKER_CONFIG', 'CONTAINERS_REGISTRIES_CONF')
 
 # A store of its own (no engine: HttpBind), no user config, no auth files: what a spec file sees is
-# only what it made. Returns the previous environment for Restore-SpecEnvironment.
+# only what it made. The folder is a temp folder of its own, not Pester's TestDrive: Pester deletes
+# what a Describe block added to TestDrive when the block ends, which would take blobs out from
+# under the store. Returns what Restore-SpecEnvironment needs to put the caller's values back.
 function Use-SpecStore {
-    param([Parameter(Mandatory)] [string] $Root)
-
+    $root = Join-Path ([IO.Path]::GetTempPath()) "modelpack-spec-$([guid]::NewGuid().ToString('n').Substring(0, 12))"
     $saved = @{}
     foreach ($name in $script:SessionVariables) { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
-    $null = New-Item -ItemType Directory -Force -Path $Root
-    $env:MODELPACK_STORE = Join-Path $Root 'store'
+    $null = New-Item -ItemType Directory -Force -Path $root
+    $env:MODELPACK_STORE = Join-Path $root 'store'
     $env:MODELPACK_ENGINE = 'none'
-    $env:XDG_CONFIG_HOME = Join-Path $Root 'config'
-    $env:REGISTRY_AUTH_FILE = Join-Path $Root 'no-auth.json'
-    $env:DOCKER_CONFIG = Join-Path $Root 'no-docker'
-    $env:CONTAINERS_REGISTRIES_CONF = Join-Path $Root 'no-registries.conf'
+    $env:XDG_CONFIG_HOME = Join-Path $root 'config'
+    $env:REGISTRY_AUTH_FILE = Join-Path $root 'no-auth.json'
+    $env:DOCKER_CONFIG = Join-Path $root 'no-docker'
+    $env:CONTAINERS_REGISTRIES_CONF = Join-Path $root 'no-registries.conf'
     Remove-Item Env:MODELPACK_STRATEGY, Env:MODELPACK_CONFIG -ErrorAction Ignore
-    $saved
+    [pscustomobject]@{ Root = $root; Variables = $saved }
 }
 
-function Restore-SpecEnvironment([hashtable] $Saved) {
+function Restore-SpecEnvironment($Saved) {
     if (-not $Saved) { return }
-    foreach ($entry in $Saved.GetEnumerator()) { [Environment]::SetEnvironmentVariable($entry.Key, $entry.Value) }
+    foreach ($entry in $Saved.Variables.GetEnumerator()) { [Environment]::SetEnvironmentVariable($entry.Key, $entry.Value) }
+    Remove-Item -LiteralPath $Saved.Root -Recurse -Force -ErrorAction Ignore
 }
 
 # A folder holding a tiny model: a weight, its config and a README (a few bytes each, different

@@ -4,7 +4,7 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'SpecSupport.psm1') -Force
     Import-Module (Get-SpecModulePath) -Force
-    $script:Saved = Use-SpecStore -Root (Join-Path $TestDrive 'session')
+    $script:Saved = Use-SpecStore
     $script:Registry = Get-SpecRegistry
     $script:Reference = "$Registry/$(New-SpecRepository streams):1.0"
     $script:Artifact = New-SpecModel -Reference $Reference -WorkDirectory (Join-Path $TestDrive 'work')
@@ -20,7 +20,10 @@ AfterAll {
 
 Describe 'Publish-ModelArtifact' {
     BeforeAll {
-        $script:First = @(Publish-ModelArtifact -Reference $Reference -Verbose -Debug 4>&1 5>&1)
+        # $DebugPreference rather than -Debug: on PowerShell 7.4, -Debug still asks at every line (Inquire).
+        $DebugPreference = 'Continue'
+        $script:First = @(Publish-ModelArtifact -Reference $Reference -Verbose 4>&1 5>&1)
+        $DebugPreference = 'SilentlyContinue'
         $script:Again = @(Publish-ModelArtifact -Reference $Reference -Verbose 4>&1)
         $script:OtherTag = @(Publish-ModelArtifact -Reference $Reference -Destination ($Reference -replace ':1\.0$', ':2.0') -Verbose 4>&1)
     }
@@ -63,7 +66,9 @@ Describe 'Publish-ModelArtifact' {
 Describe 'Save-ModelArtifact and Get-ModelArtifact -Remote' {
     BeforeAll {
         Remove-ModelArtifact -Reference $Reference -Force
-        $script:Save = @(Save-ModelArtifact -Reference $Reference -Verbose -Debug 4>&1 5>&1)
+        $DebugPreference = 'Continue'
+        $script:Save = @(Save-ModelArtifact -Reference $Reference -Verbose 4>&1 5>&1)
+        $DebugPreference = 'SilentlyContinue'
         $script:Remote = @(Get-ModelArtifact -Remote $Reference -Verbose 4>&1)
     }
 
