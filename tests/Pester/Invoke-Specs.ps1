@@ -31,7 +31,10 @@ param(
     [Parameter(ParameterSetName = 'Child', Mandatory)]
     [switch] $Child,
     [Parameter(ParameterSetName = 'Child', Mandatory)]
-    [string] $ResultFile
+    [string] $ResultFile,
+    # Internal: -Path for the child, one path per line (pwsh -File cannot pass an array).
+    [Parameter(ParameterSetName = 'Child')]
+    [string] $PathList
 )
 
 $ErrorActionPreference = 'Stop'
@@ -40,7 +43,7 @@ Set-StrictMode -Version Latest
 if ($Child) {
     Import-Module Pester -MinimumVersion 6.0.0 -ErrorAction Stop
     $configuration = New-PesterConfiguration
-    $configuration.Run.Path = $Path
+    $configuration.Run.Path = if ($PathList) { @($PathList -split "`n") } else { $Path }
     $configuration.Run.PassThru = $true
     $configuration.Output.Verbosity = 'Normal'
     $configuration.Output.RenderMode = 'Plaintext'
@@ -76,7 +79,7 @@ try {
         $xml = Join-Path $ResultsPath "pester-$name.xml"
         Remove-Item -LiteralPath $xml, $log -ErrorAction Ignore
         $start = [Diagnostics.ProcessStartInfo]::new($pwsh)
-        foreach ($argument in @('-NoProfile', '-NonInteractive', '-File', $PSCommandPath, '-Child', '-ResultFile', $xml, '-Path') + $Path) {
+        foreach ($argument in @('-NoProfile', '-NonInteractive', '-File', $PSCommandPath, '-Child', '-ResultFile', $xml, '-PathList', ($Path -join "`n"))) {
             $start.ArgumentList.Add($argument)
         }
         $start.UseShellExecute = $false
