@@ -139,3 +139,36 @@ Describe 'What the views show' {
         $text | Should -Match 'Weight\s+Raw\s+64\s+[0-9a-f]{12}\s+model\.gguf'
     }
 }
+
+Describe 'The columns of each table view' {
+    BeforeAll {
+        function Get-Header($Value) { @(($Value | Out-String -Width 200) -split "`r?`n" | Where-Object { $_ -match '\S' })[0] -split '\s+' | Where-Object { $_ } }
+        $script:Layout = Join-Path $TestDrive 'layout'
+        Copy-Item -Path $env:MODELPACK_STORE -Destination $Layout -Recurse
+    }
+
+    It 'artifacts: Strategy, Digest, Size, Files, Name, Reference (from the store and from a layout)' {
+        Get-Header $Stored | Should -Be 'Strategy', 'Digest', 'Size', 'Files', 'Name', 'Reference'
+        $fromLayout = Get-ModelArtifact -Path $Layout -Reference $Reference
+        ($fromLayout | Out-String -Width 200) | Should -Match "(?m)^Layout\s+[0-9a-f]{12}\s+[\d.,]+ KiB\s+3\s+tiny-formatting\s+$([regex]::Escape($Reference))\s*$" -Because 'a layout artifact is listed with Strategy Layout'
+    }
+
+    It 'files: Kind, Packing, Size, Digest, Path' {
+        Get-Header $Stored.Files | Should -Be 'Kind', 'Packing', 'Size', 'Digest', 'Path'
+    }
+
+    It 'mounts: Strategy, Type, Destination, EntryPath, Source' {
+        $mount = Get-ModelMount -Reference $Reference
+        Get-Header $mount | Should -Be 'Strategy', 'Type', 'Destination', 'EntryPath', 'Source'
+        ($mount | Out-String -Width 200) | Should -Match 'HttpBind\s+bind\s+/mnt/models\s+/mnt/models/model\.gguf\s+/'
+    }
+
+    It 'strategies: Order, Name, Available, Engine, Version, Reason' {
+        Get-Header (Get-ModelStrategy) | Should -Be 'Order', 'Name', 'Available', 'Engine', 'Version', 'Reason'
+        (Get-ModelStrategy | Out-String -Width 200) | Should -Match 'HttpBind\s+True\s+None\s+.*no engine is needed'
+    }
+
+    It 'the config table: Name, Format, ParamSize, Precision, Quantization' {
+        Get-Header ($Stored.Config | Format-Table) | Should -Be 'Name', 'Format', 'ParamSize', 'Precision', 'Quantization'
+    }
+}
