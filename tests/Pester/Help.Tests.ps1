@@ -133,17 +133,15 @@ Describe 'The about topic and the built help' {
     }
 }
 
-Describe 'Example <Title> of <Command>' -ForEach $Examples {
-    It 'parses' {
+Describe 'The examples and PowerShell blocks' {
+    It '<Command>: <Title> parses' -ForEach $Examples {
         $errors = $null
         $null = [Management.Automation.Language.Parser]::ParseInput($Code, [ref] $null, [ref] $errors)
         $errors | Should -BeNullOrEmpty
         $Code | Should -Not -BeNullOrEmpty -Because 'every example shows a command in a powershell block'
     }
-}
 
-Describe 'PowerShell block <Index> of <File>' -ForEach $OtherBlocks {
-    It 'parses' {
+    It 'block <Index> of <File> parses' -ForEach $OtherBlocks {
         $errors = $null
         $null = [Management.Automation.Language.Parser]::ParseInput($Code, [ref] $null, [ref] $errors)
         $errors | Should -BeNullOrEmpty
@@ -167,6 +165,8 @@ Describe 'Runnable examples' {
         $manifest = (Get-ModelArtifact -Reference "${Tiny}:1.0").Digest -replace '^sha256:', ''
         Copy-Item (Join-Path $env:MODELPACK_STORE "blobs/sha256/$manifest") (Join-Path $Sandbox 'manifest.json')
         [pscustomobject]@{ Reference = "${Tiny}:1.0"; Destination = "$Registry/$Repository/copy:1.0" } | Export-Csv (Join-Path $Sandbox 'publish.csv')
+        # The store each example starts from: both tags saved (copied per example, which is quicker than saving).
+        $script:Template = $env:MODELPACK_STORE
     }
 
     AfterAll {
@@ -177,7 +177,7 @@ Describe 'Runnable examples' {
         # Each example gets a store of its own, holding both tags, except one that packs them itself.
         $env:MODELPACK_STORE = Join-Path $TestDrive "store-$([guid]::NewGuid().ToString('n'))"
         if ($Code -notmatch '^\s*New-ModelArtifact\b' -or $Code -match '-Force\b') {
-            $null = Save-ModelArtifact -Reference "${Tiny}:1.0", "${Tiny}:v1"
+            Copy-Item -LiteralPath $Template -Destination $env:MODELPACK_STORE -Recurse
         }
         Push-Location $Sandbox
         try {

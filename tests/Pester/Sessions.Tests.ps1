@@ -44,32 +44,33 @@ Describe 'ForEach-Object -Parallel' {
 }
 
 Describe 'Start-Job' {
-    It 'returns deserialized artifacts whose Reference binds -Reference of the next cmdlet' {
+    BeforeAll {
+        # One job (another pwsh process) for both cases: starting one costs seconds on a busy machine.
         $job = Start-Job -ScriptBlock {
-            param($module, $pattern)
+            param($module, $pattern, $absent)
             Import-Module $module
             Get-ModelArtifact -Reference $pattern
-        } -ArgumentList $ModulePath, "$Repository/*"
-        $received = @($job | Receive-Job -Wait -AutoRemoveJob -ErrorAction Stop)
-        $received.Count | Should -Be 3
-        $received[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.ModelPack.ModelArtifact'
+            Get-ModelArtifact -Reference $absent
+        } -ArgumentList $ModulePath, "$Repository/*", "$Repository/absent:1.0"
+        $script:Received = @($job | Receive-Job -Wait -AutoRemoveJob -ErrorVariable failed -ErrorAction SilentlyContinue)
+        $script:JobErrors = $failed
+    }
+
+    It 'returns deserialized artifacts whose Reference binds -Reference of the next cmdlet' {
+        $Received.Count | Should -Be 3
+        $Received[0].PSObject.TypeNames[0] | Should -Be 'Deserialized.ModelPack.ModelArtifact'
         # Serialized deep enough (ModelPack.types.ps1xml) to keep the config's fields and the files.
-        $received.Config.Descriptor.Name | Sort-Object | Should -Be 'one', 'three', 'two'
-        $received[0].Config.Config.Format | Should -Be 'gguf'
-        @($received[0].Files).Count | Should -Be 3
-        $mounts = $received | Get-ModelMount
+        $Received.Config.Descriptor.Name | Sort-Object | Should -Be 'one', 'three', 'two'
+        $Received[0].Config.Config.Format | Should -Be 'gguf'
+        @($Received[0].Files).Count | Should -Be 3
+        $mounts = $Received | Get-ModelMount
         @($mounts).Count | Should -Be 3
-        ($received | Save-ModelArtifact -PassThru).Reference | Sort-Object | Should -Be ($References | Sort-Object)
+        ($Received | Save-ModelArtifact -PassThru).Reference | Sort-Object | Should -Be ($References | Sort-Object)
     }
 
     It 'reports an error of the job with its ErrorId' {
-        $job = Start-Job -ScriptBlock {
-            param($module, $reference)
-            Import-Module $module
-            Get-ModelArtifact -Reference $reference
-        } -ArgumentList $ModulePath, "$Repository/absent:1.0"
-        $null = $job | Receive-Job -Wait -AutoRemoveJob -ErrorVariable failed -ErrorAction SilentlyContinue
-        $failed[0].FullyQualifiedErrorId | Should -BeLike 'ModelArtifactNotFound,*'
+        $JobErrors | Should -HaveCount 1
+        $JobErrors[0].FullyQualifiedErrorId | Should -BeLike 'ModelArtifactNotFound,*'
     }
 }
 
