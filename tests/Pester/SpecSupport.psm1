@@ -48,9 +48,12 @@ function Start-SpecRegistry {
         '  addr: 127.0.0.1:0'
         '  secret: modelpack-specs'
     )
-    $start = [Diagnostics.ProcessStartInfo]::new($executable)
-    $start.ArgumentList.Add('serve')
-    $start.ArgumentList.Add($config)
+    # Under a small sh watchdog that stops the registry when this process ends, however it ends (a spec
+    # file run on its own, Ctrl+C), and then removes its folder: .NET does not end children with their parent.
+    $watchdog = '"$3" serve "$1" & r=$!; trap "kill $r" TERM; while kill -0 "$2" 2>/dev/null && kill -0 $r 2>/dev/null; do sleep 1; done; ' +
+        'kill $r 2>/dev/null; wait $r; kill -0 "$2" 2>/dev/null || rm -rf "$4"'
+    $start = [Diagnostics.ProcessStartInfo]::new('/bin/sh')
+    foreach ($argument in '-c', $watchdog, 'spec-registry', $config, "$PID", $executable, $Directory) { $start.ArgumentList.Add($argument) }
     $start.UseShellExecute = $false
     $start.RedirectStandardError = $true
     $start.RedirectStandardOutput = $true
@@ -85,13 +88,12 @@ function Stop-SpecRegistry($Registry) {
 }
 
 # host:port of the run's registry: the one Invoke-Specs.ps1 started (MODELPACK_SPEC_REGISTRY), or,
-# when a spec file is run on its own, one started for this process and stopped when it exits.
+# when a spec file is run on its own, one started for this process (its watchdog stops it when the
+# process exits).
 function Get-SpecRegistry {
     if ($env:MODELPACK_SPEC_REGISTRY) { return $env:MODELPACK_SPEC_REGISTRY }
     if (-not $script:OwnRegistry) {
         $script:OwnRegistry = Start-SpecRegistry -Directory (Join-Path ([IO.Path]::GetTempPath()) "modelpack-spec-registry-$PID")
-        $registry = $script:OwnRegistry
-        $null = Register-EngineEvent -SourceIdentifier PowerShell.Exiting -Action { Stop-SpecRegistry $registry }.GetNewClosure()
     }
     $script:OwnRegistry.HostPort
 }
