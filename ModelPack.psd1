@@ -9,6 +9,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Core', 'Desktop')
     FormatsToProcess     = @('ModelPack.format.ps1xml')
+    TypesToProcess       = @('ModelPack.types.ps1xml')
     CmdletsToExport      = @(
         'Get-ModelArtifact'
         'Get-ModelMount'

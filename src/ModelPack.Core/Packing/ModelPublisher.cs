@@ -129,8 +129,6 @@ public static class ModelPublisher
         var mediaType = string.IsNullOrEmpty(manifest.MediaType) ? MediaTypes.OciManifest : manifest.MediaType;
         await client.PutManifestAsync(target.Registry, target.Repository, target.Tag ?? manifest.Digest, manifestBytes, mediaType, cancellationToken).ConfigureAwait(false);
         meter.Stage(PublishStage.Completed);
-        log?.Invoke($"Published '{destinationName}' ({manifest.Digest}): {results.Count(r => r.Outcome == BlobPushOutcome.Uploaded)} blob(s) uploaded, " +
-            $"{results.Count(r => r.Outcome == BlobPushOutcome.Mounted)} mounted, {results.Count(r => r.Outcome == BlobPushOutcome.AlreadyExists)} already there.");
         return new PublishResult(remote, results, manifestPushed: true);
     }
 

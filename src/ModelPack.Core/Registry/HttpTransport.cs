@@ -68,7 +68,7 @@ internal sealed class HttpTransport
                 request.Headers.Authorization = authorization;
             }
 
-            _log.Log($"{currentMethod} {SafeUrl.Format(current)}{(authorized ? " (authorized)" : string.Empty)}");
+            _log.Trace($"{currentMethod} {SafeUrl.Format(current)}{(authorized ? " (authorized)" : string.Empty)}");
             HttpResponseMessage response;
             try
             {
@@ -81,7 +81,7 @@ internal sealed class HttpTransport
             }
 
             var status = (int)response.StatusCode;
-            _log.Log($"  -> {status} {response.ReasonPhrase}");
+            _log.Trace($"  -> {status} {response.ReasonPhrase}");
             var isRedirect = status is 301 or 302 or 303 or 307 or 308;
             var canFollow = currentMethod == HttpMethod.Get || currentMethod == HttpMethod.Head;
             if (!isRedirect || !canFollow || response.Headers.Location is null)
@@ -98,7 +98,7 @@ internal sealed class HttpTransport
             }
 
             var dropsCredentials = authorization is not null && authorizedFor is not null && !SameAuthority(target, authorizedFor);
-            _log.Log($"  redirected to {SafeUrl.Format(target)}{(dropsCredentials ? " (another host: no Authorization sent)" : string.Empty)}");
+            _log.Trace($"  redirected to {SafeUrl.Format(target)}{(dropsCredentials ? " (another host: no Authorization sent)" : string.Empty)}");
             current = target;
         }
     }

@@ -172,7 +172,7 @@ internal sealed class RegistryAuthenticator : IDisposable
         }
 
         var who = credential is null ? "anonymously" : "as " + credential;
-        _redactor.Log($"Requesting a token from {SafeUrl.Format(realm)} (service '{challenge.Service}', scope '{scope}') {who}.");
+        _redactor.Trace($"Requesting a token from {SafeUrl.Format(realm)} (service '{challenge.Service}', scope '{scope}') {who}.");
         Interlocked.Increment(ref _tokenRequests);
 
         RegistryResponse response;
@@ -269,7 +269,7 @@ internal sealed class RegistryAuthenticator : IDisposable
         var lifetime = TimeSpan.FromSeconds(expiresIn ?? 60);
         var margin = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(10).Ticks, lifetime.Ticks / 10));
         var renewAfter = _clock() + lifetime - margin;
-        _redactor.Log($"  token received, valid for {lifetime.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.");
+        _redactor.Trace($"  token received, valid for {lifetime.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.");
         return new BearerToken(token!, renewAfter);
     }
 

@@ -53,7 +53,7 @@ public sealed partial class RegistryClient
             ?? throw ManifestTooLarge(target, response.Url, null);
         var digest = VerifyManifest(bytes, expected, HeaderValue(response, "Docker-Content-Digest"), target, response.Url);
         var mediaType = ManifestMediaType(response.Content.Headers.ContentType?.MediaType, bytes);
-        _log.Log($"  manifest {digest} ({mediaType}, {bytes.Length} bytes)");
+        _log.Trace($"  manifest {digest} ({mediaType}, {bytes.Length} bytes)");
         return new FetchedManifest(bytes, mediaType, digest);
     }
 

@@ -61,7 +61,7 @@ public sealed partial class RegistryClient : IDisposable
 
         _bufferSize = options.BufferSize;
         _readIdleTimeout = options.ReadIdleTimeout;
-        _log = new SecretRedactor(options.Log);
+        _log = new SecretRedactor(options.Log, options.Trace);
         _retry = new RetryPolicy(options.MaxRetry, options.RetryBudget, options.RetryBaseDelay, options.RetryMaxDelay, options.RetryTimer, options.Clock, _log.Log);
         var conf = options.UseRegistriesConf ? RegistriesConf.Load(options.Environment, _log.Log) : RegistriesConf.Empty;
         _policy = new InsecureRegistryPolicy(options.InsecureRegistries, conf, options.LoopbackIsInsecure);
@@ -380,7 +380,7 @@ public sealed partial class RegistryClient : IDisposable
         }
 
         response.Dispose();
-        _log.Log("  retrying with new authorization.");
+        _log.Trace("  retrying with new authorization.");
         return await _transport.SendAsync(method, uri, configure, content, retry.Header, baseUri, completion, session.Address.Key, cancellationToken).ConfigureAwait(false);
     }
 
@@ -417,7 +417,7 @@ public sealed partial class RegistryClient : IDisposable
             error = retry.Final(error);
         }
 
-        _log.Log($"  {error.ErrorId}: {error.Message}");
+        _log.Trace($"  {error.ErrorId}: {error.Message}");
         return error;
     }
 

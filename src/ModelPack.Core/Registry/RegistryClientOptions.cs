@@ -35,8 +35,11 @@ public sealed class RegistryClientOptions
     /// <summary>Read registries.conf for <c>insecure = true</c>.</summary>
     public bool UseRegistriesConf { get; set; } = true;
 
-    /// <summary>Verbose log sink. It never receives a password, token or Authorization header.</summary>
+    /// <summary>Verbose log sink: what the client decides (endpoint, credential source, retries, each blob). It never receives a password, token or Authorization header.</summary>
     public Action<string>? Log { get; set; }
+
+    /// <summary>Debug log sink: every HTTP request and answer, token requests. Redacted like <see cref="Log"/>.</summary>
+    public Action<string>? Trace { get; set; }
 
     /// <summary>How long to wait for a response's headers (and for small bodies).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);

@@ -15,8 +15,13 @@ internal sealed class SecretRedactor
     private const string Mask = "***";
     private readonly ConcurrentDictionary<string, byte> _secrets = new(StringComparer.Ordinal);
     private readonly Action<string>? _sink;
+    private readonly Action<string>? _traceSink;
 
-    public SecretRedactor(Action<string>? sink) => _sink = sink;
+    public SecretRedactor(Action<string>? sink, Action<string>? traceSink = null)
+    {
+        _sink = sink;
+        _traceSink = traceSink;
+    }
 
     public void Add(string? secret)
     {
@@ -61,6 +66,15 @@ internal sealed class SecretRedactor
         if (_sink is not null)
         {
             _sink(Redact(message));
+        }
+    }
+
+    /// <summary>Sends a line of HTTP detail to the debug sink, if any, with secrets removed.</summary>
+    public void Trace(string message)
+    {
+        if (_traceSink is not null)
+        {
+            _traceSink(Redact(message));
         }
     }
 }

@@ -22,4 +22,42 @@ public sealed class ModelCapabilities
     public bool? Reward { get; set; }
 
     public IList<string> Languages { get; set; } = new List<string>();
+
+    /// <summary>What is set, e.g. "inputs text, image; outputs text; reasoning; tool usage; languages en, fr".</summary>
+    public override string ToString()
+    {
+        var parts = new List<string>();
+        if (InputTypes.Count > 0)
+        {
+            parts.Add("inputs " + string.Join(", ", InputTypes));
+        }
+
+        if (OutputTypes.Count > 0)
+        {
+            parts.Add("outputs " + string.Join(", ", OutputTypes));
+        }
+
+        if (KnowledgeCutoff is DateTimeOffset cutoff)
+        {
+            parts.Add("knowledge cutoff " + cutoff.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        AddFlag(parts, Reasoning, "reasoning");
+        AddFlag(parts, ToolUsage, "tool usage");
+        AddFlag(parts, Reward, "reward");
+        if (Languages.Count > 0)
+        {
+            parts.Add("languages " + string.Join(", ", Languages));
+        }
+
+        return parts.Count == 0 ? "(none declared)" : string.Join("; ", parts);
+    }
+
+    private static void AddFlag(List<string> parts, bool? flag, string name)
+    {
+        if (flag is bool value)
+        {
+            parts.Add(value ? name : "no " + name);
+        }
+    }
 }

@@ -22,6 +22,9 @@ public sealed class ModelConfig
     /// <summary>sha256 of the bytes this config was parsed from, or of its canonical form.</summary>
     public string Digest => Spec.Digest.Sha256(ToBytes()).ToString();
 
+    /// <summary>What a listing needs: "llama 3.1 (llama): gguf, 8b parameters, bf16, q4_0".</summary>
+    public override string ToString() => $"{Descriptor}: {Config}";
+
     public static ModelConfig Parse(byte[] bytes)
     {
         if (bytes is null)

@@ -31,4 +31,13 @@ public sealed class ModelDescriptor
     public string? Title { get; set; }
 
     public string? Description { get; set; }
+
+    /// <summary>The name (else the title), the version and, in parentheses, the family: "llama 3.1 (llama)".</summary>
+    public override string ToString()
+    {
+        var name = Name ?? Title ?? "(unnamed)";
+        var version = string.IsNullOrEmpty(Version) ? string.Empty : " " + Version;
+        var family = string.IsNullOrEmpty(Family) ? string.Empty : $" ({Family})";
+        return name + version + family;
+    }
 }

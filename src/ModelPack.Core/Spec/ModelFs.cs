@@ -10,4 +10,7 @@ public sealed class ModelFs
     public string Type { get; set; } = LayersType;
 
     public IList<string> DiffIds { get; set; } = new List<string>();
+
+    /// <summary>"layers, 3 diffIds".</summary>
+    public override string ToString() => $"{Type}, {DiffIds.Count} diffId{(DiffIds.Count == 1 ? string.Empty : "s")}";
 }

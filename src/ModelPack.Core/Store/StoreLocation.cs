@@ -9,18 +9,24 @@ public static class StoreLocation
 {
     public const string EnvironmentVariable = "MODELPACK_STORE";
 
-    public static string Resolve(string? explicitRoot = null, Func<string, string?>? getEnvironment = null)
+    /// <param name="explicitRoot">The store asked for (MODELPACK_STORE or the config file's <c>store</c>), else null.</param>
+    /// <param name="getEnvironment">Environment variables (the process's by default).</param>
+    /// <param name="baseDirectory">
+    /// What a relative root is relative to: the caller's current directory. PowerShell's current location is
+    /// not the process directory, so cmdlets pass theirs; null means the process directory.
+    /// </param>
+    public static string Resolve(string? explicitRoot = null, Func<string, string?>? getEnvironment = null, string? baseDirectory = null)
     {
         getEnvironment ??= Environment.GetEnvironmentVariable;
         if (!string.IsNullOrWhiteSpace(explicitRoot))
         {
-            return Path.GetFullPath(explicitRoot);
+            return FullPath(explicitRoot!, baseDirectory);
         }
 
         var fromEnv = getEnvironment(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(fromEnv))
         {
-            return Path.GetFullPath(fromEnv);
+            return FullPath(fromEnv!, baseDirectory);
         }
 
         if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
@@ -48,4 +54,7 @@ public static class StoreLocation
 
         return Path.Combine(home!, ".local", "share", "modelpack");
     }
+
+    private static string FullPath(string root, string? baseDirectory) =>
+        Path.GetFullPath(baseDirectory is null || Path.IsPathRooted(root) ? root : Path.Combine(baseDirectory, root));
 }

@@ -70,7 +70,7 @@ public sealed class GetModelArtifactCommand : StrategyCmdlet
     {
         if (ParameterSetName == RemoteSet)
         {
-            _clients = CreateRegistryClients(Credential, SkipTlsVerify, MaxRetry, PostVerbose);
+            _clients = CreateRegistryClients(Credential, SkipTlsVerify, MaxRetry, PostVerbose, PostDebug);
         }
         else if (ParameterSetName == StoreSet)
         {

@@ -68,7 +68,7 @@ public sealed class PublishModelArtifactCommand : StoreCmdlet
 
     protected override void BeginProcessing()
     {
-        _clients = CreateRegistryClients(Credential, SkipTlsVerify, MaxRetry, line => _pump?.Post(() => WriteVerbose(line)));
+        _clients = CreateRegistryClients(Credential, SkipTlsVerify, MaxRetry, line => _pump?.Post(() => WriteVerbose(line)), line => _pump?.Post(() => WriteDebug(line)));
     }
 
     protected override void ProcessRecord()

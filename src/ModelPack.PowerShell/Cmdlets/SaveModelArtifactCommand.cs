@@ -75,7 +75,7 @@ public sealed class SaveModelArtifactCommand : StrategyCmdlet
 
     protected override void BeginProcessing()
     {
-        _clients = CreateRegistryClients(Credential, SkipTlsVerify, MaxRetry, PostVerbose);
+        _clients = CreateRegistryClients(Credential, SkipTlsVerify, MaxRetry, PostVerbose, PostDebug);
         OpenChain(Engine, ReferenceKindCache.Session);
         _requested = RequestedStrategy(Strategy);
         var chosen = EnsureEngineSupports(_requested);

@@ -65,7 +65,8 @@ public abstract class StoreCmdlet : ModelPackCmdlet
         }
     }
 
-    internal string StoreRoot => StoreLocation.Resolve(Settings.Store);
+    /// <summary>The local store's folder; a relative MODELPACK_STORE (or config <c>store</c>) is taken from the current location.</summary>
+    internal string StoreRoot => StoreLocation.Resolve(Settings.Store, baseDirectory: HostEnvironment.CurrentDirectory);
 
     /// <summary>Whether the store has been created (reading must not create one).</summary>
     internal bool StoreExists => File.Exists(Path.Combine(StoreRoot, OciLayout.LayoutFileName));
@@ -150,10 +151,11 @@ public abstract class StoreCmdlet : ModelPackCmdlet
 
     /// <summary>
     /// Registry clients for this invocation, from the cmdlet's -Credential, -SkipTlsVerify and -MaxRetry and the
-    /// config file: -MaxRetry when given, else the file's <c>maxRetry</c>, else the client's default. Verbose lines
-    /// go to <paramref name="log"/> (from any thread). Call it on the pipeline thread.
+    /// config file: -MaxRetry when given, else the file's <c>maxRetry</c>, else the client's default. What the clients
+    /// decide goes to <paramref name="log"/> (Verbose), each HTTP request and answer to <paramref name="trace"/>
+    /// (Debug); both are called from any thread. Call it on the pipeline thread.
     /// </summary>
-    internal RegistryClients CreateRegistryClients(PSCredential? credential, bool skipTlsVerify, int maxRetry, Action<string> log)
+    internal RegistryClients CreateRegistryClients(PSCredential? credential, bool skipTlsVerify, int maxRetry, Action<string> log, Action<string> trace)
     {
         var (retries, source) = MyInvocation.BoundParameters.ContainsKey(MaxRetryParameter)
             ? (maxRetry, "-" + MaxRetryParameter)
@@ -162,7 +164,7 @@ public abstract class StoreCmdlet : ModelPackCmdlet
                 : ((int?)null, "the default");
         var access = new RegistryAccess(credential, skipTlsVerify, retries, source, Settings.InsecureRegistries);
         WriteVerbose($"Failed registry requests are retried up to {access.MaxRetry} time(s) (MaxRetry from {access.MaxRetrySource}).");
-        return new RegistryClients(access, log);
+        return new RegistryClients(access, log, trace);
     }
 
     /// <summary>

@@ -136,6 +136,9 @@ public abstract class StrategyCmdlet : StoreCmdlet
     /// <summary>Writes a verbose line from any thread (while <see cref="Run{T}"/> runs; dropped otherwise).</summary>
     internal void PostVerbose(string line) => _pump?.Post(() => WriteVerbose(line));
 
+    /// <summary>Writes a debug line (HTTP detail) from any thread (while <see cref="Run{T}"/> runs; dropped otherwise).</summary>
+    internal void PostDebug(string line) => _pump?.Post(() => WriteDebug(line));
+
     /// <summary>Writes a warning from any thread (while <see cref="Run{T}"/> runs; dropped otherwise).</summary>
     internal void PostWarning(string line) => _pump?.Post(() => WriteWarning(line));
 

@@ -275,7 +275,7 @@ public sealed class TestModelArtifactCommand : StoreCmdlet
 
     private RepairResult RepairStored(ModelStore store, ModelArtifact artifact)
     {
-        _clients ??= CreateRegistryClients(Credential, SkipTlsVerify, MaxRetry, line => _pump?.Post(() => WriteVerbose(line)));
+        _clients ??= CreateRegistryClients(Credential, SkipTlsVerify, MaxRetry, line => _pump?.Post(() => WriteVerbose(line)), line => _pump?.Post(() => WriteDebug(line)));
         RegistryClient? client = artifact.Registry is not null && ModelReference.TryParse(artifact.Reference, out var source, out _)
             ? _clients.For(source!)
             : null;

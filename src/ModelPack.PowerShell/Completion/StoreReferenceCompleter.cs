@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using System.Management.Automation.Runspaces;
 using ModelPack.Core.Configuration;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Layout;
@@ -50,7 +51,9 @@ public sealed class StoreReferenceCompleter : IArgumentCompleter
     {
         try
         {
-            var root = StoreLocation.Resolve(ModelPackSettingsLoader.Load().Store);
+            // Relative settings (MODELPACK_STORE=models) mean the prompt's location, as they do for the cmdlets.
+            var environment = CurrentLocation() is string location ? HostEnvironment.Current.WithCurrentDirectory(location) : HostEnvironment.Current;
+            var root = StoreLocation.Resolve(ModelPackSettingsLoader.Load(environment).Store, baseDirectory: environment.CurrentDirectory);
             if (!File.Exists(Path.Combine(root, OciLayout.LayoutFileName)))
             {
                 return Array.Empty<ModelArtifact>();
@@ -63,6 +66,37 @@ public sealed class StoreReferenceCompleter : IArgumentCompleter
             // Completion must never fail the prompt; a broken store is reported by the cmdlets themselves.
             return Array.Empty<ModelArtifact>();
         }
+    }
+
+    /// <summary>
+    /// The file-system location of the session that is completing. Completers run on its pipeline thread,
+    /// where only a nested command in the current runspace can ask (its SessionStateProxy is not usable then).
+    /// </summary>
+    private static string? CurrentLocation()
+    {
+        if (Runspace.DefaultRunspace is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
+            ps.AddCommand("Microsoft.PowerShell.Management\\Get-Location").AddParameter("PSProvider", "FileSystem");
+            foreach (var result in ps.Invoke())
+            {
+                if (result?.BaseObject is PathInfo location)
+                {
+                    return location.ProviderPath;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is PSInvalidOperationException or RuntimeException)
+        {
+            // Not in a session (a host calling the completer itself): the process directory then.
+        }
+
+        return null;
     }
 
     private static string Quote(string text)

@@ -6,7 +6,7 @@ namespace ModelPack.Internal;
 
 /// <summary>
 /// Save-ModelArtifact's Write-Progress: one parent per artifact (bytes, percent, rate, time left) and
-/// one child per layer (file path, bytes, rate), throttled by <see cref="ProgressTree"/>, with
+/// one child per layer (named by its file path; bytes, rate), throttled by <see cref="ProgressTree"/>, with
 /// Completed records at the end. Runs on the pipeline thread only (fed by <see cref="PipelinePump"/>).
 /// </summary>
 internal sealed class PullProgressWriter
@@ -29,8 +29,9 @@ internal sealed class PullProgressWriter
                 {
                     var done = progress.Stage == PullStage.LayerDone;
                     var rate = _tree.Observe(digest, progress.BytesDone);
-                    var path = string.IsNullOrEmpty(progress.LayerPath) ? digest : progress.LayerPath;
-                    var status = $"{path}: {ProgressText.Size(progress.BytesDone)} of {ProgressText.Size(progress.BytesTotal)}";
+                    // The file path names the bar (what a user recognises; the minimal view shows only the name and the status).
+                    var activity = string.IsNullOrEmpty(progress.LayerPath) ? "Layer " + ProgressText.ShortDigest(digest) : progress.LayerPath!;
+                    var status = $"{ProgressText.Size(progress.BytesDone)} of {ProgressText.Size(progress.BytesTotal)}";
                     if (rate > 0)
                     {
                         status += ", " + ProgressText.Rate(rate);
@@ -40,7 +41,7 @@ internal sealed class PullProgressWriter
                         status += ", already in the store";
                     }
 
-                    _tree.Child(digest, "Layer " + ProgressText.ShortDigest(digest), status, ProgressText.Percent(progress.BytesDone, progress.BytesTotal), force: done);
+                    _tree.Child(digest, activity, status, ProgressText.Percent(progress.BytesDone, progress.BytesTotal), force: done);
                     if (done)
                     {
                         _tree.FinishChild(digest);

@@ -52,9 +52,9 @@ internal sealed class RegistryAccess
         SkipTlsVerify || _insecureRegistries.Contains(registry) || LoopbackRegistry.Is(registry);
 
     /// <summary>The options of the client for <paramref name="registry"/>: the credential goes to that registry only.</summary>
-    public RegistryClientOptions OptionsFor(string registry, Action<string> log)
+    public RegistryClientOptions OptionsFor(string registry, Action<string> log, Action<string> trace)
     {
-        var options = new RegistryClientOptions { Log = log, MaxRetry = MaxRetry };
+        var options = new RegistryClientOptions { Log = log, Trace = trace, MaxRetry = MaxRetry };
         if (Credential is not null)
         {
             options.Credentials[registry] = Credential;

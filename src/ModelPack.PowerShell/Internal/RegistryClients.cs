@@ -15,13 +15,16 @@ internal sealed class RegistryClients : IDisposable
 {
     private readonly Dictionary<string, RegistryClient> _clients = new(StringComparer.OrdinalIgnoreCase);
     private readonly Action<string> _log;
+    private readonly Action<string> _trace;
 
     /// <param name="access">Credential, TLS and retry choices of this invocation.</param>
     /// <param name="log">Verbose sink (the client never passes it secrets); called from any thread.</param>
-    public RegistryClients(RegistryAccess access, Action<string> log)
+    /// <param name="trace">Debug sink for HTTP requests and answers, redacted the same way; called from any thread.</param>
+    public RegistryClients(RegistryAccess access, Action<string> log, Action<string> trace)
     {
         Access = access;
         _log = log;
+        _trace = trace;
     }
 
     public RegistryAccess Access { get; }
@@ -30,7 +33,7 @@ internal sealed class RegistryClients : IDisposable
     {
         if (!_clients.TryGetValue(reference.Registry, out var client))
         {
-            client = new RegistryClient(Access.OptionsFor(reference.Registry, _log));
+            client = new RegistryClient(Access.OptionsFor(reference.Registry, _log, _trace));
             _clients[reference.Registry] = client;
         }
 

@@ -61,4 +61,22 @@ public class ModelArtifactTests
         env["MODELPACK_STORE"] = "/custom/store";
         Assert.Equal("/custom/store", StoreLocation.Resolve(null, Get));
     }
+
+    [Fact]
+    public void A_relative_store_is_taken_from_the_base_directory_an_absolute_one_as_it_is()
+    {
+        if (System.OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var env = new Dictionary<string, string?> { ["HOME"] = "/home/u", ["MODELPACK_STORE"] = "models/store" };
+        string? Get(string n) => env.TryGetValue(n, out var v) ? v : null;
+
+        Assert.Equal("/work/here/models/store", StoreLocation.Resolve(null, Get, baseDirectory: "/work/here"));
+        Assert.Equal("/work/models", StoreLocation.Resolve("../models", Get, baseDirectory: "/work/here"));
+        Assert.Equal("/abs/store", StoreLocation.Resolve("/abs/store", Get, baseDirectory: "/work/here"));
+        env["MODELPACK_STORE"] = "/abs/env";
+        Assert.Equal("/abs/env", StoreLocation.Resolve(null, Get, baseDirectory: "/work/here"));
+    }
 }

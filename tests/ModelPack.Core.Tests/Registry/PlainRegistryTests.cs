@@ -64,6 +64,31 @@ public sealed class PlainRegistryTests : IClassFixture<PlainRegistryFixture>
     }
 
     [Fact]
+    public async Task Http_requests_and_answers_go_to_the_trace_sink_and_decisions_to_the_log()
+    {
+        var artifact = TestArtifact.Create("trace");
+        using (var pusher = _setup.Client())
+        {
+            await artifact.PushAsync(pusher, Registry, "models/trace", "v1");
+        }
+
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var trace = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var client = _setup.Client(o =>
+        {
+            o.Log = log.Enqueue;
+            o.Trace = trace.Enqueue;
+        });
+
+        await client.ResolveManifestAsync(Registry, "models/trace", "v1");
+
+        Assert.DoesNotContain(log, l => l.StartsWith("GET ", StringComparison.Ordinal) || l.TrimStart().StartsWith("-> ", StringComparison.Ordinal));
+        Assert.Contains(log, l => l.StartsWith($"Registry '{Registry}' answers at http://{Registry}/", StringComparison.Ordinal));
+        Assert.Contains($"GET http://{Registry}/v2/models/trace/manifests/v1", trace);
+        Assert.Contains("  -> 200 OK", trace);
+    }
+
+    [Fact]
     public async Task Head_manifest_gives_the_digest_media_type_and_size()
     {
         var artifact = TestArtifact.Create("head");

@@ -35,6 +35,7 @@ public sealed class TestClientSetup
         {
             Environment = new RegistryEnvironment(Variables, Home, systemContainersDirectory: System.IO.Path.Combine(Home, "etc-containers")),
             Log = Log.Enqueue,
+            Trace = Log.Enqueue,
             RequestTimeout = TimeSpan.FromSeconds(20),
             RetryTimer = RetryTimer,
         };

@@ -83,22 +83,6 @@ public sealed class GetModelArtifactLayoutTests : System.IDisposable
         Assert.Equal(ErrorCategory.InvalidData, error.CategoryInfo.Category);
     }
 
-    [Fact]
-    public void Default_view_is_a_table_with_the_documented_columns()
-    {
-        _ps.Host.Clear();
-        _ps.RunOk("param($p) Get-ModelArtifact -Path $p | Out-Default", P);
-        var text = _ps.Host.Text;
-
-        foreach (var column in new[] { "Reference", "Name", "Digest", "Size", "Files", "Strategy" })
-        {
-            Assert.Contains(column, text);
-        }
-
-        Assert.Contains("tiny:1.0", text);
-        Assert.Contains("Layout", text);
-    }
-
     public void Dispose()
     {
         _ps.Dispose();

@@ -121,20 +121,4 @@ public sealed class GetModelArtifactStoreTests : StoreTestBase
         Assert.StartsWith("ModelArtifactNotFound,", error.FullyQualifiedErrorId);
     }
 
-    [Fact]
-    public async Task Reference_completes_from_the_store_through_TabExpansion2()
-    {
-        var (a, b) = await SaveTwoAsync();
-
-        foreach (var command in new[] { "Get-ModelArtifact", "Remove-ModelArtifact", "Save-ModelArtifact", "Get-ModelMount" })
-        {
-            var input = $"{command} -Reference {Fixture.Host}/models/list-";
-            var completions = Ps.RunOk("param($i) (TabExpansion2 -inputScript $i -cursorColumn $i.Length).CompletionMatches | ForEach-Object CompletionText", Args(("i", input)))
-                .Select(o => o.BaseObject.ToString()!).ToArray();
-            Assert.Equal([a, b], completions);
-        }
-
-        var none = Ps.RunOk("param($i) (TabExpansion2 -inputScript $i -cursorColumn $i.Length).CompletionMatches | ForEach-Object CompletionText", Args(("i", "Get-ModelMount no-such-prefix")));
-        Assert.Empty(none);
-    }
 }

@@ -32,21 +32,6 @@ public sealed class GetModelMountTests : StoreTestBase
     }
 
     [Fact]
-    public async Task Default_view_is_a_table_with_the_documented_columns()
-    {
-        var reference = await PushAsync(TinyModel(21), "view");
-        Ps.RunOk("param($r) Save-ModelArtifact $r", Args(("r", reference)));
-        Ps.Host.Clear();
-
-        Ps.RunOk("param($r) Get-ModelMount $r | Out-Default", Args(("r", reference)));
-
-        var text = Ps.Host.Text;
-        Assert.Matches(@"Strategy\s+Type\s+Destination\s+Source\s+EntryPath", text);
-        Assert.Contains("HttpBind", text);
-        Assert.Contains("/mnt/models/model.safetensors", text);
-    }
-
-    [Fact]
     public void A_reference_not_in_the_store_says_to_save_it_first()
     {
         var missing = $"{Fixture.Host}/models/never-saved:v1";

@@ -90,19 +90,6 @@ public sealed class GetModelStrategyTests : IDisposable
         Assert.Empty(result.Output);
     }
 
-    [Fact]
-    public void The_default_view_is_a_table_of_order_name_availability_engine_and_reason()
-    {
-        ps.Host.Clear();
-        ps.RunOk("Get-ModelStrategy -Engine none | Out-Default");
-        var text = ps.Host.Text;
-
-        var header = text.Split('\n').Select(l => l.Trim()).First(l => l.Length > 0);
-        Assert.Equal(new[] { "Order", "Name", "Available", "Engine", "Version", "Reason" }, header.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("HttpBind", text);
-        Assert.Contains("no engine is needed", text);
-    }
-
     public void Dispose()
     {
         ps.Dispose();

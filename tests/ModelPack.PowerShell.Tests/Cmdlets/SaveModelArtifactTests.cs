@@ -163,7 +163,7 @@ public sealed class SaveModelArtifactTests : StoreTestBase
         Assert.Equal(model.Layers.Count, children.Count);
         foreach (var (descriptor, _) in model.Layers)
         {
-            var child = Assert.Single(children, c => c.Any(p => p.StatusDescription.StartsWith(descriptor.Filepath + ": ", StringComparison.Ordinal)));
+            var child = Assert.Single(children, c => c.All(p => p.Activity == descriptor.Filepath));
             Assert.Contains(child, p => p.RecordType == ProgressRecordType.Processing && p.StatusDescription.Contains(" of ", StringComparison.Ordinal));
             Assert.Equal(ProgressRecordType.Completed, child.Last().RecordType);
             Assert.Equal(100, child.Last().PercentComplete);
