@@ -90,6 +90,33 @@ public sealed class SizeTests : HostileStoreTestBase
         Assert.Equal(before, Contents());
     }
 
+    [Fact]
+    public async Task A_config_declared_over_4_MiB_is_ConfigTooLarge_and_never_read()
+    {
+        var weights = TestArtifact.Bytes(8, 100);
+        var config = Config(weights);
+        var repository = NewRepository("config-big");
+        await PushBlobsAsync(repository, weights, config);
+        var manifest = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Manifest(config, Layer(weights, annotations: At("w.bin"))))
+            .Replace("\"size\":" + config.Length + "}", "\"size\":" + (ModelConfig.MaxSize + 1) + "}", StringComparison.Ordinal));
+        var reference = await PushManifestAsync(repository, manifest);
+        var before = Contents();
+        using var client = Setup.Client();
+
+        var pull = await Assert.ThrowsAsync<ModelPackException>(() => PullAsync(reference, client));
+        var remote = await Assert.ThrowsAsync<ModelPackException>(() => RemoteArtifactReader.GetAsync(client, reference));
+
+        foreach (var ex in new[] { pull, remote })
+        {
+            Assert.Equal(ErrorIds.ConfigTooLarge, ex.ErrorId);
+            Assert.Equal(ErrorKind.InvalidData, ex.Kind);
+            Assert.Equal(reference.ToString(), ex.Target);
+        }
+
+        Assert.Empty(Proxy.BlobGets());
+        Assert.Equal(before, Contents());
+    }
+
     [ToolFact(TestTools.DockerRegistry, TestTools.TmpfsMount)]
     public async Task A_model_bigger_than_the_free_space_of_a_real_small_file_system_is_refused_before_download()
     {
