@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using ModelPack.Core.Store;
 using ModelPack.Core.Strategies;
@@ -20,6 +21,14 @@ internal sealed class ConfigFileContent
     public int? Concurrency { get; set; }
 
     public StoreDurability? Durability { get; set; }
+
+    public long? MinTransferRate { get; set; }
+
+    public TimeSpan? TransferRateWindow { get; set; }
+
+    public int? MaxLayerEntries { get; set; }
+
+    public double? MaxCompressionRatio { get; set; }
 
     public List<string> Warnings { get; } = new();
 }

@@ -23,8 +23,16 @@ internal static class ConfigFileParser
     public const string MaxRetryKey = "maxRetry";
     public const string ConcurrencyKey = "concurrency";
     public const string DurabilityKey = "durability";
+    public const string MinTransferRateKey = "minTransferRate";
+    public const string TransferRateWindowKey = "transferRateWindow";
+    public const string MaxLayerEntriesKey = "maxLayerEntries";
+    public const string MaxCompressionRatioKey = "maxCompressionRatio";
 
-    private static readonly string[] KnownKeys = { StrategyKey, EngineKey, StoreKey, InsecureRegistriesKey, MaxRetryKey, ConcurrencyKey, DurabilityKey };
+    private static readonly string[] KnownKeys =
+    {
+        StrategyKey, EngineKey, StoreKey, InsecureRegistriesKey, MaxRetryKey, ConcurrencyKey, DurabilityKey,
+        MinTransferRateKey, TransferRateWindowKey, MaxLayerEntriesKey, MaxCompressionRatioKey,
+    };
 
     private static readonly JsonReaderOptions ReaderOptions = new()
     {
@@ -56,10 +64,28 @@ internal static class ConfigFileParser
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var key = reader.GetString()!;
                 var line = lines.LineOf(reader.TokenStartIndex);
+                string key;
+                try
+                {
+                    key = reader.GetString()!;
+                }
+                catch (InvalidOperationException)
+                {
+                    throw Invalid(path, line, "a setting's name is not text (bytes that are not UTF-8, or an escaped lone surrogate such as \\ud800).");
+                }
+
                 reader.Read();
                 var value = JsonElement.ParseValue(ref reader);
+                try
+                {
+                    JsonText.EnsureDecodable(value, JsonPath.Property(JsonPath.Root, key));
+                }
+                catch (UndecodableJsonException ex)
+                {
+                    throw Invalid(path, line, $"{ex.Path} {ex.Problem}.");
+                }
+
                 var known = Array.Find(KnownKeys, k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
                 if (known is null)
                 {
@@ -120,6 +146,18 @@ internal static class ConfigFileParser
             case ConcurrencyKey:
                 content.Concurrency = RequireInteger(value, key, minimum: 1, path, line);
                 break;
+            case MinTransferRateKey:
+                content.MinTransferRate = RequireInteger(value, key, minimum: 0, path, line);
+                break;
+            case TransferRateWindowKey:
+                content.TransferRateWindow = TimeSpan.FromSeconds(RequireNumber(value, key, "a number of seconds such as 30", minimum: 0.001, maximum: 86400, path, line));
+                break;
+            case MaxLayerEntriesKey:
+                content.MaxLayerEntries = RequireInteger(value, key, minimum: 1, path, line);
+                break;
+            case MaxCompressionRatioKey:
+                content.MaxCompressionRatio = RequireNumber(value, key, "a number such as 100", minimum: 1, maximum: 1e9, path, line);
+                break;
             case DurabilityKey:
                 var durability = RequireString(value, key, "\"deferred\" or \"immediate\"", path, line);
                 content.Durability = durability.ToLowerInvariant() switch
@@ -148,6 +186,16 @@ internal static class ConfigFileParser
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number) || number < minimum)
         {
             throw Invalid(path, line, $"{DisplayText.Quote(key)} must be a whole number of at least {minimum.ToString(CultureInfo.InvariantCulture)}, got {Describe(value)}.");
+        }
+
+        return number;
+    }
+
+    private static double RequireNumber(JsonElement value, string key, string example, double minimum, double maximum, string path, long line)
+    {
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || double.IsNaN(number) || number < minimum || number > maximum)
+        {
+            throw Invalid(path, line, $"{DisplayText.Quote(key)} must be {example}, from {minimum.ToString(CultureInfo.InvariantCulture)} to {maximum.ToString(CultureInfo.InvariantCulture)}, got {Describe(value)}.");
         }
 
         return number;

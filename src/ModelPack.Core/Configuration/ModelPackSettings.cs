@@ -30,7 +30,11 @@ public sealed class ModelPackSettings
         int? concurrency = null,
         string? configFilePath = null,
         IReadOnlyList<string>? warnings = null,
-        StoreDurability? durability = null)
+        StoreDurability? durability = null,
+        long? minTransferRate = null,
+        TimeSpan? transferRateWindow = null,
+        int? maxLayerEntries = null,
+        double? maxCompressionRatio = null)
     {
         Strategy = strategy;
         StrategySource = strategy is null ? SettingSource.Default : strategySource;
@@ -44,6 +48,10 @@ public sealed class ModelPackSettings
         ConfigFilePath = configFilePath;
         Warnings = warnings ?? Array.Empty<string>();
         Durability = durability;
+        MinTransferRate = minTransferRate;
+        TransferRateWindow = transferRateWindow;
+        MaxLayerEntries = maxLayerEntries;
+        MaxCompressionRatio = maxCompressionRatio;
     }
 
     /// <summary>Nothing set anywhere: every choice is automatic.</summary>
@@ -73,6 +81,23 @@ public sealed class ModelPackSettings
 
     /// <summary>The config file's <c>durability</c>; null means <see cref="StoreDurability.Deferred"/>.</summary>
     public StoreDurability? Durability { get; }
+
+    /// <summary>The config file's <c>minTransferRate</c> (bytes per second; 0 turns the check off); null means 1024.</summary>
+    public long? MinTransferRate { get; }
+
+    /// <summary>The config file's <c>transferRateWindow</c> (seconds); null means 30 s.</summary>
+    public TimeSpan? TransferRateWindow { get; }
+
+    /// <summary>The config file's <c>maxLayerEntries</c>; null means <see cref="ArchiveLimits.DefaultMaxEntries"/>.</summary>
+    public int? MaxLayerEntries { get; }
+
+    /// <summary>The config file's <c>maxCompressionRatio</c>; null means <see cref="ArchiveLimits.DefaultMaxCompressionRatio"/>.</summary>
+    public double? MaxCompressionRatio { get; }
+
+    /// <summary>The archive limits the config file sets (defaults where it is silent).</summary>
+    public ArchiveLimits ArchiveLimits => MaxLayerEntries is null && MaxCompressionRatio is null
+        ? ArchiveLimits.Default
+        : new ArchiveLimits(MaxLayerEntries ?? ArchiveLimits.DefaultMaxEntries, MaxCompressionRatio ?? ArchiveLimits.DefaultMaxCompressionRatio);
 
     /// <summary>The config file that was read, or null when there was none.</summary>
     public string? ConfigFilePath { get; }

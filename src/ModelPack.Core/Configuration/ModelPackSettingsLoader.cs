@@ -63,7 +63,11 @@ public static class ModelPackSettingsLoader
             file?.Concurrency,
             file is null ? null : path,
             file?.Warnings,
-            file?.Durability);
+            file?.Durability,
+            file?.MinTransferRate,
+            file?.TransferRateWindow,
+            file?.MaxLayerEntries,
+            file?.MaxCompressionRatio);
     }
 
     /// <summary>

@@ -178,7 +178,7 @@ public sealed class EngineProbe
     {
         try
         {
-            using var doc = JsonDocument.Parse(stdout.Trim());
+            using var doc = JsonText.Parse(stdout.Trim());
             return doc.RootElement.ValueKind == JsonValueKind.Object ? doc.RootElement.Clone() : null;
         }
         catch (JsonException)

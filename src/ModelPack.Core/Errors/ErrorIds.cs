@@ -55,4 +55,10 @@ public static class ErrorIds
     public const string InvalidPackOption = "InvalidPackOption";
     public const string RepairNotPossible = "RepairNotPossible";
     public const string ModelArtifactExists = "ModelArtifactExists";
+    public const string ConfigTooLarge = "ConfigTooLarge";
+    public const string InsufficientFreeSpace = "InsufficientFreeSpace";
+    public const string TooManyLayerEntries = "TooManyLayerEntries";
+    public const string CompressionRatioExceeded = "CompressionRatioExceeded";
+    public const string RegistryTooSlow = "RegistryTooSlow";
+    public const string ManifestMediaTypeMismatch = "ManifestMediaTypeMismatch";
 }

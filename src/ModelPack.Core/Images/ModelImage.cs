@@ -64,7 +64,7 @@ public static class ModelImage
 
         try
         {
-            using var doc = JsonDocument.Parse(configJson, JsonText.DocumentOptions);
+            using var doc = JsonText.Parse(configJson);
             if (doc.RootElement.ValueKind == JsonValueKind.Object && JsonText.Object(doc.RootElement, "config") is JsonElement config)
             {
                 return JsonText.StringMap(config, "Labels") ?? new Dictionary<string, string>(StringComparer.Ordinal);

@@ -89,7 +89,7 @@ internal static class IndexJson
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(bytes, JsonText.DocumentOptions);
+            doc = JsonText.Parse(bytes);
         }
         catch (JsonException ex)
         {

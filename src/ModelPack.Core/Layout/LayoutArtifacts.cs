@@ -31,7 +31,9 @@ public static class LayoutArtifacts
         ModelConfig? config = null;
         if (entry.Manifest.Config is Descriptor c && c.MediaType == MediaTypes.ModelConfig)
         {
-            config = ModelConfig.Parse(layout.ReadBlob(c));
+            var subject = $"The config of '{name}' in the OCI layout '{layout.Root}'";
+            ModelConfig.EnsureReadable(c, subject, name);
+            config = ModelConfig.Parse(layout.ReadBlob(c), subject, name);
         }
 
         return new ModelArtifact(name, entry.Manifest, config, StrategyName, layout.Root);

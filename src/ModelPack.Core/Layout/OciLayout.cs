@@ -168,16 +168,46 @@ public sealed class OciLayout
     /// </summary>
     public IReadOnlyList<LayoutEntry> ReadEntries()
     {
+        try
+        {
+            return ReadEntries((Action<Descriptor, ModelSpecException>?)null);
+        }
+        catch (ModelSpecException ex)
+        {
+            throw LayoutErrors.Invalid(Root, ex.Message, ex);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="ReadEntries()"/>, going on past index.json entries whose manifest (or nested index) cannot be
+    /// used at all (ModelSpecViolation: undecodable JSON, impossible sizes): each is told to
+    /// <paramref name="unreadable"/> with its index.json descriptor and left out. Without the callback the first
+    /// one is thrown.
+    /// </summary>
+    public IReadOnlyList<LayoutEntry> ReadEntries(Action<Descriptor, ModelSpecException>? unreadable)
+    {
         var entries = new List<LayoutEntry>();
         foreach (var descriptor in ReadIndex().Manifests)
         {
-            Collect(descriptor, descriptor, descriptor.Annotation(AnnotationKeys.RefName), 0, entries);
+            var start = entries.Count;
+            try
+            {
+                Collect(descriptor, descriptor, descriptor.Annotation(AnnotationKeys.RefName), 0, entries);
+            }
+            catch (ModelSpecException ex) when (unreadable is not null)
+            {
+                entries.RemoveRange(start, entries.Count - start);
+                unreadable(descriptor, ex);
+            }
         }
 
         return entries;
     }
 
-    /// <summary>The manifests one index.json entry leads to (itself, or those of the index it names), as <see cref="ReadEntries()"/> reads them.</summary>
+    /// <summary>
+    /// The manifests one index.json entry leads to (itself, or those of the index it names), as <see cref="ReadEntries()"/>
+    /// reads them; a manifest that cannot be used throws its <see cref="ModelSpecException"/>.
+    /// </summary>
     internal IReadOnlyList<LayoutEntry> ReadEntries(Descriptor indexEntry)
     {
         var entries = new List<LayoutEntry>();
@@ -399,7 +429,7 @@ public sealed class OciLayout
         string? version;
         try
         {
-            using var doc = JsonDocument.Parse(bytes, JsonText.DocumentOptions);
+            using var doc = JsonText.Parse(bytes);
             version = doc.RootElement.ValueKind == JsonValueKind.Object ? JsonText.String(doc.RootElement, "imageLayoutVersion") : null;
         }
         catch (JsonException ex)
@@ -565,12 +595,13 @@ public sealed class OciLayout
         var bytes = ReadBlob(descriptor);
         if (!isIndex && !isManifest)
         {
-            isIndex = HasManifestsArray(bytes, descriptor);
+            isIndex = HasManifestsArray(bytes);
         }
 
+        var name = refName ?? descriptor.Digest;
         if (!isIndex)
         {
-            entries.Add(new LayoutEntry(descriptor, refName, ParseManifest(bytes, descriptor), root));
+            entries.Add(new LayoutEntry(descriptor, refName, ModelManifest.Parse(bytes, $"Manifest {descriptor.Digest} ('{name}') in the OCI layout '{Root}'", name), root));
             return;
         }
 
@@ -579,47 +610,29 @@ public sealed class OciLayout
             throw LayoutErrors.Invalid(Root, $"Index {descriptor.Digest} in the OCI layout '{Root}' is nested more than {MaxIndexDepth} levels deep.");
         }
 
-        ImageIndex nested;
-        try
-        {
-            nested = ImageIndex.Parse(bytes);
-        }
-        catch (ModelSpecException ex)
-        {
-            throw LayoutErrors.Invalid(Root, $"Index {descriptor.Digest} in the OCI layout '{Root}' is not valid: {ex.Message}", ex);
-        }
-
+        var nested = ImageIndex.Parse(bytes, $"Index {descriptor.Digest} ('{name}') in the OCI layout '{Root}'", name);
         foreach (var child in nested.Manifests)
         {
             Collect(child, root, refName, depth + 1, entries);
         }
     }
 
-    private ModelManifest ParseManifest(byte[] bytes, Descriptor descriptor)
+    /// <summary>
+    /// For descriptors without a media type: an index has a "manifests" array, a manifest does not. Bytes that are
+    /// not readable JSON count as a manifest, whose parsing then says what is wrong with them.
+    /// </summary>
+    private static bool HasManifestsArray(byte[] bytes)
     {
         try
         {
-            return ModelManifest.Parse(bytes);
-        }
-        catch (ModelSpecException ex)
-        {
-            throw LayoutErrors.Invalid(Root, $"Manifest {descriptor.Digest} in the OCI layout '{Root}' is not valid: {ex.Message}", ex);
-        }
-    }
-
-    /// <summary>For descriptors without a media type: an index has a "manifests" array, a manifest does not.</summary>
-    private bool HasManifestsArray(byte[] bytes, Descriptor descriptor)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(bytes, JsonText.DocumentOptions);
+            using var doc = JsonText.Parse(bytes);
             return doc.RootElement.ValueKind == JsonValueKind.Object &&
                 doc.RootElement.TryGetProperty("manifests", out var manifests) &&
                 manifests.ValueKind == JsonValueKind.Array;
         }
-        catch (JsonException ex)
+        catch (JsonException)
         {
-            throw LayoutErrors.Invalid(Root, $"Manifest {descriptor.Digest} in the OCI layout '{Root}' is not valid JSON: {ex.Message}", ex);
+            return false;
         }
     }
 }

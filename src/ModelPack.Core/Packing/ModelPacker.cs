@@ -114,7 +114,7 @@ public static class ModelPacker
                 }
 
                 store.Layout.WriteBlob(configBytes);
-                snapshot = await SnapshotBuilder.BuildAsync(store.SnapshotsDirectory, manifest.Digest, manifest.Layers, d => store.Layout.BlobPath(d.Digest), cancellationToken).ConfigureAwait(false);
+                snapshot = await SnapshotBuilder.BuildAsync(store.SnapshotsDirectory, manifest.Digest, manifest.Layers, d => store.Layout.BlobPath(d.Digest), store.ArchiveLimits, cancellationToken).ConfigureAwait(false);
                 store.Layout.WriteBlob(manifest.ToBytes());
                 store.Layout.SetReference(refName, manifest.ToDescriptor(), cancellationToken);
                 tagged = true;

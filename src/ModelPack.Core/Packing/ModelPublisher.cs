@@ -222,7 +222,7 @@ public static class ModelPublisher
     {
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(file));
+            using var doc = JsonText.Parse(File.ReadAllBytes(file));
             return doc.RootElement.ValueKind == JsonValueKind.Object &&
                 doc.RootElement.TryGetProperty("location", out var value) && value.ValueKind == JsonValueKind.String &&
                 Uri.TryCreate(value.GetString(), UriKind.Absolute, out var location)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using System.Text.Json;
+using ModelPack.Core.Spec;
 
 namespace ModelPack.Core.Registry;
 
@@ -56,7 +57,7 @@ internal sealed class AuthFile
 
     public static AuthFile Parse(byte[] json, string path)
     {
-        using var doc = JsonDocument.Parse(json);
+        using var doc = JsonText.Parse(json);
         var root = doc.RootElement;
         var auths = new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase);
         var helpers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);

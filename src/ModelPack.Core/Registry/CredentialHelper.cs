@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using ModelPack.Core.Errors;
+using ModelPack.Core.Spec;
 
 namespace ModelPack.Core.Registry;
 
@@ -108,7 +109,7 @@ internal static class CredentialHelper
         string? secret;
         try
         {
-            using var doc = JsonDocument.Parse(output);
+            using var doc = JsonText.Parse(output);
             user = Property(doc.RootElement, "Username");
             secret = Property(doc.RootElement, "Secret");
         }

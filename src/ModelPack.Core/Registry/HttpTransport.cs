@@ -12,8 +12,8 @@ namespace ModelPack.Core.Registry;
 /// <summary>
 /// Sends requests over the client's one HttpClient: follows GET/HEAD redirects itself (so the
 /// Authorization header goes only to the authority it belongs to and every hop passes the
-/// insecure-transport policy), applies the request timeout, and turns transport failures into
-/// RegistryUnreachable / RegistryCertificateUntrusted.
+/// insecure-transport policy), applies the request timeout and the minimum transfer rate, and turns transport
+/// failures into RegistryUnreachable / RegistryCertificateUntrusted / RegistryTooSlow.
 /// </summary>
 internal sealed class HttpTransport
 {
@@ -24,16 +24,41 @@ internal sealed class HttpTransport
     private readonly SecretRedactor _log;
     private readonly TimeSpan _timeout;
 
-    public HttpTransport(HttpClient http, InsecureRegistryPolicy policy, CertificateValidator certificates, SecretRedactor log, TimeSpan timeout)
+    /// <param name="minTransferRate">Bytes per second a download must keep up over <paramref name="rateWindow"/>; 0 turns the check off.</param>
+    /// <param name="rateWindow">How long a download may fall below the rate, and how long a request without a body may wait for its answer.</param>
+    public HttpTransport(HttpClient http, InsecureRegistryPolicy policy, CertificateValidator certificates, SecretRedactor log, TimeSpan timeout, long minTransferRate, TimeSpan rateWindow)
     {
         _http = http;
         _policy = policy;
         _certificates = certificates;
         _log = log;
         _timeout = timeout;
+        MinTransferRate = minTransferRate;
+        RateWindow = rateWindow;
     }
 
     public TimeSpan Timeout => _timeout;
+
+    public long MinTransferRate { get; }
+
+    public TimeSpan RateWindow { get; }
+
+    /// <summary>Whether downloads are held to a minimum rate (and bodiless requests to answering within the window).</summary>
+    private bool RateGuarded => MinTransferRate > 0 && RateWindow > TimeSpan.Zero;
+
+    /// <summary>A guard for one download's body (off when the rate is 0).</summary>
+    public TransferRateGuard GuardRate() => TransferRateGuard.Start(MinTransferRate, RateWindow);
+
+    /// <summary>RegistryTooSlow for a body that fell below the rate; not retried: it already had a whole window.</summary>
+    public static RegistryException TooSlow(string registry, Uri url, string what, TransferRateGuard guard, string? kept, Exception? inner) =>
+        new(
+            ErrorIds.RegistryTooSlow,
+            ErrorKind.OperationTimeout,
+            $"Registry '{registry}' sent {guard.Describe()} while sending {what} ({SafeUrl.Format(url)}), so the transfer was stopped{kept}. " +
+            "A slower link needs a lower 'minTransferRate' or a longer 'transferRateWindow' in the config file.",
+            registry,
+            url: SafeUrl.Format(url),
+            innerException: inner);
 
     public static bool SameAuthority(Uri a, Uri b) =>
         string.Equals(a.GetLeftPart(UriPartial.Authority), b.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase);
@@ -109,7 +134,8 @@ internal sealed class HttpTransport
     /// </summary>
     public async Task<byte[]?> ReadBoundedAsync(HttpContent content, long limit, string registry, Uri url, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var rate = GuardRate();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, rate.Token);
         timeout.CancelAfter(_timeout);
         try
         {
@@ -125,12 +151,17 @@ internal sealed class HttpTransport
                     return buffer.ToArray();
                 }
 
+                rate.Add(read);
                 buffer.Write(chunk, 0, read);
                 if (buffer.Length > limit)
                 {
                     return null;
                 }
             }
+        }
+        catch (OperationCanceledException ex) when (rate.TooSlow && !cancellationToken.IsCancellationRequested)
+        {
+            throw TooSlow(registry, url, "a response body", rate, null, ex);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -146,18 +177,46 @@ internal sealed class HttpTransport
         }
     }
 
+    /// <summary>
+    /// One request. One without a body (GET, HEAD) must be answered within the rate window: a registry that
+    /// accepts the connection and says nothing is as stalled as one that stops sending a blob, and it is not
+    /// retried either. Uploads keep the request timeout, which covers sending their body.
+    /// </summary>
     private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, HttpCompletionOption completion, string registry, CancellationToken cancellationToken)
     {
         var uri = request.RequestUri!;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var answer = new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, answer.Token);
         timeout.CancelAfter(_timeout);
+        var waitsForAnswer = request.Content is null && RateGuarded && RateWindow < _timeout;
+        if (waitsForAnswer)
+        {
+            answer.CancelAfter(RateWindow);
+        }
+
         try
         {
-            return await _http.SendAsync(request, completion, timeout.Token).ConfigureAwait(false);
+            return await _http.SendAsync(request, completion, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (answer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RegistryException(
+                ErrorIds.RegistryTooSlow,
+                ErrorKind.OperationTimeout,
+                $"Registry '{registry}' did not answer {request.Method} {SafeUrl.Format(uri)} within {RetryPolicy.Seconds(RateWindow)} s, so the request was stopped. A slower registry needs a longer 'transferRateWindow' in the config file.",
+                registry,
+                url: SafeUrl.Format(uri),
+                innerException: ex);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw RegistryErrors.Unreachable(registry, uri, $"no response within {_timeout.TotalSeconds:0} s.", ex);
+        }
+        catch (HttpRequestException ex) when (ExceedsHeaderLimit(ex))
+        {
+            // Not worth repeating: the registry would send the same headers again.
+            throw RegistryErrors.Protocol(registry, uri, registry, $"Registry '{registry}' answered {request.Method} {SafeUrl.Format(uri)} with more than {MaxResponseHeadersKiB} KiB of headers, which no registry needs; the answer was refused.");
         }
         catch (HttpRequestException ex)
         {
@@ -175,6 +234,16 @@ internal sealed class HttpTransport
             throw RegistryErrors.Unreachable(registry, uri, Describe(ex), ex);
         }
     }
+
+    /// <summary>The handler's limit on response headers (its default, 64 KiB).</summary>
+    internal const int MaxResponseHeadersKiB = 64;
+
+    /// <summary>
+    /// Response headers over the handler's limit. .NET 8+ says so in HttpRequestException.HttpRequestError
+    /// (ConfigurationLimitExceeded), which netstandard2.0 cannot name, so it is read by name.
+    /// </summary>
+    private static bool ExceedsHeaderLimit(HttpRequestException ex) =>
+        string.Equals(ex.GetType().GetProperty("HttpRequestError")?.GetValue(ex)?.ToString(), "ConfigurationLimitExceeded", StringComparison.Ordinal);
 
     private static string Describe(Exception ex)
     {

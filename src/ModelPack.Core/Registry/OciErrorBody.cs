@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Text.Json;
+using ModelPack.Core.Spec;
 
 namespace ModelPack.Core.Registry;
 
@@ -19,7 +20,7 @@ internal sealed class OciErrorBody
     /// <summary>"CODE: message" for each error, for the exception message.</summary>
     public IReadOnlyList<string> Messages { get; }
 
-    /// <summary>The same body with each message passed through <paramref name="redact"/>.</summary>
+    /// <summary>The same body with each message and code passed through <paramref name="redact"/>.</summary>
     public OciErrorBody Redacted(System.Func<string, string> redact)
     {
         var messages = new List<string>();
@@ -28,7 +29,13 @@ internal sealed class OciErrorBody
             messages.Add(redact(m));
         }
 
-        return new OciErrorBody(new List<string>(Codes), messages);
+        var codes = new List<string>();
+        foreach (var c in Codes)
+        {
+            codes.Add(redact(c));
+        }
+
+        return new OciErrorBody(codes, messages);
     }
 
     public static OciErrorBody Parse(byte[]? body)
@@ -40,7 +47,7 @@ internal sealed class OciErrorBody
 
         try
         {
-            using var doc = JsonDocument.Parse(body);
+            using var doc = JsonText.Parse(body);
             if (doc.RootElement.ValueKind != JsonValueKind.Object ||
                 !doc.RootElement.TryGetProperty("errors", out var errors) ||
                 errors.ValueKind != JsonValueKind.Array)

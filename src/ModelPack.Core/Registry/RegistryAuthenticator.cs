@@ -11,6 +11,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using ModelPack.Core.Errors;
+using ModelPack.Core.Spec;
 
 namespace ModelPack.Core.Registry;
 
@@ -157,7 +158,7 @@ internal sealed class RegistryAuthenticator : IDisposable
         var registry = session.Address.Key;
         if (!Uri.TryCreate(challenge.Realm, UriKind.Absolute, out var realm) || (realm.Scheme != "https" && realm.Scheme != "http"))
         {
-            throw RegistryErrors.Protocol(registry, null, registry, $"Registry '{registry}' named an invalid token realm '{challenge.Realm}'.");
+            throw RegistryErrors.Protocol(registry, null, registry, $"Registry '{registry}' named an invalid token realm {DisplayText.Quote(_redactor.Redact(challenge.Realm ?? string.Empty))}.");
         }
 
         var query = new List<string>();
@@ -221,7 +222,7 @@ internal sealed class RegistryAuthenticator : IDisposable
             var body = await _transport.ReadBoundedAsync(response.Content, MaxTokenResponse, registry, response.Url, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccess)
             {
-                throw TokenRefused(response, body, registry, credential, scope);
+                throw TokenRefused(response, body, registry, credential, scope).Redacted(_redactor.Redact);
             }
 
             if (body is null)
@@ -239,7 +240,7 @@ internal sealed class RegistryAuthenticator : IDisposable
         long? expiresIn = null;
         try
         {
-            using var doc = JsonDocument.Parse(body);
+            using var doc = JsonText.Parse(body);
             var root = doc.RootElement;
             if (root.ValueKind == JsonValueKind.Object)
             {

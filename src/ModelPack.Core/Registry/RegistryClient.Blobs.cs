@@ -239,7 +239,8 @@ public sealed partial class RegistryClient
         var buffer = ArrayPool<byte>.Shared.Rent(_bufferSize);
         try
         {
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var rate = _transport.GuardRate();
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, rate.Token);
             Stream body;
             try
             {
@@ -278,6 +279,11 @@ public sealed partial class RegistryClient
                             await WritePartialAsync(destination, transfer, buffer, filled, size, CancellationToken.None).ConfigureAwait(false);
                             throw;
                         }
+                        catch (OperationCanceledException ex) when (rate.TooSlow)
+                        {
+                            await WritePartialAsync(destination, transfer, buffer, filled, size, cancellationToken).ConfigureAwait(false);
+                            throw HttpTransport.TooSlow(registry, response.Url, $"blob {digest}", rate, $"; the {transfer.Position} of {size} bytes that arrived were kept, and the next pull resumes after them", ex);
+                        }
                         catch (OperationCanceledException ex)
                         {
                             await WritePartialAsync(destination, transfer, buffer, filled, size, cancellationToken).ConfigureAwait(false);
@@ -295,6 +301,7 @@ public sealed partial class RegistryClient
                             break;
                         }
 
+                        rate.Add(read);
                         // Hash what just arrived while it is still in the CPU cache (never bytes beyond the
                         // blob's size: those only lead to SizeMismatch below).
                         transfer.Hash(buffer, filled, (int)Math.Max(0, Math.Min(read, size - transfer.Position - filled)));

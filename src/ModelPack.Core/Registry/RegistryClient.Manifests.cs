@@ -52,7 +52,7 @@ public sealed partial class RegistryClient
         var bytes = await _transport.ReadBoundedAsync(response.Content, MaxManifestSize, address.Key, response.Url, cancellationToken).ConfigureAwait(false)
             ?? throw ManifestTooLarge(target, response.Url, null);
         var digest = VerifyManifest(bytes, expected, HeaderValue(response, "Docker-Content-Digest"), target, response.Url);
-        var mediaType = ManifestMediaType(response.Content.Headers.ContentType?.MediaType, bytes);
+        var mediaType = ManifestMediaType(response.Content.Headers.ContentType?.MediaType, bytes, target, response.Url);
         _log.Trace($"  manifest {digest} ({mediaType}, {bytes.Length} bytes)");
         return new FetchedManifest(bytes, mediaType, digest);
     }
@@ -114,7 +114,7 @@ public sealed partial class RegistryClient
             return new ResolvedManifest(ParseImageManifest(top, target), top, null);
         }
 
-        var index = ImageIndex.Parse(top.RawBytes);
+        var index = ImageIndex.Parse(top.RawBytes, $"The index of '{target}'", target);
         var (entry, fetched) = await ChooseFromIndexAsync(registry, repository, index, target, cancellationToken).ConfigureAwait(false);
         var child = fetched ?? await GetManifestAsync(registry, repository, entry.Digest, cancellationToken).ConfigureAwait(false);
         var childTarget = Target(address, repository, entry.Digest);
@@ -215,46 +215,66 @@ public sealed partial class RegistryClient
         return digest.Matches(hasher.GetHashAndReset());
     }
 
-    private static string ManifestMediaType(string? contentType, byte[] bytes)
+    /// <summary>
+    /// The manifest's media type: the Content-Type the registry sent, or, for a generic one (application/json...),
+    /// what the content says. A specific Content-Type that the content contradicts (its own mediaType, or an index
+    /// served as a manifest and the reverse) is ManifestMediaTypeMismatch: reading the bytes as what they are
+    /// not would report something unrelated (an "index" of 0 manifests).
+    /// </summary>
+    private string ManifestMediaType(string? contentType, byte[] bytes, string target, Uri url)
     {
-        if (!string.IsNullOrEmpty(contentType) && contentType != "application/json" && contentType != "text/plain" && contentType != "application/octet-stream")
+        var shape = ManifestShape.Of(bytes);
+        var generic = string.IsNullOrEmpty(contentType) || contentType is "application/json" or "text/plain" or "application/octet-stream";
+        if (generic)
         {
-            return contentType!;
+            return shape?.MediaType is { Length: > 0 } declared ? declared : shape?.HasManifests == true ? MediaTypes.OciIndex : contentType ?? MediaTypes.OciManifest;
         }
 
-        try
+        if (shape is not null && ManifestMediaTypes.Contains(contentType, StringComparer.Ordinal))
         {
-            using var doc = JsonDocument.Parse(bytes);
-            if (doc.RootElement.ValueKind == JsonValueKind.Object)
+            var servedAsIndex = FetchedManifest.IsIndexMediaType(contentType);
+            string? contradiction = null;
+            if (shape.MediaType is { Length: > 0 } own && !string.Equals(own, contentType, StringComparison.Ordinal))
             {
-                if (doc.RootElement.TryGetProperty("mediaType", out var m) && m.ValueKind == JsonValueKind.String && m.GetString() is { Length: > 0 } declared)
-                {
-                    return declared;
-                }
+                contradiction = $"its content says it is a {DisplayText.Quote(_log.Redact(own))} (its mediaType)";
+            }
+            else if (servedAsIndex && !shape.HasManifests && (shape.HasLayers || shape.HasConfig))
+            {
+                contradiction = "its content is an image manifest (it has 'config' and 'layers', and no 'manifests' list)";
+            }
+            else if (!servedAsIndex && shape.HasManifests && !shape.HasLayers && !shape.HasConfig)
+            {
+                contradiction = "its content is an index (it has a 'manifests' list, and no 'config' or 'layers')";
+            }
 
-                return doc.RootElement.TryGetProperty("manifests", out _) ? MediaTypes.OciIndex : MediaTypes.OciManifest;
+            if (contradiction is not null)
+            {
+                throw new RegistryException(
+                    ErrorIds.ManifestMediaTypeMismatch,
+                    ErrorKind.InvalidData,
+                    $"Registry '{RegistryOf(target)}' served '{target}' as {DisplayText.Quote(contentType)} (its Content-Type), but {contradiction}. The registry stored it under the wrong media type; ask the publisher to push it again with the right one.",
+                    target,
+                    url: SafeUrl.Format(url));
             }
         }
-        catch (JsonException)
-        {
-            // Parsing the manifest reports it.
-        }
 
-        return contentType ?? MediaTypes.OciManifest;
+        return contentType!;
     }
 
-    private static ModelManifest ParseImageManifest(FetchedManifest fetched, string target)
+    private static string RegistryOf(string target) => target.Substring(0, Math.Max(0, target.IndexOf('/')));
+
+    private ModelManifest ParseImageManifest(FetchedManifest fetched, string target)
     {
         if (fetched.MediaType != MediaTypes.OciManifest && fetched.MediaType != MediaTypes.DockerManifestV2)
         {
             throw new RegistryException(
                 ErrorIds.RegistryError,
                 ErrorKind.InvalidData,
-                $"'{target}' is a '{fetched.MediaType}', not an OCI image manifest or index.",
+                $"'{target}' is a {DisplayText.Quote(_log.Redact(fetched.MediaType))}, not an OCI image manifest or index.",
                 target);
         }
 
-        return ModelManifest.Parse(fetched.RawBytes);
+        return ModelManifest.Parse(fetched.RawBytes, $"The manifest of '{target}'", target);
     }
 
     private async Task<(Descriptor Entry, FetchedManifest? Fetched)> ChooseFromIndexAsync(
@@ -282,7 +302,7 @@ public sealed partial class RegistryClient
         foreach (var entry in manifests.Where(m => m.Platform is null).Take(MaxIndexProbes))
         {
             var child = await GetManifestAsync(registry, repository, entry.Digest, cancellationToken).ConfigureAwait(false);
-            if (!child.IsIndex && ModelManifest.Parse(child.RawBytes).IsModelArtifact)
+            if (!child.IsIndex && ModelManifest.Parse(child.RawBytes, $"The manifest {entry.Digest} of index '{target}'", target).IsModelArtifact)
             {
                 found.Add((entry, child));
             }

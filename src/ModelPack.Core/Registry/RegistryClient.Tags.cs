@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using ModelPack.Core.Errors;
+using ModelPack.Core.Spec;
 
 namespace ModelPack.Core.Registry;
 
@@ -68,7 +69,7 @@ public sealed partial class RegistryClient
         var tags = new List<string>();
         try
         {
-            using var doc = JsonDocument.Parse(body);
+            using var doc = JsonText.Parse(body);
             if (doc.RootElement.ValueKind == JsonValueKind.Object &&
                 doc.RootElement.TryGetProperty("tags", out var array) &&
                 array.ValueKind == JsonValueKind.Array)

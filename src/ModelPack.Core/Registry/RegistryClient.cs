@@ -54,6 +54,11 @@ public sealed partial class RegistryClient : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), "MaxRetry must be 0 or more.");
         }
 
+        if (options.MinTransferRate < 0 || options.TransferRateWindow <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "MinTransferRate must not be negative and TransferRateWindow must be positive.");
+        }
+
         if (options.RetryBudget < TimeSpan.Zero || options.RetryBaseDelay < TimeSpan.Zero || options.RetryMaxDelay < TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(options), "RetryBudget, RetryBaseDelay and RetryMaxDelay must not be negative.");
@@ -80,7 +85,7 @@ public sealed partial class RegistryClient : IDisposable
         };
         _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.TryParseAdd(options.UserAgent);
-        _transport = new HttpTransport(_http, _policy, certificates, _log, options.RequestTimeout);
+        _transport = new HttpTransport(_http, _policy, certificates, _log, options.RequestTimeout, options.MinTransferRate, options.TransferRateWindow);
         var credentials = new CredentialResolver(options.Credentials, options.Environment, options.UseCredentialFiles, _log);
         _auth = new RegistryAuthenticator(_transport, credentials, _log, options.Clock);
     }
@@ -162,7 +167,7 @@ public sealed partial class RegistryClient : IDisposable
                 Connected(session, httpsUri, await https.ConfigureAwait(false));
                 return session;
             }
-            catch (RegistryException ex) when (ex.ErrorId == ErrorIds.RegistryUnreachable || ex.ErrorId == ErrorIds.RegistryCertificateUntrusted)
+            catch (RegistryException ex) when (ex.ErrorId is ErrorIds.RegistryUnreachable or ErrorIds.RegistryCertificateUntrusted or ErrorIds.RegistryTooSlow)
             {
                 _log.Log($"'{address.Key}' did not answer over https ({ex.Message}); trying plain http because {insecureReason}.");
                 httpsFailure = ex;
@@ -411,7 +416,7 @@ public sealed partial class RegistryClient : IDisposable
             credential = await _auth.CredentialAsync(session, repository, cancellationToken).ConfigureAwait(false);
         }
 
-        var error = RegistryErrors.FromResponse(response.Status, method.Method, response.Url, errors, notFound, target, session.Address.Key, credential, ChallengeOf(response));
+        var error = RegistryErrors.FromResponse(response.Status, method.Method, response.Url, errors, notFound, target, session.Address.Key, credential, ChallengeOf(response)).Redacted(_log.Redact);
         if (response.Retry is RetryState retry)
         {
             error = retry.Final(error);

@@ -44,8 +44,28 @@ public sealed class RegistryClientOptions
     /// <summary>How long to wait for a response's headers (and for small bodies).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
-    /// <summary>How long a blob download may receive nothing before it is abandoned.</summary>
+    /// <summary>How long a blob download may receive nothing before it is abandoned (and resumed, as retries allow).</summary>
     public TimeSpan ReadIdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The <see cref="MinTransferRate"/> of a client nobody configured: 1 KiB/s.</summary>
+    public const long DefaultMinTransferRate = 1024;
+
+    /// <summary>The <see cref="TransferRateWindow"/> of a client nobody configured.</summary>
+    public static readonly TimeSpan DefaultTransferRateWindow = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Bytes per second every download (blob, manifest, token, error body) must average over
+    /// <see cref="TransferRateWindow"/>, like curl's --speed-limit; a registry that stalls or drips below it is
+    /// stopped with RegistryTooSlow, and that is not retried (a blob's partial data is kept for the next pull to
+    /// resume). 0 turns the check off. The config file's <c>minTransferRate</c> feeds it.
+    /// </summary>
+    public long MinTransferRate { get; set; } = DefaultMinTransferRate;
+
+    /// <summary>
+    /// The window of <see cref="MinTransferRate"/>, and how long a request without a body (GET, HEAD: <c>/v2/</c>,
+    /// manifests, blobs) may wait for the registry's answer. The config file's <c>transferRateWindow</c> (seconds) feeds it.
+    /// </summary>
+    public TimeSpan TransferRateWindow { get; set; } = DefaultTransferRateWindow;
 
     /// <summary>Size of the buffer blobs are streamed through (one per blob being transferred).</summary>
     public int BufferSize { get; set; } = 4 * 1024 * 1024;

@@ -55,4 +55,22 @@ public sealed class RegistryException : ModelPackException
 
     /// <summary>How many times the request was sent before this failure was final (1 when it was not retried).</summary>
     public int Attempts { get; internal set; } = 1;
+
+    /// <summary>
+    /// A copy with <paramref name="redact"/> applied to everything a registry may have put in it (message, target,
+    /// URL, codes). Only for exceptions made from a response, which have no inner exception to carry the original.
+    /// </summary>
+    internal RegistryException Redacted(Func<string, string> redact)
+    {
+        var codes = new List<string>();
+        foreach (var code in ErrorCodes)
+        {
+            codes.Add(redact(code));
+        }
+
+        return new RegistryException(ErrorId, Kind, redact(Message), Target is string target ? redact(target) : Target, StatusCode, codes, Url is null ? null : redact(Url), InnerException)
+        {
+            Attempts = Attempts,
+        };
+    }
 }

@@ -23,8 +23,10 @@ public static class RemoteArtifactReader
         ModelConfig? config = null;
         if (manifest.Config is Descriptor c && c.MediaType == MediaTypes.ModelConfig)
         {
+            var subject = $"The config of '{reference}'";
+            ModelConfig.EnsureReadable(c, subject, reference.ToString());
             var bytes = await client.GetBlobBytesAsync(reference.Registry, reference.Repository, c.Digest, c.Size, cancellationToken).ConfigureAwait(false);
-            config = ModelConfig.Parse(bytes);
+            config = ModelConfig.Parse(bytes, subject, reference.ToString());
         }
 
         return new ModelArtifact(reference.ToString(), manifest, config, StrategyName, null);

@@ -22,7 +22,11 @@ public static class ConfigValidator
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(configJson, JsonText.DocumentOptions);
+            doc = JsonText.Parse(configJson);
+        }
+        catch (UndecodableJsonException ex)
+        {
+            return new[] { new SpecViolation(ex.Path ?? JsonPath.Root, ex.Problem) };
         }
         catch (JsonException ex)
         {

@@ -32,7 +32,7 @@ public sealed class FileMetadata
         metadata = new FileMetadata();
         try
         {
-            using var doc = JsonDocument.Parse(json, JsonText.DocumentOptions);
+            using var doc = JsonText.Parse(json);
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {

@@ -40,7 +40,11 @@ internal static class FileMetadataRules
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(json, JsonText.DocumentOptions);
+            doc = JsonText.Parse(json);
+        }
+        catch (UndecodableJsonException ex)
+        {
+            return new[] { $"holds file metadata whose {ex.Path} {ex.Problem}" };
         }
         catch (JsonException ex)
         {

@@ -28,9 +28,14 @@ public sealed class ImageIndex
 
     public byte[] ToBytes() => (byte[])_bytes.Clone();
 
-    public static ImageIndex Parse(byte[] bytes)
+    public static ImageIndex Parse(byte[] bytes) => Parse(bytes, "index", null);
+
+    /// <param name="bytes">The index's exact bytes.</param>
+    /// <param name="subject">What the index is, for the message ("The index of 'x'").</param>
+    /// <param name="target">The offending value for an ErrorRecord (the reference), or null for the subject.</param>
+    internal static ImageIndex Parse(byte[] bytes, string subject, object? target)
     {
-        using var doc = ManifestJson.ParseObject(bytes, "index");
+        using var doc = ManifestJson.ParseObject(bytes, subject, target);
         var root = doc.RootElement;
         return new ImageIndex(
             (byte[])bytes.Clone(),

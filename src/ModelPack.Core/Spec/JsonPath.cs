@@ -87,7 +87,7 @@ internal static class JsonPath
                     builder.Append("\\\\");
                     break;
                 default:
-                    if (char.IsControl(c))
+                    if (char.IsControl(c) || (!char.IsSurrogate(c) && CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format))
                     {
                         builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
                     }

@@ -24,6 +24,70 @@ internal static class JsonText
         MaxDepth = 64,
     };
 
+    /// <summary>
+    /// Parses JSON from the network or another tool. Throws <see cref="JsonException"/> for malformed JSON and
+    /// its <see cref="UndecodableJsonException"/> for a string or property name that is not valid UTF-8 or is
+    /// an escaped lone surrogate, so no later read of the document can fail with InvalidOperationException.
+    /// </summary>
+    public static JsonDocument Parse(byte[] bytes, JsonDocumentOptions? options = null)
+    {
+        var doc = JsonDocument.Parse(bytes, options ?? DocumentOptions);
+        return Checked(doc);
+    }
+
+    /// <summary><see cref="Parse(byte[], JsonDocumentOptions?)"/> for JSON text (a process's output, an annotation value).</summary>
+    public static JsonDocument Parse(string json, JsonDocumentOptions? options = null)
+    {
+        var doc = JsonDocument.Parse(json, options ?? DocumentOptions);
+        return Checked(doc);
+    }
+
+    /// <summary>Throws <see cref="UndecodableJsonException"/> when a string or property name in <paramref name="element"/> cannot be read as text.</summary>
+    public static void EnsureDecodable(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                try
+                {
+                    element.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    throw new UndecodableJsonException(path, WhyUndecodable(element.GetRawText));
+                }
+
+                break;
+            case JsonValueKind.Object:
+                var position = 0;
+                foreach (var property in element.EnumerateObject())
+                {
+                    position++;
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        throw new UndecodableJsonException(path, $"has a property name (property {position.ToString(CultureInfo.InvariantCulture)} of the object) that {WhyUndecodable(property.ToString)}");
+                    }
+
+                    EnsureDecodable(property.Value, JsonPath.Property(path, name));
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    EnsureDecodable(item, JsonPath.Index(path, index++));
+                }
+
+                break;
+        }
+    }
+
     public static byte[] Write(Action<Utf8JsonWriter> write)
     {
         using var buffer = new MemoryStream();
@@ -158,4 +222,35 @@ internal static class JsonText
     }
 
     public static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static JsonDocument Checked(JsonDocument doc)
+    {
+        try
+        {
+            EnsureDecodable(doc.RootElement, JsonPath.Root);
+            return doc;
+        }
+        catch
+        {
+            doc.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The raw JSON text of a value transcodes unless its bytes are not UTF-8: then the value itself is the
+    /// problem; otherwise it is an escape (<c>\ud800</c>) that decodes to half a character.
+    /// </summary>
+    private static string WhyUndecodable(Func<string> rawText)
+    {
+        try
+        {
+            rawText();
+            return "holds an escaped lone UTF-16 surrogate (such as \\ud800), which is half a character, not text";
+        }
+        catch (InvalidOperationException)
+        {
+            return "is not valid UTF-8";
+        }
+    }
 }

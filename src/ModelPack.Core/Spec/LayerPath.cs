@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Text;
 using ModelPack.Core.Errors;
 
 namespace ModelPack.Core.Spec;
@@ -12,6 +13,19 @@ namespace ModelPack.Core.Spec;
 /// </summary>
 public static class LayerPath
 {
+    /// <summary>
+    /// The longest name (one segment) in UTF-8 bytes: NAME_MAX of ext4, XFS and btrfs (NTFS allows 255 UTF-16
+    /// units, which is never fewer). A longer name cannot be created, so it is refused before any download.
+    /// </summary>
+    public const int MaxSegmentBytes = 255;
+
+    /// <summary>
+    /// The longest relative path in UTF-8 bytes. Linux refuses paths over 4096 bytes (PATH_MAX), and a snapshot
+    /// path also holds the store's root and the manifest digest, so a model's paths get half of that; real
+    /// models stay far below (a 2,100-level path does not).
+    /// </summary>
+    public const int MaxPathBytes = 2048;
+
     // Windows opens these as devices in any directory ("models/NUL" writes to the null device), and
     // before Windows 11 also with an extension ("nul.txt"). Snapshots must be portable, so they are
     // refused everywhere.
@@ -41,9 +55,12 @@ public static class LayerPath
 
     /// <summary>
     /// Normalises <paramref name="path"/>, or says why it is unsafe. Refused: empty or whitespace,
-    /// control characters, invalid UTF-16, absolute, UNC and device paths, any ':' (drive letters,
-    /// NTFS alternate streams), any '..' segment, segments of only dots and spaces (Windows trims
-    /// them to '..' or nothing), Windows device names, and paths that are empty once '.' is dropped.
+    /// control characters, Unicode format characters (bidi overrides such as U+202E, zero-width
+    /// characters: they make a name display as another), invalid UTF-16, absolute, UNC and device paths,
+    /// any ':' (drive letters, NTFS alternate streams), any '..' segment, segments of only dots and spaces
+    /// (Windows trims them to '..' or nothing), Windows device names, names over <see cref="MaxSegmentBytes"/>
+    /// and paths over <see cref="MaxPathBytes"/> (no file system creates them), and paths that are empty once
+    /// '.' is dropped.
     /// </summary>
     public static bool TryNormalize(string? path, out string normalized, out string error)
     {
@@ -76,6 +93,13 @@ public static class LayerPath
                 return false;
             }
 
+            var segmentBytes = Encoding.UTF8.GetByteCount(segment);
+            if (segmentBytes > MaxSegmentBytes)
+            {
+                error = $"segment {DisplayText.Quote(segment)} has {segmentBytes} bytes, more than the {MaxSegmentBytes} a file name may have.";
+                return false;
+            }
+
             kept.Add(segment);
         }
 
@@ -86,6 +110,14 @@ public static class LayerPath
         }
 
         normalized = string.Join("/", kept);
+        var pathBytes = Encoding.UTF8.GetByteCount(normalized);
+        if (pathBytes > MaxPathBytes)
+        {
+            error = $"it has {pathBytes} bytes in {kept.Count} segments, more than the {MaxPathBytes} a model's file path may have.";
+            normalized = string.Empty;
+            return false;
+        }
+
         return true;
     }
 
@@ -113,6 +145,11 @@ public static class LayerPath
             if (char.IsControl(c))
             {
                 return $"it contains the control character U+{(int)c:X4} at position {i}.";
+            }
+
+            if (DisplayText.IsFormatCharacter(path, i))
+            {
+                return $"it contains the invisible format character U+{char.ConvertToUtf32(path, i):X4} at position {i} (such as a right-to-left override), which makes a name display as another.";
             }
 
             if (char.IsHighSurrogate(c) && i + 1 < path.Length && char.IsLowSurrogate(path[i + 1]))

@@ -67,23 +67,30 @@ internal static class ManifestJson
         writer.WriteEndObject();
     }
 
-    /// <summary>Parses JSON that must be an object, or throws ModelSpecException naming the subject.</summary>
-    public static JsonDocument ParseObject(byte[] bytes, string subject)
+    /// <summary>
+    /// Parses JSON that must be an object whose every string can be read, or throws ModelSpecException naming
+    /// the subject (and <paramref name="target"/>, the offending reference or file, when given).
+    /// </summary>
+    public static JsonDocument ParseObject(byte[] bytes, string subject, object? target = null)
     {
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(bytes, JsonText.DocumentOptions);
+            doc = JsonText.Parse(bytes);
+        }
+        catch (UndecodableJsonException ex)
+        {
+            throw new ModelSpecException(subject, new[] { new SpecViolation(ex.Path ?? JsonPath.Root, ex.Problem) }, target);
         }
         catch (JsonException ex)
         {
-            throw new ModelSpecException(subject, new[] { new SpecViolation("$", $"not valid JSON: {ex.Message}") });
+            throw new ModelSpecException(subject, new[] { new SpecViolation("$", $"not valid JSON: {ex.Message}") }, target);
         }
 
         if (doc.RootElement.ValueKind != JsonValueKind.Object)
         {
             doc.Dispose();
-            throw new ModelSpecException(subject, new[] { new SpecViolation("$", "must be a JSON object") });
+            throw new ModelSpecException(subject, new[] { new SpecViolation("$", "must be a JSON object") }, target);
         }
 
         return doc;

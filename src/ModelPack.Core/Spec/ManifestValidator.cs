@@ -24,7 +24,11 @@ public static class ManifestValidator
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(manifestJson, JsonText.DocumentOptions);
+            doc = JsonText.Parse(manifestJson);
+        }
+        catch (UndecodableJsonException ex)
+        {
+            return new[] { new SpecViolation(ex.Path ?? JsonPath.Root, ex.Problem) };
         }
         catch (JsonException ex)
         {
@@ -47,6 +51,7 @@ public static class ManifestValidator
             RequireConstant(root, JsonPath.Root, "artifactType", MediaTypes.ModelArtifact, violations);
             CheckConfig(root, violations);
             CheckLayers(root, violations);
+            ArtifactSizes.Check(root, manifestJson.LongLength, violations);
             if (root.TryGetProperty("subject", out var subject))
             {
                 CheckDescriptor(subject, JsonPath.Property(JsonPath.Root, "subject"), violations);
@@ -124,7 +129,7 @@ public static class ManifestValidator
             return;
         }
 
-        var filepaths = new Dictionary<string, string>(StringComparer.Ordinal);
+        var filepaths = new LayerFilepaths();
         var index = 0;
         foreach (var layer in layers.EnumerateArray())
         {
@@ -137,7 +142,8 @@ public static class ManifestValidator
             CheckLayerMediaType(layer, layerPath, violations);
             if (layer.TryGetProperty("annotations", out var annotations) && annotations.ValueKind == JsonValueKind.Object)
             {
-                CheckLayerAnnotations(annotations, layerPath, JsonPath.Property(layerPath, "annotations"), filepaths, violations);
+                var isFile = !LayerMediaType.TryParse(JsonText.String(layer, "mediaType"), out _, out var packing) || packing == LayerPacking.Raw;
+                CheckLayerAnnotations(annotations, layerPath, JsonPath.Property(layerPath, "annotations"), isFile, filepaths, violations);
             }
         }
     }
@@ -168,7 +174,7 @@ public static class ManifestValidator
     // and the spec's own example manifest has no annotations at all. Rejecting it would reject the
     // spec's example. Consumers must cope when it is missing (the store names such a layer by its
     // title or digest); when it is present it must be safe, which is checked here.
-    private static void CheckLayerAnnotations(JsonElement annotations, string layerPath, string annotationsPath, Dictionary<string, string> filepaths, List<SpecViolation> violations)
+    private static void CheckLayerAnnotations(JsonElement annotations, string layerPath, string annotationsPath, bool isFile, LayerFilepaths filepaths, List<SpecViolation> violations)
     {
         if (TryGetString(annotations, AnnotationKeys.Filepath, out var filepath))
         {
@@ -181,13 +187,9 @@ public static class ManifestValidator
             {
                 violations.Add(new SpecViolation(path, $"is not a safe relative path ({DisplayText.Quote(filepath)}): {error}"));
             }
-            else if (filepaths.TryGetValue(normalized, out var firstLayer))
+            else if (filepaths.Conflict(normalized, isFile, layerPath) is string conflict)
             {
-                violations.Add(new SpecViolation(path, $"{DisplayText.Quote(filepath)} names the same file as the filepath of {firstLayer} ({DisplayText.Quote(normalized)}); each layer must have its own path"));
-            }
-            else
-            {
-                filepaths.Add(normalized, layerPath);
+                violations.Add(new SpecViolation(path, $"{DisplayText.Quote(filepath)} {conflict}"));
             }
         }
 
@@ -299,6 +301,52 @@ public static class ManifestValidator
             }
 
             index++;
+        }
+    }
+
+    /// <summary>
+    /// The layers' file paths so far: two layers may not name one path, and no path may lie under a raw layer's
+    /// file, which cannot also be a directory ("a" beside "a/b"). A tar layer's path is a directory its entries
+    /// fill, so paths under it are left to extraction.
+    /// </summary>
+    private sealed class LayerFilepaths
+    {
+        private readonly Dictionary<string, (string Layer, bool IsFile)> _paths = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _directories = new(StringComparer.Ordinal);
+
+        /// <summary>Why <paramref name="normalized"/> cannot be added, or null (then it is added).</summary>
+        public string? Conflict(string normalized, bool isFile, string layerPath)
+        {
+            if (_paths.TryGetValue(normalized, out var first))
+            {
+                return $"names the same file as the filepath of {first.Layer} ({DisplayText.Quote(normalized)}); each layer must have its own path";
+            }
+
+            if (isFile && _directories.TryGetValue(normalized, out var under))
+            {
+                return $"is a file, but the filepath of {under} puts a file under it, so it would have to be a directory too";
+            }
+
+            for (var slash = normalized.IndexOf('/'); slash > 0; slash = normalized.IndexOf('/', slash + 1))
+            {
+                var parent = normalized.Substring(0, slash);
+                if (_paths.TryGetValue(parent, out var owner) && owner.IsFile)
+                {
+                    return $"puts a file under {DisplayText.Quote(parent)}, which the filepath of {owner.Layer} makes a file; a path cannot be a file and a directory";
+                }
+            }
+
+            _paths.Add(normalized, (layerPath, isFile));
+            for (var slash = normalized.IndexOf('/'); slash > 0; slash = normalized.IndexOf('/', slash + 1))
+            {
+                var parent = normalized.Substring(0, slash);
+                if (!_directories.ContainsKey(parent))
+                {
+                    _directories.Add(parent, layerPath);
+                }
+            }
+
+            return null;
         }
     }
 

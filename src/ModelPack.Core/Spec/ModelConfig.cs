@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Globalization;
 using System.Text.Json;
+using ModelPack.Core.Errors;
 
 namespace ModelPack.Core.Spec;
 
@@ -25,14 +27,26 @@ public sealed class ModelConfig
     /// <summary>What a listing needs: "llama 3.1 (llama): gguf, 8b parameters, bf16, q4_0".</summary>
     public override string ToString() => $"{Descriptor}: {Config}";
 
-    public static ModelConfig Parse(byte[] bytes)
+    /// <summary>
+    /// The largest config blob that is read: a config is a few kilobytes of JSON, and it is read into memory, so
+    /// a descriptor that claims more is refused before anything is downloaded or read (the limit manifests have).
+    /// </summary>
+    public const long MaxSize = 4 * 1024 * 1024;
+
+    /// <summary>Parses tolerantly; throws <see cref="ModelSpecException"/> for bytes that are not a JSON object or hold undecodable strings.</summary>
+    public static ModelConfig Parse(byte[] bytes) => Parse(bytes, "config", null);
+
+    /// <param name="bytes">The config blob.</param>
+    /// <param name="subject">What the config is, for the message ("The config of 'x'").</param>
+    /// <param name="target">The offending value for an ErrorRecord (the reference), or null for the subject.</param>
+    internal static ModelConfig Parse(byte[] bytes, string subject, object? target)
     {
         if (bytes is null)
         {
             throw new ArgumentNullException(nameof(bytes));
         }
 
-        using var doc = ManifestJson.ParseObject(bytes, "config");
+        using var doc = ManifestJson.ParseObject(bytes, subject, target);
         var root = doc.RootElement;
         var result = new ModelConfig { _bytes = (byte[])bytes.Clone() };
         if (JsonText.Object(root, "descriptor") is JsonElement d)
@@ -100,12 +114,37 @@ public sealed class ModelConfig
 
     /// <summary>Throws <see cref="ModelSpecException"/> listing every violation, if there are any.</summary>
     /// <param name="subject">What the config is, for the message (e.g. the artifact's reference).</param>
-    public void ThrowIfInvalid(string subject)
+    public void ThrowIfInvalid(string subject) => ThrowIfInvalid(subject, null);
+
+    /// <param name="subject">What it is, for the message.</param>
+    /// <param name="target">The offending value for an ErrorRecord (the reference); the subject when null.</param>
+    public void ThrowIfInvalid(string subject, object? target)
     {
         var violations = Validate();
         if (violations.Count > 0)
         {
-            throw new ModelSpecException(subject, violations);
+            throw new ModelSpecException(subject, violations, target);
+        }
+    }
+
+    /// <summary>
+    /// Throws ConfigTooLarge (InvalidData) when <paramref name="config"/> declares more than <see cref="MaxSize"/>
+    /// bytes: the check every reader of a config blob makes before it downloads or reads it.
+    /// </summary>
+    public static void EnsureReadable(Descriptor config, string subject, object? target)
+    {
+        if (config is null)
+        {
+            throw new ArgumentNullException(nameof(config));
+        }
+
+        if (config.Size > MaxSize)
+        {
+            throw new ModelPackException(
+                ErrorIds.ConfigTooLarge,
+                ErrorKind.InvalidData,
+                $"{subject} declares {config.Size.ToString(CultureInfo.InvariantCulture)} bytes ({config.Digest}), more than the {MaxSize.ToString(CultureInfo.InvariantCulture)} a model config may have: a config is a small JSON document, so it was not read.",
+                target ?? subject);
         }
     }
 

@@ -63,26 +63,47 @@ public sealed class ModelManifest
 
     /// <summary>Throws <see cref="ModelSpecException"/> listing every violation, if there are any.</summary>
     /// <param name="subject">What the manifest is, for the message (e.g. its reference).</param>
-    public void ThrowIfInvalid(string subject)
+    public void ThrowIfInvalid(string subject) => ThrowIfInvalid(subject, null);
+
+    /// <param name="subject">What it is, for the message.</param>
+    /// <param name="target">The offending value for an ErrorRecord (the reference); the subject when null.</param>
+    public void ThrowIfInvalid(string subject, object? target)
     {
         var violations = Validate();
         if (violations.Count > 0)
         {
-            throw new ModelSpecException(subject, violations);
+            throw new ModelSpecException(subject, violations, target);
         }
     }
 
-    public static ModelManifest Parse(byte[] bytes)
+    /// <summary>
+    /// Parses a manifest tolerantly (wrong types read as absent; <see cref="Validate"/> reports them), but
+    /// refuses with <see cref="ModelSpecException"/> what cannot be used at all: bytes that are not a JSON
+    /// object, strings that cannot be decoded, and sizes that add up past 2^63-1.
+    /// </summary>
+    public static ModelManifest Parse(byte[] bytes) => Parse(bytes, "manifest", null);
+
+    /// <param name="bytes">The manifest's exact bytes.</param>
+    /// <param name="subject">What the manifest is, for the message ("The manifest of 'x'").</param>
+    /// <param name="target">The offending value for an ErrorRecord (the reference), or null for the subject.</param>
+    internal static ModelManifest Parse(byte[] bytes, string subject, object? target)
     {
         if (bytes is null)
         {
             throw new ArgumentNullException(nameof(bytes));
         }
 
-        using var doc = ManifestJson.ParseObject(bytes, "manifest");
+        using var doc = ManifestJson.ParseObject(bytes, subject, target);
         var root = doc.RootElement;
+        var sizeProblems = new List<SpecViolation>();
+        ArtifactSizes.Check(root, bytes.LongLength, sizeProblems);
+        if (sizeProblems.Count > 0)
+        {
+            throw new ModelSpecException(subject, sizeProblems, target);
+        }
+
         Descriptor? config = JsonText.Object(root, "config") is { } c ? ManifestJson.ReadDescriptor(c) : null;
-        Descriptor? subject = JsonText.Object(root, "subject") is { } s ? ManifestJson.ReadDescriptor(s) : null;
+        Descriptor? subjectDescriptor = JsonText.Object(root, "subject") is { } s ? ManifestJson.ReadDescriptor(s) : null;
         return new ModelManifest(
             (byte[])bytes.Clone(),
             (int)(JsonText.Int64(root, "schemaVersion") ?? 0),
@@ -91,7 +112,7 @@ public sealed class ModelManifest
             config,
             ManifestJson.ReadDescriptors(root, "layers"),
             JsonText.StringMap(root, "annotations") ?? new Dictionary<string, string>(StringComparer.Ordinal),
-            subject);
+            subjectDescriptor);
     }
 
     /// <summary>A new ModelPack manifest, serialised canonically (fixed field order, sorted annotations).</summary>

@@ -8,8 +8,11 @@ namespace ModelPack.Core.Spec;
 /// <summary>Content that does not conform to the ModelPack spec; lists every violation found.</summary>
 public sealed class ModelSpecException : ModelPackException
 {
-    public ModelSpecException(string subject, IReadOnlyList<SpecViolation> violations)
-        : base(ErrorIds.ModelSpecViolation, ErrorKind.InvalidData, FormatMessage(subject, violations), subject)
+    /// <param name="subject">What was validated, for the message ("The manifest of 'x'").</param>
+    /// <param name="violations">Every violation found.</param>
+    /// <param name="target">The offending value for an ErrorRecord (a reference, a file); the subject when null.</param>
+    public ModelSpecException(string subject, IReadOnlyList<SpecViolation> violations, object? target = null)
+        : base(ErrorIds.ModelSpecViolation, ErrorKind.InvalidData, FormatMessage(subject, violations), target ?? subject)
     {
         Subject = subject;
         Violations = violations;

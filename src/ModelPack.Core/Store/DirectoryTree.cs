@@ -1,11 +1,37 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 
 namespace ModelPack.Core.Store;
 
-/// <summary>Recursive delete that never follows links out of the tree and copes with read-only files.</summary>
+/// <summary>Walking and deleting trees without ever following links, and coping with read-only files.</summary>
 internal static class DirectoryTree
 {
+    /// <summary>
+    /// Every entry below <paramref name="root"/>, parents before their contents, in no particular order.
+    /// Symbolic links and junctions are listed, never entered: a link to '.' would otherwise make the walk
+    /// endless, and two of them exponential. The caller decides what a link means (copy it as a link, skip it).
+    /// </summary>
+    public static IEnumerable<FileSystemInfo> Walk(string root)
+    {
+        var pending = new Stack<DirectoryInfo>();
+        pending.Push(new DirectoryInfo(root));
+        while (pending.Count > 0)
+        {
+            foreach (var entry in pending.Pop().EnumerateFileSystemInfos())
+            {
+                yield return entry;
+                if (entry is DirectoryInfo directory && !IsLink(entry))
+                {
+                    pending.Push(directory);
+                }
+            }
+        }
+    }
+
+    /// <summary>A symbolic link or junction (whatever it points at, or nothing).</summary>
+    public static bool IsLink(FileSystemInfo entry) => (entry.Attributes & FileAttributes.ReparsePoint) != 0;
+
     /// <summary>
     /// Deletes <paramref name="path"/> and everything under it. Symbolic links and junctions are removed
     /// as links, never entered, so a link to elsewhere cannot make this delete anything outside.
@@ -41,8 +67,7 @@ internal static class DirectoryTree
     {
         foreach (var entry in directory.EnumerateFileSystemInfos())
         {
-            var attributes = entry.Attributes;
-            if ((attributes & FileAttributes.ReparsePoint) != 0)
+            if (IsLink(entry))
             {
                 DeleteLink(entry);
             }

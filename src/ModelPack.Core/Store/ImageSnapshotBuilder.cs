@@ -62,12 +62,30 @@ public static class ImageSnapshotBuilder
     /// NotAModelArtifact when the image has no files under /models; UnsupportedImageContent, UnsafeLayerPath,
     /// LayerPathConflict or InvalidLayerArchive for layers that cannot be extracted safely.
     /// </exception>
+    public static Task<string> BuildAsync(
+        string snapshotsDir,
+        string manifestDigest,
+        string reference,
+        IReadOnlyList<Descriptor> layers,
+        Func<Descriptor, string> blobPath,
+        CancellationToken cancellationToken) =>
+        BuildAsync(snapshotsDir, manifestDigest, reference, layers, blobPath, ArchiveLimits.Default, cancellationToken);
+
+    /// <inheritdoc cref="BuildAsync(string, string, string, IReadOnlyList{Descriptor}, Func{Descriptor, string}, CancellationToken)"/>
+    /// <param name="snapshotsDir">The store's <c>snapshots</c> directory.</param>
+    /// <param name="manifestDigest">The image manifest's digest.</param>
+    /// <param name="reference">The image, for messages.</param>
+    /// <param name="layers">The image's layers, base first.</param>
+    /// <param name="blobPath">The path of a layer's verified blob file.</param>
+    /// <param name="limits">How far each layer's /models part may expand.</param>
+    /// <param name="cancellationToken">Stops the build; the partial directory is removed.</param>
     public static async Task<string> BuildAsync(
         string snapshotsDir,
         string manifestDigest,
         string reference,
         IReadOnlyList<Descriptor> layers,
         Func<Descriptor, string> blobPath,
+        ArchiveLimits limits,
         CancellationToken cancellationToken)
     {
         if (blobPath is null)
@@ -89,7 +107,7 @@ public static class ImageSnapshotBuilder
         try
         {
             Directory.CreateDirectory(temporary);
-            await Task.Run(() => Extract(temporary, reference, layers, blobPath, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await Task.Run(() => Extract(temporary, reference, layers, blobPath, limits, cancellationToken), cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
@@ -110,10 +128,10 @@ public static class ImageSnapshotBuilder
         }
     }
 
-    private static void Extract(string temporary, string reference, IReadOnlyList<Descriptor> layers, Func<Descriptor, string> blobPath, CancellationToken cancellationToken)
+    private static void Extract(string temporary, string reference, IReadOnlyList<Descriptor> layers, Func<Descriptor, string> blobPath, ArchiveLimits limits, CancellationToken cancellationToken)
     {
         var tree = new SnapshotTree(temporary);
-        var extractor = new TarLayerExtractor(tree, ModelImage.ModelsDirectory);
+        var extractor = new TarLayerExtractor(tree, ModelImage.ModelsDirectory, limits);
         foreach (var layer in layers)
         {
             cancellationToken.ThrowIfCancellationRequested();

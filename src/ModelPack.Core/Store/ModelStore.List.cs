@@ -65,6 +65,8 @@ public sealed partial class ModelStore
     /// have been removed and added back meanwhile, so it is read again.
     /// </summary>
     /// <remarks>
+    /// A manifest or config that cannot be used at all (undecodable JSON, impossible sizes, a config too large to
+    /// read: in a store another tool wrote to) is left out at once and told to <paramref name="damaged"/>.
     /// A blob still missing (or not matching its digest) after <see cref="ListAttempts"/> readings while index.json
     /// keeps the entry is damage: a missing config leaves the artifact listed without its config (Test-ModelArtifact
     /// reports the blob); a damaged manifest leaves nothing to list the artifact with, so it is left out and told to
@@ -79,11 +81,17 @@ public sealed partial class ModelStore
             ModelPackException missing;
             try
             {
-                return Layout.ReadEntries(current).Select(e => (e, ReadModelConfig(e.Manifest, missingIsDamage: lastAttempt))).ToList();
+                return Layout.ReadEntries(current).Select(e => (e, ReadModelConfig(e, missingIsDamage: lastAttempt))).ToList();
             }
             catch (ModelPackException ex) when (ex.ErrorId is ErrorIds.BlobNotFound or ErrorIds.DigestMismatch or ErrorIds.SizeMismatch)
             {
                 missing = ex;
+            }
+            catch (ModelPackException ex) when (ex.ErrorId is ErrorIds.ModelSpecViolation or ErrorIds.ConfigTooLarge)
+            {
+                var name = current.Annotation(AnnotationKeys.RefName) ?? current.Digest;
+                damaged?.Invoke($"'{name}' in the store '{Root}' cannot be read and is not listed (written there by another tool?): {ex.Message}");
+                return Array.Empty<(LayoutEntry, ModelConfig?)>();
             }
 
             var now = StillIndexed(current);
@@ -105,16 +113,19 @@ public sealed partial class ModelStore
     }
 
     /// <summary>The config of a ModelPack manifest, else null; with <paramref name="missingIsDamage"/>, null for a missing config blob too.</summary>
-    private ModelConfig? ReadModelConfig(ModelManifest manifest, bool missingIsDamage)
+    private ModelConfig? ReadModelConfig(LayoutEntry entry, bool missingIsDamage)
     {
-        if (manifest.Config is not Descriptor config || config.MediaType != MediaTypes.ModelConfig)
+        if (entry.Manifest.Config is not Descriptor config || config.MediaType != MediaTypes.ModelConfig)
         {
             return null;
         }
 
+        var name = entry.RefName ?? entry.Digest;
+        var subject = $"The config of '{name}' in the store";
         try
         {
-            return ModelConfig.Parse(Layout.ReadBlob(config));
+            ModelConfig.EnsureReadable(config, subject, name);
+            return ModelConfig.Parse(Layout.ReadBlob(config), subject, name);
         }
         catch (ModelPackException ex) when (missingIsDamage && ex.ErrorId == ErrorIds.BlobNotFound)
         {

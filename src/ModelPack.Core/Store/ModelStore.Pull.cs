@@ -36,13 +36,19 @@ public sealed partial class ModelStore
             throw new ModelPackException(ErrorIds.NotAModelArtifact, ErrorKind.InvalidData, $"'{refName}' ({resolved.Digest}) is not a ModelPack model: artifactType '{manifest.ArtifactType ?? "none"}', config '{manifest.Config?.MediaType ?? "none"}'.", refName);
         }
 
-        manifest.ThrowIfInvalid($"The manifest of '{refName}'");
+        // Everything the manifest shows is checked before anything is downloaded: the spec (sizes, file paths
+        // and their conflicts), the names the snapshot will give the layers, the config's size, free space.
+        manifest.ThrowIfInvalid($"The manifest of '{refName}'", refName);
+        SnapshotBuilder.CheckLayerNames(manifest.Layers);
         var config = manifest.Config!;
+        var configSubject = $"The config of '{refName}'";
+        ModelConfig.EnsureReadable(config, configSubject, refName);
         var blobs = new List<Descriptor> { config };
         blobs.AddRange(manifest.Layers);
         var total = blobs.Sum(b => b.Size);
 
-        using var writes = await BeginWritesAsync(resolved, blobs, cancellationToken).ConfigureAwait(false);
+        var extracted = manifest.Layers.Where(l => (l.Packing ?? LayerPacking.Raw) != LayerPacking.Raw);
+        using var writes = await BeginWritesAsync(resolved, blobs, extracted, refName, cancellationToken).ConfigureAwait(false);
         var flushToDisk = writes.FlushToDisk;
 
         long transferred = 0;
@@ -63,8 +69,8 @@ public sealed partial class ModelStore
             downloaded++;
         }
 
-        var modelConfig = ModelConfig.Parse(Layout.ReadBlob(config));
-        modelConfig.ThrowIfInvalid($"The config of '{refName}'");
+        var modelConfig = ModelConfig.Parse(Layout.ReadBlob(config), configSubject, refName);
+        modelConfig.ThrowIfInvalid(configSubject, refName);
 
         using (var gate = new SemaphoreSlim(Math.Max(1, options.Concurrency)))
         using (var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -120,7 +126,7 @@ public sealed partial class ModelStore
             SnapshotBuilder.Delete(SnapshotPath(manifest.Digest));
         }
 
-        var snapshot = await SnapshotBuilder.BuildAsync(SnapshotsDirectory, manifest.Digest, manifest.Layers, d => Layout.BlobPath(d.Digest), cancellationToken).ConfigureAwait(false);
+        var snapshot = await SnapshotBuilder.BuildAsync(SnapshotsDirectory, manifest.Digest, manifest.Layers, d => Layout.BlobPath(d.Digest), ArchiveLimits, cancellationToken).ConfigureAwait(false);
 
         Report(PullStage.Tagging, null, 0);
         Tag(refName, resolved, writes, cancellationToken);

@@ -54,9 +54,10 @@ public sealed partial class ModelStore
 
         ImageSnapshotBuilder.CheckLayers(manifest.Layers, refName);
         var config = manifest.Config!;
+        ModelConfig.EnsureReadable(config, $"The image config of '{refName}'", refName);
         var blobs = new List<Descriptor> { config };
         blobs.AddRange(manifest.Layers);
-        using var writes = await BeginWritesAsync(resolved, blobs, cancellationToken).ConfigureAwait(false);
+        using var writes = await BeginWritesAsync(resolved, blobs, Array.Empty<Descriptor>(), refName, cancellationToken).ConfigureAwait(false);
         var (transferred, downloaded) = await FetchBlobsAsync(client, reference, blobs, options, writes.FlushToDisk, cancellationToken).ConfigureAwait(false);
 
         progress?.Report(new PullProgress(refName, PullStage.Materializing, null, null, 0, 0, 0, 0));
@@ -65,7 +66,7 @@ public sealed partial class ModelStore
             SnapshotBuilder.Delete(SnapshotPath(manifest.Digest));
         }
 
-        var snapshot = await ImageSnapshotBuilder.BuildAsync(SnapshotsDirectory, manifest.Digest, refName, manifest.Layers, d => Layout.BlobPath(d.Digest), cancellationToken).ConfigureAwait(false);
+        var snapshot = await ImageSnapshotBuilder.BuildAsync(SnapshotsDirectory, manifest.Digest, refName, manifest.Layers, d => Layout.BlobPath(d.Digest), ArchiveLimits, cancellationToken).ConfigureAwait(false);
         Tag(refName, resolved, writes, cancellationToken);
         var artifact = new ModelArtifact(refName, manifest, null, StrategyName, snapshot, Root);
         progress?.Report(new PullProgress(refName, PullStage.Completed, null, null, 0, 0, artifact.Size, artifact.Size));

@@ -96,9 +96,11 @@ public sealed partial class ModelStore
     /// <summary>
     /// Pins the manifest and <paramref name="blobs"/> against collection and, with deferred durability,
     /// records them in an <see cref="UnsyncedJournal"/> before any is written. Dispose it when the pull ends.
+    /// First makes sure the store's file system has room (<see cref="EnsureRoomFor"/>).
     /// </summary>
-    private async Task<PullWrites> BeginWritesAsync(ResolvedManifest resolved, IReadOnlyList<Descriptor> blobs, CancellationToken cancellationToken)
+    private async Task<PullWrites> BeginWritesAsync(ResolvedManifest resolved, IReadOnlyList<Descriptor> blobs, IEnumerable<Descriptor> extracted, string refName, CancellationToken cancellationToken)
     {
+        EnsureRoomFor(blobs, extracted, refName);
         var pin = await PinAsync(blobs.Select(b => b.Digest).Append(resolved.Digest), cancellationToken).ConfigureAwait(false);
         try
         {
@@ -110,6 +112,35 @@ public sealed partial class ModelStore
             pin.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Throws InsufficientFreeSpace, before anything is downloaded, when the store's file system has less room
+    /// than the pull will use: the blobs it does not have yet (less what partial downloads already hold), and for
+    /// <paramref name="extracted"/> tar layers their size again, as a floor for the files their extraction writes
+    /// (raw layers become hard links to their blobs and take no room). Extraction itself stops at the free space.
+    /// </summary>
+    internal void EnsureRoomFor(IEnumerable<Descriptor> blobs, IEnumerable<Descriptor> extracted, string refName)
+    {
+        long needed = 0;
+        foreach (var blob in blobs.GroupBy(b => b.Digest, StringComparer.Ordinal).Select(g => g.First()))
+        {
+            var stored = Layout.BlobPath(blob.Digest);
+            if (File.Exists(stored) && new FileInfo(stored).Length == blob.Size)
+            {
+                continue;
+            }
+
+            var partial = new FileInfo(Path.Combine(TempDirectory, Digest.Parse(blob.Digest).Encoded + ".partial"));
+            needed = FreeSpace.Add(needed, blob.Size - (partial.Exists && partial.Length <= blob.Size ? partial.Length : 0));
+        }
+
+        foreach (var layer in extracted)
+        {
+            needed = FreeSpace.Add(needed, layer.Size);
+        }
+
+        FreeSpace.Ensure(Root, needed, $"'{refName}'", refName);
     }
 
     /// <summary>

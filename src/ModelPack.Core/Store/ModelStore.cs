@@ -61,6 +61,9 @@ public sealed partial class ModelStore
 
     internal string GcLockPath => Path.Combine(TempDirectory, GcLockFileName);
 
+    /// <summary>How far a tar layer may expand when its snapshot is built (entries, compression ratio); free space bounds it too.</summary>
+    public ArchiveLimits ArchiveLimits { get; set; } = ArchiveLimits.Default;
+
     /// <summary>When the blobs a pull writes are forced to disk (default <see cref="StoreDurability.Deferred"/>).</summary>
     public StoreDurability Durability { get; set; } = StoreDurability.Deferred;
 
@@ -163,8 +166,8 @@ public sealed partial class ModelStore
     internal void RebuildSnapshot(ModelManifest manifest, string refName, CancellationToken cancellationToken)
     {
         var build = ModelImage.IsImageManifest(manifest)
-            ? ImageSnapshotBuilder.BuildAsync(SnapshotsDirectory, manifest.Digest, refName, manifest.Layers, d => Layout.BlobPath(d.Digest), cancellationToken)
-            : SnapshotBuilder.BuildAsync(SnapshotsDirectory, manifest.Digest, manifest.Layers, d => Layout.BlobPath(d.Digest), cancellationToken);
+            ? ImageSnapshotBuilder.BuildAsync(SnapshotsDirectory, manifest.Digest, refName, manifest.Layers, d => Layout.BlobPath(d.Digest), ArchiveLimits, cancellationToken)
+            : SnapshotBuilder.BuildAsync(SnapshotsDirectory, manifest.Digest, manifest.Layers, d => Layout.BlobPath(d.Digest), ArchiveLimits, cancellationToken);
         build.GetAwaiter().GetResult();
     }
 

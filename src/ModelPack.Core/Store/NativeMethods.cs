@@ -43,6 +43,11 @@ internal static class NativeMethods
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     internal static extern int UnixSymlink(byte[] target, byte[] linkPath);
 
+    /// <summary>readlink(2): the bytes of a link's target (not NUL-terminated), or -1 with errno set.</summary>
+    [DllImport(LibC, EntryPoint = "readlink", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    internal static extern IntPtr UnixReadLink(byte[] path, byte[] buffer, IntPtr size);
+
     // mode_t is 32-bit on Linux and 16-bit on macOS; both ABIs pass it in a full register, so an
     // int whose upper bits are zero is read correctly by either.
     [DllImport(LibC, EntryPoint = "chmod", SetLastError = true)]

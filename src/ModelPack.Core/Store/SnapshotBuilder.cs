@@ -49,11 +49,27 @@ public static class SnapshotBuilder
     /// <param name="layers">The manifest's layers, in manifest order.</param>
     /// <param name="blobPath">The path of a layer's verified blob file.</param>
     /// <param name="cancellationToken">Stops the build; the partial directory is removed.</param>
+    public static Task<string> BuildAsync(
+        string snapshotsDir,
+        string manifestDigest,
+        IReadOnlyList<Descriptor> layers,
+        Func<Descriptor, string> blobPath,
+        CancellationToken cancellationToken) =>
+        BuildAsync(snapshotsDir, manifestDigest, layers, blobPath, ArchiveLimits.Default, cancellationToken);
+
+    /// <inheritdoc cref="BuildAsync(string, string, IReadOnlyList{Descriptor}, Func{Descriptor, string}, CancellationToken)"/>
+    /// <param name="snapshotsDir">The store's <c>snapshots</c> directory (created if missing).</param>
+    /// <param name="manifestDigest">The manifest digest, <c>sha256:&lt;hex&gt;</c>.</param>
+    /// <param name="layers">The manifest's layers, in manifest order.</param>
+    /// <param name="blobPath">The path of a layer's verified blob file.</param>
+    /// <param name="limits">How far each tar layer may expand.</param>
+    /// <param name="cancellationToken">Stops the build; the partial directory is removed.</param>
     public static async Task<string> BuildAsync(
         string snapshotsDir,
         string manifestDigest,
         IReadOnlyList<Descriptor> layers,
         Func<Descriptor, string> blobPath,
+        ArchiveLimits limits,
         CancellationToken cancellationToken)
     {
         if (layers is null)
@@ -83,7 +99,7 @@ public static class SnapshotBuilder
         try
         {
             Directory.CreateDirectory(temporary);
-            await Task.Run(() => Materialize(new SnapshotTree(temporary), layers, blobPath, cancellationToken), cancellationToken)
+            await Task.Run(() => Materialize(new SnapshotTree(temporary), layers, blobPath, limits, cancellationToken), cancellationToken)
                 .ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             try
@@ -186,9 +202,60 @@ public static class SnapshotBuilder
         return true;
     }
 
-    internal static void Materialize(SnapshotTree tree, IReadOnlyList<Descriptor> layers, Func<Descriptor, string> blobPath, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks, from the manifest alone, the file names the raw layers will get: each needs a filepath or a title
+    /// (MissingLayerPath) that is a safe relative path (UnsafeLayerPath), and no two may claim one path or put a
+    /// file where another needs a directory (LayerPathConflict). A pull calls it before downloading anything;
+    /// building checks the same while it places the files, and tar entries too.
+    /// </summary>
+    public static void CheckLayerNames(IReadOnlyList<Descriptor> layers)
     {
-        var extractor = new TarLayerExtractor(tree);
+        if (layers is null)
+        {
+            throw new ArgumentNullException(nameof(layers));
+        }
+
+        var files = new Dictionary<string, Descriptor>(SnapshotTree.PathComparer);
+        var directories = new Dictionary<string, Descriptor>(SnapshotTree.PathComparer);
+        foreach (var layer in layers)
+        {
+            if ((layer.Packing ?? LayerPacking.Raw) != LayerPacking.Raw)
+            {
+                continue;
+            }
+
+            var name = RawLayerName(layer) ?? throw SnapshotErrors.MissingPath(layer.Digest);
+            if (!SnapshotTree.TryNormalize(name, out var relative, out var error))
+            {
+                throw SnapshotErrors.Unsafe(layer.Digest, name, (string.IsNullOrEmpty(layer.Filepath) ? "the file name (its title, as it has no file path) is unsafe: " : "the file path is unsafe: ") + error);
+            }
+
+            if (files.TryGetValue(relative, out var other) || directories.TryGetValue(relative, out other))
+            {
+                throw SnapshotErrors.Conflict(layer.Digest, relative, $"layer {other.Digest} already {(files.ContainsKey(relative) ? "put a file" : "needs a directory")}.");
+            }
+
+            for (var slash = relative.IndexOf('/'); slash > 0; slash = relative.IndexOf('/', slash + 1))
+            {
+                var parent = relative.Substring(0, slash);
+                if (files.TryGetValue(parent, out var file))
+                {
+                    throw SnapshotErrors.Conflict(layer.Digest, relative, $"'{parent}' is a file from layer {file.Digest}, not a directory.");
+                }
+
+                if (!directories.ContainsKey(parent))
+                {
+                    directories.Add(parent, layer);
+                }
+            }
+
+            files.Add(relative, layer);
+        }
+    }
+
+    internal static void Materialize(SnapshotTree tree, IReadOnlyList<Descriptor> layers, Func<Descriptor, string> blobPath, ArchiveLimits limits, CancellationToken cancellationToken)
+    {
+        var extractor = new TarLayerExtractor(tree, null, limits);
         foreach (var layer in layers)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -7,10 +7,14 @@ namespace ModelPack.Core.Store;
 
 /// <summary>
 /// Copies a snapshot's files to a folder the user owns (Save-ModelArtifact -Path). Always copies:
-/// hard links would let an edit of the exported file corrupt the store's verified blob.
+/// hard links would let an edit of the exported file corrupt the store's verified blob. Symbolic links
+/// are copied as links with the same relative target, never followed: extraction checked that each one
+/// stays inside the model, and following them would copy a directory once per link to it (<c>w/a -&gt; .</c>
+/// and <c>w/b -&gt; .</c> make that exponential) or loop on <c>d -&gt; .</c>.
 /// </summary>
 public static class SnapshotExporter
 {
+    /// <summary>Copies every file and link; returns how many files were copied (links not counted).</summary>
     public static int Export(string snapshot, string destination, bool overwrite, CancellationToken cancellationToken = default)
     {
         if (!Directory.Exists(snapshot))
@@ -21,28 +25,63 @@ public static class SnapshotExporter
         Directory.CreateDirectory(destination);
         var count = 0;
         var root = Path.GetFullPath(snapshot).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
-        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        foreach (var entry in DirectoryTree.Walk(root))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var relative = file.Substring(root.Length);
-            var target = Path.Combine(destination, relative);
-            if (File.Exists(target) && !overwrite)
+            var target = Path.Combine(destination, entry.FullName.Substring(root.Length));
+            if (DirectoryTree.IsLink(entry))
             {
-                throw new ModelPackException(ErrorIds.PathConflict, ErrorKind.ResourceUnavailable, $"'{target}' already exists; use -Force to overwrite it.", target);
+                PrepareTarget(target, overwrite);
+                SymbolicLink.Create(target, SymbolicLink.ReadTarget(entry.FullName), entry is DirectoryInfo);
             }
-
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            if (File.Exists(target))
+            else if (entry is DirectoryInfo)
             {
+                Directory.CreateDirectory(target);
+            }
+            else
+            {
+                PrepareTarget(target, overwrite);
+                FileMaterializer.Copy(entry.FullName, target, cancellationToken);
                 File.SetAttributes(target, FileAttributes.Normal);
-                File.Delete(target);
+                count++;
             }
-
-            FileMaterializer.Copy(file, target, cancellationToken);
-            File.SetAttributes(target, FileAttributes.Normal);
-            count++;
         }
 
         return count;
+    }
+
+    /// <summary>Makes room for a file or link at <paramref name="target"/>: an existing file or link is replaced with -Force, else it is a conflict.</summary>
+    private static void PrepareTarget(string target, bool overwrite)
+    {
+        FileAttributes attributes;
+        try
+        {
+            attributes = File.GetAttributes(target);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            return;
+        }
+
+        var isLink = (attributes & FileAttributes.ReparsePoint) != 0;
+        if (!overwrite || (!isLink && (attributes & FileAttributes.Directory) != 0))
+        {
+            throw new ModelPackException(ErrorIds.PathConflict, ErrorKind.ResourceUnavailable, $"'{target}' already exists; use -Force to overwrite it.", target);
+        }
+
+        if (isLink && NativeMethods.IsWindows && (attributes & FileAttributes.Directory) != 0)
+        {
+            Directory.Delete(target, false);
+            return;
+        }
+
+        if (!isLink)
+        {
+            // Not for a link: on Unix that would change the mode of what it points at.
+            File.SetAttributes(target, FileAttributes.Normal);
+        }
+
+        File.Delete(target);
     }
 }

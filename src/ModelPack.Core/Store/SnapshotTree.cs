@@ -174,11 +174,16 @@ internal sealed class SnapshotTree
             return "contains '\\', a separator on Windows but a name character on Unix.";
         }
 
-        foreach (var c in target)
+        for (var i = 0; i < target.Length; i++)
         {
-            if (char.IsControl(c))
+            if (char.IsControl(target[i]))
             {
                 return "contains a control character.";
+            }
+
+            if (DisplayText.IsFormatCharacter(target, i))
+            {
+                return "contains an invisible format character (such as a right-to-left override).";
             }
         }
 

@@ -25,8 +25,13 @@ namespace ModelPack.Core.Store;
 /// already extracted, stays inside; hard links to a regular file already extracted (a copy where the file
 /// system cannot link). Refused with <see cref="ErrorIds.UnsafeLayerPath"/>: absolute, drive, UNC or '..'
 /// names; anything written through a symbolic link; devices, FIFOs and other entry types. Two entries (or
-/// layers) claiming one path fail with <see cref="ErrorIds.LayerPathConflict"/>. One extractor may extract
-/// several layers into the same directory; it remembers what each placed.
+/// layers) claiming one path fail with <see cref="ErrorIds.LayerPathConflict"/>. Refused with
+/// <see cref="ErrorIds.InvalidLayerArchive"/>: archives that cannot be read, an entry with fewer bytes than its
+/// header says, and an archive that ends without its end-of-archive block (a cut there would silently drop every
+/// later entry). Bounded (<see cref="ArchiveLimits"/>): the entries of a layer (<see cref="ErrorIds.TooManyLayerEntries"/>),
+/// the archive bytes a compressed layer expands to (<see cref="ErrorIds.CompressionRatioExceeded"/>), and the
+/// bytes written, by the free space of the target's file system (<see cref="ErrorIds.InsufficientFreeSpace"/>).
+/// One extractor may extract several layers into the same directory; it remembers what each placed.
 /// </remarks>
 public sealed class TarLayerExtractor
 {
@@ -36,6 +41,8 @@ public sealed class TarLayerExtractor
 
     private readonly SnapshotTree tree;
 
+    private readonly ArchiveLimits limits;
+
     /// <summary>For image layers: only entries under this directory of the image root are extracted, re-rooted.</summary>
     private readonly string? subtree;
 
@@ -44,7 +51,15 @@ public sealed class TarLayerExtractor
     /// safety checks trust only what this extractor created, so a link already there could be written through.
     /// </summary>
     public TarLayerExtractor(string targetDirectory)
-        : this(new SnapshotTree(targetDirectory ?? throw new ArgumentNullException(nameof(targetDirectory))))
+        : this(targetDirectory, ArchiveLimits.Default)
+    {
+    }
+
+    /// <inheritdoc cref="TarLayerExtractor(string)"/>
+    /// <param name="targetDirectory">A new or empty directory.</param>
+    /// <param name="limits">How far each layer may expand.</param>
+    public TarLayerExtractor(string targetDirectory, ArchiveLimits limits)
+        : this(new SnapshotTree(targetDirectory ?? throw new ArgumentNullException(nameof(targetDirectory))), null, limits)
     {
         Directory.CreateDirectory(tree.Root);
         using var entries = Directory.EnumerateFileSystemEntries(tree.Root).GetEnumerator();
@@ -62,10 +77,12 @@ public sealed class TarLayerExtractor
     /// link targets inside it are made relative; whiteouts inside it are refused, because a snapshot is built
     /// by adding, never deleting.
     /// </param>
-    internal TarLayerExtractor(SnapshotTree tree, string? subtree = null)
+    /// <param name="limits">How far each layer may expand (default <see cref="ArchiveLimits.Default"/>).</param>
+    internal TarLayerExtractor(SnapshotTree tree, string? subtree = null, ArchiveLimits? limits = null)
     {
         this.tree = tree;
         this.subtree = subtree;
+        this.limits = limits ?? ArchiveLimits.Default;
     }
 
     public string TargetDirectory => tree.Root;
@@ -100,13 +117,18 @@ public sealed class TarLayerExtractor
             throw new ArgumentException("A raw layer is a single file, not an archive; place it with FileMaterializer.", nameof(packing));
         }
 
-        var session = new Session(this, packing, layerDigest, cancellationToken);
+        // A compressed layer may expand to a multiple of its size; a plain tar's archive bytes are the blob's.
+        var compressedSize = blob.CanSeek ? blob.Length - blob.Position : (long?)null;
+        var expandLimit = packing == LayerPacking.Tar || compressedSize is null ? long.MaxValue : limits.MaxExpandedBytes(compressedSize.Value);
+        var session = new Session(this, packing, layerDigest, FreeSpace.Available(tree.Root), cancellationToken);
         var decompressed = Decompress(blob, packing);
         try
         {
+            var meter = new ArchiveReadMeter(decompressed, expandLimit, read => SnapshotErrors.CompressionBomb(layerDigest, Session.PackingName(packing), compressedSize ?? 0, read, limits));
+
             // ReaderFactory rather than TarReader.OpenReader: in SharpCompress 0.50.8 the latter fails on
             // non-seekable streams such as a decompressor. The factory sniffs the format, so it is checked.
-            using var reader = session.Read(() => ReaderFactory.OpenReader(decompressed, new ReaderOptions { LeaveStreamOpen = true }));
+            using var reader = session.Read(() => ReaderFactory.OpenReader(meter, new ReaderOptions { LeaveStreamOpen = true }));
             if (reader.Type != ArchiveType.Tar)
             {
                 throw SnapshotErrors.InvalidArchive(layerDigest, Session.PackingName(packing), new InvalidDataException($"The content is {reader.Type}, not tar."));
@@ -116,6 +138,15 @@ public sealed class TarLayerExtractor
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 session.ExtractEntry(reader);
+            }
+
+            // The reader stops at the zero block that ends an archive without reading on (SharpCompress 0.50.8
+            // reads each header as one 512-byte block), and asks for more only when there is none: an archive cut
+            // between entries would otherwise pass, short of its later entries. Were a newer reader to read ahead,
+            // whole archives would fail here (closed, not open) and the extractor tests would say so.
+            if (meter.RanOut)
+            {
+                throw SnapshotErrors.InvalidArchive(layerDigest, Session.PackingName(packing), new InvalidDataException($"The archive ends after {meter.BytesRead} bytes without the zero block that ends a tar archive: it was cut short."));
             }
         }
         finally
@@ -158,12 +189,17 @@ public sealed class TarLayerExtractor
         private readonly string layerDigest;
         private readonly CancellationToken cancellationToken;
         private readonly byte[] buffer = new byte[FileMaterializer.CopyBufferSize];
+        private readonly long? freeAtStart;
+        private long written;
+        private int entries;
 
-        public Session(TarLayerExtractor owner, LayerPacking packing, string layerDigest, CancellationToken cancellationToken)
+        /// <param name="freeAtStart">The space free at the target when the layer's extraction began; null when unknown.</param>
+        public Session(TarLayerExtractor owner, LayerPacking packing, string layerDigest, long? freeAtStart, CancellationToken cancellationToken)
         {
             this.owner = owner;
             this.packing = packing;
             this.layerDigest = layerDigest;
+            this.freeAtStart = freeAtStart;
             this.cancellationToken = cancellationToken;
         }
 
@@ -210,6 +246,12 @@ public sealed class TarLayerExtractor
             if (kind == TarEntryKind.Directory && NamesRoot(name))
             {
                 return;
+            }
+
+            // Counted once extracted entries are known (an image's entries outside its subtree are only read).
+            if (++entries > owner.limits.MaxEntries)
+            {
+                throw SnapshotErrors.TooManyEntries(layerDigest, owner.limits);
             }
 
             if (!SnapshotTree.TryNormalize(name, out var relative, out var error))
@@ -313,19 +355,41 @@ public sealed class TarLayerExtractor
 
         private void WriteFile(IReader reader, string relative, bool executable, string name)
         {
+            var size = reader.Entry.Size;
+            EnsureRoomFor(size, name);
             var path = Tree.ReserveFile(relative, executable, layerDigest, name);
+            long copied = 0;
             using (var input = Read(reader.OpenEntryStream))
             using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.SequentialScan))
             {
                 int count;
-                while ((count = Read(() => input.Read(buffer, 0, buffer.Length))) > 0)
+                while ((count = Read(() => input.Read(buffer, 0, (int)Math.Min(buffer.Length, Math.Max(1, size - copied))))) > 0)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     output.Write(buffer, 0, count);
+                    copied += count;
                 }
             }
 
+            if (copied != size)
+            {
+                throw SnapshotErrors.InvalidArchive(layerDigest, PackingName(packing), new InvalidDataException($"The entry '{name}' has {copied} of the {size} bytes its header says: the archive was cut short."));
+            }
+
+            written += size;
             FileMaterializer.MakeReadOnly(path, executable);
+        }
+
+        /// <summary>
+        /// The header says how big an entry is before a byte of it is written, so one that would not fit in what
+        /// was free when the layer began (less what the layer wrote since) is refused before it fills the disk.
+        /// </summary>
+        private void EnsureRoomFor(long size, string name)
+        {
+            if (freeAtStart is long free && size > free - written)
+            {
+                throw FreeSpace.Insufficient(Tree.Root, FreeSpace.Add(written, size), free, $"Extracting layer {layerDigest} (entry '{name}')", layerDigest);
+            }
         }
 
         private void AddHardLink(string relative, string? target, string name)

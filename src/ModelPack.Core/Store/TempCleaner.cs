@@ -123,15 +123,18 @@ internal static class TempCleaner
         return false;
     }
 
-    /// <summary>The latest change inside a directory tree (directories only: adding or removing an entry changes its directory).</summary>
+    /// <summary>
+    /// The latest change inside a directory tree (directories only: adding or removing an entry changes its
+    /// directory). Links are not followed: a half-extracted layer may hold 'd -&gt; .'.
+    /// </summary>
     private static DateTime NewestChange(string dir)
     {
         var newest = Directory.GetLastWriteTimeUtc(dir);
         try
         {
-            foreach (var sub in new DirectoryInfo(dir).EnumerateDirectories("*", SearchOption.AllDirectories))
+            foreach (var entry in DirectoryTree.Walk(dir))
             {
-                if ((sub.Attributes & FileAttributes.ReparsePoint) == 0 && sub.LastWriteTimeUtc > newest)
+                if (entry is DirectoryInfo sub && !DirectoryTree.IsLink(sub) && sub.LastWriteTimeUtc > newest)
                 {
                     newest = sub.LastWriteTimeUtc;
                 }

@@ -37,7 +37,7 @@ internal sealed class PodmanArtifactInfo
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(stdout.Trim());
+            doc = JsonText.Parse(stdout.Trim());
         }
         catch (JsonException ex)
         {
@@ -95,7 +95,7 @@ internal sealed class PodmanArtifactInfo
 
         try
         {
-            using var doc = JsonDocument.Parse(trimmed);
+            using var doc = JsonText.Parse(trimmed);
             var root = doc.RootElement;
             var repository = root.ValueKind == JsonValueKind.Object ? JsonText.String(root, "Repository") : null;
             var tag = root.ValueKind == JsonValueKind.Object ? JsonText.String(root, "Tag") : null;

@@ -48,7 +48,7 @@ internal sealed class PodmanImageInfo
             return result;
         }
 
-        using var doc = JsonDocument.Parse(text);
+        using var doc = JsonText.Parse(text);
         var items = doc.RootElement.ValueKind == JsonValueKind.Array ? doc.RootElement.EnumerateArray().ToList() : new List<JsonElement> { doc.RootElement };
         foreach (var item in items.Where(i => i.ValueKind == JsonValueKind.Object))
         {

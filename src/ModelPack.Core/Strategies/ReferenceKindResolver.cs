@@ -92,7 +92,7 @@ public sealed class ReferenceKindResolver
         ModelManifest manifest;
         if (top.IsIndex)
         {
-            var index = ImageIndex.Parse(top.ToBytes());
+            var index = ImageIndex.Parse(top.ToBytes(), $"The index of '{name}'", name);
             if (index.Manifests.Count > 0 && index.Manifests.All(m => m.Platform is not null && m.ArtifactType is null))
             {
                 return new ReferenceKindInfo(name, ReferenceKind.Image, false, RegistrySource);
@@ -102,7 +102,7 @@ public sealed class ReferenceKindResolver
         }
         else
         {
-            manifest = ModelManifest.Parse(top.ToBytes());
+            manifest = ModelManifest.Parse(top.ToBytes(), $"The manifest of '{name}'", name);
         }
 
         if (manifest.IsModelArtifact)

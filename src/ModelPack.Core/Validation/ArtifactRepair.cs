@@ -50,6 +50,8 @@ public static class ArtifactRepair
             if (findings.DamagedBlobs.Count > 0)
             {
                 var source = SourceOf(artifact, options, findings, client);
+                var needed = findings.DamagedBlobs.GroupBy(b => b.Digest).Aggregate(0L, (sum, g) => FreeSpace.Add(sum, g.First().Size));
+                FreeSpace.Ensure(store.Root, needed, $"Repairing '{artifact.Reference}'", artifact.Reference);
                 foreach (var blob in findings.DamagedBlobs.GroupBy(b => b.Digest).Select(g => g.First()))
                 {
                     log?.Invoke($"Downloading {blob.Digest} ({blob.Size} bytes) again from '{source}'.");
@@ -73,7 +75,7 @@ public static class ArtifactRepair
             var snapshot = store.SnapshotPath(manifest.Digest);
             log?.Invoke($"Rebuilding the snapshot '{snapshot}'.");
             SnapshotBuilder.Delete(snapshot);
-            await SnapshotBuilder.BuildAsync(store.SnapshotsDirectory, manifest.Digest, manifest.Layers, d => store.Layout.BlobPath(d.Digest), cancellationToken).ConfigureAwait(false);
+            await SnapshotBuilder.BuildAsync(store.SnapshotsDirectory, manifest.Digest, manifest.Layers, d => store.Layout.BlobPath(d.Digest), store.ArchiveLimits, cancellationToken).ConfigureAwait(false);
         }
 
         var after = StoreVerifier.Verify(store, manifest, options.Progress, cancellationToken).ToResult(artifact.Reference, artifact.Digest);

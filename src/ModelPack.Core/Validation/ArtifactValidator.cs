@@ -135,7 +135,7 @@ public static class ArtifactValidator
     {
         try
         {
-            using var doc = JsonDocument.Parse(bytes);
+            using var doc = JsonText.Parse(bytes);
             var root = doc.RootElement;
             return root.ValueKind == JsonValueKind.Object &&
                 (root.TryGetProperty("layers", out _) || root.TryGetProperty("schemaVersion", out _) || root.TryGetProperty("mediaType", out _));

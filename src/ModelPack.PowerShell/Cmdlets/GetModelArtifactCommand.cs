@@ -6,6 +6,7 @@ using ModelPack.Completion;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Layout;
 using ModelPack.Core.Registry;
+using ModelPack.Core.Spec;
 using ModelPack.Core.Strategies;
 using ModelPack.Internal;
 
@@ -202,20 +203,26 @@ public sealed class GetModelArtifactCommand : StrategyCmdlet
 
         var patterns = WildcardsFor(Reference);
         var matched = new bool[patterns.Count];
-        foreach (var entry in SafeEntries(layout, root))
+        bool Wanted(string name, string digest)
         {
-            var name = entry.RefName ?? entry.Descriptor.Digest;
             var hit = patterns.Count == 0;
             for (var i = 0; i < patterns.Count; i++)
             {
-                if (patterns[i].IsMatch(name) || patterns[i].IsMatch(entry.Descriptor.Digest))
+                if (patterns[i].IsMatch(name) || patterns[i].IsMatch(digest))
                 {
                     matched[i] = true;
                     hit = true;
                 }
             }
 
-            if (!hit)
+            return hit;
+        }
+
+        var unreadable = new List<(Descriptor Entry, ModelSpecException Error)>();
+        foreach (var entry in SafeEntries(layout, root, unreadable))
+        {
+            var name = entry.RefName ?? entry.Descriptor.Digest;
+            if (!Wanted(name, entry.Descriptor.Digest))
             {
                 continue;
             }
@@ -236,15 +243,24 @@ public sealed class GetModelArtifactCommand : StrategyCmdlet
             }
         }
 
+        // A manifest that cannot be read at all is an error for that entry only; the others are listed.
+        foreach (var (entry, error) in unreadable)
+        {
+            if (Wanted(entry.Annotation(AnnotationKeys.RefName) ?? entry.Digest, entry.Digest))
+            {
+                WriteModelPackError(error);
+            }
+        }
+
         ReportUnmatched(patterns, matched, Reference, root);
     }
 
-    private IEnumerable<LayoutEntry> SafeEntries(OciLayout layout, string root)
+    private IEnumerable<LayoutEntry> SafeEntries(OciLayout layout, string root, List<(Descriptor Entry, ModelSpecException Error)> unreadable)
     {
         IReadOnlyList<LayoutEntry> entries;
         try
         {
-            entries = layout.ReadEntries();
+            entries = layout.ReadEntries((entry, error) => unreadable.Add((entry, error)));
         }
         catch (ModelPackException ex)
         {

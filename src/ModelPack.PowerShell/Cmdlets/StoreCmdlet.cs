@@ -6,6 +6,7 @@ using System.Management.Automation;
 using ModelPack.Core.Configuration;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Layout;
+using ModelPack.Core.Registry;
 using ModelPack.Core.Store;
 using ModelPack.Internal;
 
@@ -75,17 +76,18 @@ public abstract class StoreCmdlet : ModelPackCmdlet
     internal ModelStore OpenStore() => _store ??= OpenStoreAt(StoreRoot);
 
     /// <summary>
-    /// Opens the store at <paramref name="root"/> with the config file's durability. What opening finds
-    /// after a system stop (blobs damaged before they reached the disk, artifacts removed because of it)
-    /// is a warning: the user has to Save those again.
+    /// Opens the store at <paramref name="root"/> with the config file's durability and archive limits. What
+    /// opening finds after a system stop (blobs damaged before they reached the disk, artifacts removed because
+    /// of it) is a warning: the user has to Save those again.
     /// </summary>
-    internal ModelStore OpenStoreAt(string root) => OpenStoreAt(root, Settings.Durability ?? StoreDurability.Deferred, WriteWarning);
+    internal ModelStore OpenStoreAt(string root) => OpenStoreAt(root, Settings, WriteWarning);
 
     /// <summary>The same from any thread: <paramref name="warn"/> must be safe to call there.</summary>
-    internal static ModelStore OpenStoreAt(string root, StoreDurability durability, Action<string> warn)
+    internal static ModelStore OpenStoreAt(string root, ModelPackSettings settings, Action<string> warn)
     {
         var store = ModelStore.Open(root, warn);
-        store.Durability = durability;
+        store.Durability = settings.Durability ?? StoreDurability.Deferred;
+        store.ArchiveLimits = settings.ArchiveLimits;
         return store;
     }
 
@@ -162,7 +164,11 @@ public abstract class StoreCmdlet : ModelPackCmdlet
             : Settings.MaxRetry is int configured
                 ? (configured, $"the config file '{Settings.ConfigFilePath}'")
                 : ((int?)null, "the default");
-        var access = new RegistryAccess(credential, skipTlsVerify, retries, source, Settings.InsecureRegistries);
+        var access = new RegistryAccess(credential, skipTlsVerify, retries, source, Settings.InsecureRegistries)
+        {
+            MinTransferRate = Settings.MinTransferRate ?? RegistryClientOptions.DefaultMinTransferRate,
+            TransferRateWindow = Settings.TransferRateWindow ?? RegistryClientOptions.DefaultTransferRateWindow,
+        };
         WriteVerbose($"Failed registry requests are retried up to {access.MaxRetry} time(s) (MaxRetry from {access.MaxRetrySource}).");
         return new RegistryClients(access, log, trace);
     }

@@ -55,11 +55,11 @@ public abstract class StrategyCmdlet : StoreCmdlet
         var info = Run(token => new EngineProbe().ProbeAsync(location, refresh: false, token));
         WriteVerbose(info.Reason);
         var root = StoreRoot;
-        var durability = Settings.Durability ?? StoreDurability.Deferred;
+        var settings = Settings;
 
         // Strategies may open the store from a worker thread: what opening reports (artifacts removed after
         // a system stop) is posted to the pipeline thread as warnings.
-        var context = new StrategyContext(info, () => OpenStoreAt(root, durability, PostWarning))
+        var context = new StrategyContext(info, () => OpenStoreAt(root, settings, PostWarning))
         {
             Log = PostVerbose,
             Warn = PostWarning,

@@ -122,7 +122,11 @@ public sealed class TestModelArtifactCommand : StoreCmdlet
         {
             var layout = OciLayout.Open(full);
             var results = new List<ModelValidationResult>();
-            foreach (var entry in layout.ReadEntries())
+            var unreadable = new List<ModelValidationResult>();
+            var entries = layout.ReadEntries((entry, error) =>
+                unreadable.Add(new ModelValidationResult(entry.Annotation(AnnotationKeys.RefName) ?? entry.Digest, ArtifactValidator.ManifestKind, error.Violations, entry.Digest)));
+            results.AddRange(unreadable);
+            foreach (var entry in entries)
             {
                 var name = entry.RefName ?? entry.Descriptor.Digest;
                 if (!entry.Manifest.IsModelArtifact)

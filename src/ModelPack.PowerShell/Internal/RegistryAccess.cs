@@ -41,6 +41,12 @@ internal sealed class RegistryAccess
     /// <summary>"-MaxRetry", "the config file '/x/config.json'" or "the default".</summary>
     public string MaxRetrySource { get; }
 
+    /// <summary>The config file's minTransferRate (bytes per second every download must keep up).</summary>
+    public long MinTransferRate { get; set; } = RegistryClientOptions.DefaultMinTransferRate;
+
+    /// <summary>The config file's transferRateWindow.</summary>
+    public TimeSpan TransferRateWindow { get; set; } = RegistryClientOptions.DefaultTransferRateWindow;
+
     /// <summary>Registries the config file names insecure.</summary>
     public IReadOnlyCollection<string> InsecureRegistries => _insecureRegistries;
 
@@ -54,7 +60,7 @@ internal sealed class RegistryAccess
     /// <summary>The options of the client for <paramref name="registry"/>: the credential goes to that registry only.</summary>
     public RegistryClientOptions OptionsFor(string registry, Action<string> log, Action<string> trace)
     {
-        var options = new RegistryClientOptions { Log = log, Trace = trace, MaxRetry = MaxRetry };
+        var options = new RegistryClientOptions { Log = log, Trace = trace, MaxRetry = MaxRetry, MinTransferRate = MinTransferRate, TransferRateWindow = TransferRateWindow };
         if (Credential is not null)
         {
             options.Credentials[registry] = Credential;

@@ -47,9 +47,13 @@ public sealed class TestArtifact
     }
 
     /// <summary>Raw layers at the given file paths, written as given (tests push unsafe ones on purpose), titled <paramref name="name"/>.</summary>
-    public static TestArtifact FromFiles(string name, params (string Path, LayerKind Kind, byte[] Bytes)[] files)
+    public static TestArtifact FromFiles(string name, params (string Path, LayerKind Kind, byte[] Bytes)[] files) =>
+        FromLayers(name, files.Select(f => (Layer(f.Kind, f.Bytes, f.Path), f.Bytes)).ToArray());
+
+    /// <summary>Layers exactly as given (any media type, annotations and bytes, tests push hostile ones), titled <paramref name="name"/>.</summary>
+    public static TestArtifact FromLayers(string name, params (Descriptor Descriptor, byte[] Bytes)[] layerList)
     {
-        var layers = files.Select(f => (Layer(f.Kind, f.Bytes, f.Path), f.Bytes)).ToList();
+        var layers = layerList.ToList();
         var diffIds = string.Join(",", layers.Select(l => "\"" + l.Item1.Digest + "\""));
         var config = Encoding.UTF8.GetBytes(
             "{\"descriptor\":{\"name\":\"" + name + "\"},\"config\":{\"format\":\"safetensors\"},\"modelfs\":{\"type\":\"layers\",\"diffIds\":[" + diffIds + "]}}");

@@ -33,6 +33,9 @@ public static class TestTools
     public const string Tmux = "tmux";
     public const string Busybox = "busybox";
 
+    /// <summary>mount(8) run as root, for the small tmpfs of the free-space tests (<see cref="SmallFileSystem"/>).</summary>
+    public const string TmpfsMount = "mount-as-root";
+
     private static readonly Dictionary<string, string[]> FixedPaths = new(StringComparer.Ordinal)
     {
         [Podman43] = new[] { "/usr/bin/podman" },
@@ -58,6 +61,11 @@ public static class TestTools
     /// <summary>The full path of a tool, or null when it is not installed.</summary>
     public static string? Find(string name)
     {
+        if (name == TmpfsMount)
+        {
+            return geteuid() == 0 ? new[] { "/usr/bin/mount", "/bin/mount" }.FirstOrDefault(File.Exists) : null;
+        }
+
         if (FixedPaths.TryGetValue(name, out var fixedPaths))
         {
             return fixedPaths.FirstOrDefault(File.Exists);
@@ -106,6 +114,9 @@ public static class TestTools
         return "needs " + string.Join(", ", missing.Select(m => $"{m} ({InstallHint(m)})"));
     }
 
+    [System.Runtime.InteropServices.DllImport("libc")]
+    private static extern uint geteuid();
+
     private static string InstallHint(string name) => name switch
     {
         Pwsh76 or Pwsh74 or Podman57 or Podman58 or Quadlet57 or Quadlet58 => "../shared/tools/install.sh",
@@ -113,6 +124,7 @@ public static class TestTools
         Dockerd or Containerd or DockerCli => "apt-get install docker.io",
         DockerRegistry => "apt-get install docker-registry",
         Busybox => "apt-get install busybox-static",
+        TmpfsMount => "run the tests as root: they mount a small tmpfs for the free-space checks",
         _ => "apt-get install " + name,
     };
 }

@@ -101,7 +101,8 @@ public sealed class StoreSession : IDisposable
             return;
         }
 
-        foreach (var file in Directory.GetFiles(root, "*", SearchOption.AllDirectories))
+        // Links are skipped, not followed: snapshots may hold 'd -> .', which a following walk never leaves.
+        foreach (var file in Directory.EnumerateFiles(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true }))
         {
             try
             {
