@@ -5,6 +5,7 @@ using ModelPack.Core.Configuration;
 using ModelPack.Core.Engines;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Strategies;
+using ModelPack.Core.Tests.Support;
 
 namespace ModelPack.Core.Tests.Engines;
 
@@ -20,7 +21,8 @@ public class RealPodmanProbeTests
         var env = HostEnvironment.FromVariables(new System.Collections.Generic.Dictionary<string, string?> { ["PATH"] = "/usr/local/bin:/usr/bin:/bin" }, isWindows: false);
         var location = EngineLocator.Locate(null, ModelPackSettings.Empty, env);
 
-        var info = await new EngineProbe(ProcessRunner.Instance, new EngineProbeCache()).ProbeAsync(location, refresh: true);
+        using var sandbox = new PodmanSandbox(TestTools.Podman43);
+        var info = await new EngineProbe(ProcessRunner.Instance, new EngineProbeCache(), environment: sandbox.Environment).ProbeAsync(location, refresh: true);
 
         Assert.Equal(EngineKind.Podman, info.Kind);
         Assert.Equal(PodmanPath, info.Path);
@@ -36,8 +38,7 @@ public class RealPodmanProbeTests
     public async Task Forcing_PodmanArtifact_on_real_podman_4_3_1_fails_naming_the_version_and_what_works()
     {
         Assert.True(File.Exists(PodmanPath), "podman is not installed: apt-get install -y podman runc");
-        var info = await new EngineProbe(ProcessRunner.Instance, new EngineProbeCache())
-            .ProbeAsync(new EngineLocation(EngineKind.Podman, PodmanPath, SettingSource.Default, "found on PATH"));
+        var info = await RealEngines.PodmanAsync(TestTools.Podman43);
 
         var error = Assert.Throws<ModelPackException>(() =>
             StrategySelector.EnsureEngineSupports(StrategyName.PodmanArtifact, ModelPackSettings.Empty, info));

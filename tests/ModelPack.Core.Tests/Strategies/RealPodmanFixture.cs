@@ -89,7 +89,7 @@ public sealed class RealPodmanFixture : IAsyncLifetime, IDisposable
             .PushAsync(client, Registry, "models/tiny-image", "1.0");
         await new ImageBuilder().Layer(LayerPacking.Tar, BaseLayer).PushAsync(client, Registry, "tools/busybox", "1");
 
-        Engine = await new EngineProbe(ProcessRunner.Instance, new EngineProbeCache())
+        Engine = await new EngineProbe(ProcessRunner.Instance, new EngineProbeCache(), environment: Environment)
             .ProbeAsync(new EngineLocation(EngineKind.Podman, PodmanPath, SettingSource.Default, "found on PATH"), refresh: true);
         var pulled = await PodmanAsync("pull", "--quiet", RunnerImageRef);
         Assert.True(pulled.Succeeded, "podman pull of the runner image failed: " + pulled.Stderr);

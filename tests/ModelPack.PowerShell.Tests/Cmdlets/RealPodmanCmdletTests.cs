@@ -89,7 +89,7 @@ public sealed class RealPodmanCmdletTests : IDisposable
 
         var unit = imageRepository.Split('/')[^1];
         Assert.Equal(new[] { unit + ".container", unit + ".image" }, quadlet.Select(f => f.Name));
-        Assert.Equal(new[] { ("Image", "Image", imageRef) }, UnitFile.Parse(quadlet[1].Content));
+        Assert.Equal(new[] { ("Image", "Image", imageRef), ("Image", "TLSVerify", "false") }, UnitFile.Parse(quadlet[1].Content)); // a loopback registry
         Assert.Equal(
             new[]
             {
