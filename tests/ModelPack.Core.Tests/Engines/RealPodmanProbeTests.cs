@@ -14,7 +14,7 @@ public class RealPodmanProbeTests
 {
     private const string PodmanPath = "/usr/bin/podman";
 
-    [Fact]
+    [ToolFact(TestTools.Podman43)]
     public async Task Real_podman_4_3_1_is_detected_on_PATH_and_reports_no_artifacts_and_no_subpath()
     {
         Assert.True(File.Exists(PodmanPath), "podman is not installed: apt-get install -y podman runc");
@@ -34,7 +34,7 @@ public class RealPodmanProbeTests
         Assert.Contains("podman 4.3.1 at /usr/bin/podman", info.Reason);
     }
 
-    [Fact]
+    [ToolFact(TestTools.Podman43)]
     public async Task Forcing_PodmanArtifact_on_real_podman_4_3_1_fails_naming_the_version_and_what_works()
     {
         Assert.True(File.Exists(PodmanPath), "podman is not installed: apt-get install -y podman runc");

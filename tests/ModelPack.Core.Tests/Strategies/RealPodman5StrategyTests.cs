@@ -295,9 +295,9 @@ public sealed class RealPodman5StrategyTests
         Assert.Equal(new[] { StrategyName.PodmanArtifact, StrategyName.PodmanImage, StrategyName.HttpBind }, chain.Stores.Select(s => s.Name));
     }
 
-    [ToolTheory(TestTools.Podman57, TestTools.Podman58, TestTools.DockerRegistry, TestTools.Busybox)]
-    [MemberData(nameof(Podmans))]
-    public async Task File_paths_and_a_store_path_with_commas_and_quotes_are_quoted_in_the_mount_option_and_a_container_reads_them(string tool)
+    [ToolTheory(TestTools.Podman57, TestTools.Podman58, TestTools.Quadlet57, TestTools.Quadlet58, TestTools.DockerRegistry, TestTools.Busybox)]
+    [MemberData(nameof(PodmansAndQuadlets))]
+    public async Task File_paths_and_a_store_path_with_commas_and_quotes_are_quoted_in_the_mount_option_and_in_quadlet_units_and_a_container_reads_them(string tool, string quadlet)
     {
         var (podman, engine) = await fixture.PodmanAsync(tool);
         var odd = TestArtifact.FromFiles("odd", ("model.gguf", LayerKind.Weight, TestArtifact.Bytes(505, 5_000)), ("notes/a,b \"c\".txt", LayerKind.Doc, Encoding.UTF8.GetBytes("odd name")));
@@ -327,6 +327,15 @@ public sealed class RealPodman5StrategyTests
         Assert.Equal(ExpectedSums(odd, Destination), readArtifacts.Stdout.Trim());
         Assert.True(readBind.Succeeded, readBind.Stderr);
         Assert.Equal(ExpectedSums(odd, Destination), readBind.Stdout.Trim());
+
+        var units = QuadletRendering.Render(artifactMounts, Destination, "odd-artifact").Concat(QuadletRendering.Render(new[] { bindMount }, Destination, "odd-bind"));
+        var dryRun = await QuadletDryRun.RunAsync(quadlet, units.Select(u => (u.Name, u.Name.EndsWith(".container", StringComparison.Ordinal) ? "[Container]\nImage=" + PodmanSandbox.BusyboxImage + "\n" + u.Content : u.Content)));
+        Assert.True(dryRun.Accepted, dryRun.ToString());
+        var requires = dryRun.Services["odd-bind.service"].Split('\n')
+            .Where(l => l.StartsWith("RequiresMountsFor=", StringComparison.Ordinal))
+            .Select(l => l["RequiresMountsFor=".Length..].Trim('"').Replace("\\x20", " ", StringComparison.Ordinal).Replace("\\\"", "\"", StringComparison.Ordinal));
+        Assert.Contains(inStore.Path, requires); // quadlet read the quoted source back as the store path
+        Assert.Contains($"destination={Destination}/notes/a,b", dryRun.Services["odd-artifact.service"]);
         Assert.True(await artifacts.RemoveAsync(inPodman, CancellationToken.None));
     }
 

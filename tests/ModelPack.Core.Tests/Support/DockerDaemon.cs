@@ -12,8 +12,8 @@ namespace ModelPack.Core.Tests.Support;
 
 /// <summary>
 /// A private Docker engine from Debian's docker.io: its own containerd (root, state and sockets in a temp dir,
-/// the cri plugin disabled) and a dockerd with its own data root, exec root, pid file, config file and socket,
-/// no iptables and no bridge, on the vfs storage driver (nothing to unmount), plus a busybox image imported
+/// the cri plugin disabled) and a dockerd with its own data root, exec root, pid file, config file, trust key and socket,
+/// no iptables, no bridge and no IP forwarding, on the vfs storage driver (nothing to unmount), plus a busybox image imported
 /// from busybox-static. Start it once per test collection (it takes seconds); <see cref="Environment"/>
 /// (DOCKER_HOST=unix://SOCK) points any docker CLI at it. Dispose stops both daemons and deletes the dir.
 /// </summary>
@@ -116,7 +116,8 @@ public sealed class DockerDaemon : IDisposable
         Launch(TestTools.Require(TestTools.Containerd), "containerd.log", "--config", config);
         await WaitForAsync(() => File.Exists(containerdSocket), "containerd", "containerd.log");
 
-        var daemonConfig = dir.Write("daemon.json", "{}");
+        // Its own config file, and its trust key (which dockerd 20.10 otherwise creates as /etc/docker/key.json) in the dir.
+        var daemonConfig = dir.Write("daemon.json", "{\"deprecated-key-path\": \"" + dir.Combine("key.json") + "\"}");
         Launch(
             TestTools.Require(TestTools.Dockerd),
             "dockerd.log",

@@ -71,10 +71,9 @@ public sealed class GetModelStrategyTests : IDisposable
         Assert.Equal(4, File.ReadAllLines(CallLog).Length);
     }
 
-    [Fact]
+    [ToolFact(TestTools.Podman43)]
     public void The_real_podman_4_3_1_offers_PodmanImage_but_not_PodmanArtifact()
     {
-        Assert.True(File.Exists("/usr/bin/podman"), "podman is not installed: apt-get install -y podman runc");
 
         using var sandbox = new PodmanSandbox(TestTools.Podman43);
         var strategies = ps.RunOk(

@@ -33,7 +33,7 @@ public sealed class RealPodmanCmdletTests : IDisposable
 
     private PowerShellSession Ps => _session.PowerShell;
 
-    [Fact]
+    [ToolFact(TestTools.Podman43, TestTools.DockerRegistry, TestTools.Busybox)]
     public async Task An_image_model_through_PodmanImage_and_an_artifact_through_HttpBind_are_read_by_real_containers_listed_and_removed()
     {
         var weights = TestArtifact.Bytes(70, 200_000);
