@@ -172,13 +172,10 @@ public sealed class PodmanArtifactStrategy : PodmanStrategy
             {
                 names.Add(repository + ":" + tag);
             }
-            else if (index is not null)
-            {
-                names.AddRange(index.PinnedNamesOf(repository));
-            }
             else
             {
-                names.Add(repository + "@" + digest);
+                var pinned = index?.PinnedNamesOf(repository).ToList();
+                names.AddRange(pinned is { Count: > 0 } ? pinned : new List<string> { repository + "@" + digest });
             }
         }
 

@@ -105,6 +105,7 @@ public sealed class RealDockerCmdletTests : IClassFixture<DockerDaemonFixture>, 
         var saved = Assert.IsType<ModelArtifact>(Assert.Single(Ps.RunOk("param($r) Save-ModelArtifact $r -PassThru", args)).BaseObject);
         var argument = Assert.IsType<string>(Assert.Single(Ps.RunOk("param($r) Get-ModelMount $r -Destination /models -As Argument", args)).BaseObject);
         var quadlet = Ps.Run("param($r) Get-ModelMount $r -As Quadlet", args);
+        var remote = Ps.Run("param($r) $env:DOCKER_HOST = 'ssh://modelpack@docker.example.invalid'; Get-ModelMount $r -Destination /models -As Argument", args);
         var read = await daemon.RunContainerAsync(new[] { argument }, RealPodman5CmdletTests.Sha256Sum(model, "/models"));
         var write = await daemon.RunContainerAsync(new[] { argument }, "touch", "/models/new-file");
 
@@ -115,6 +116,8 @@ public sealed class RealDockerCmdletTests : IClassFixture<DockerDaemonFixture>, 
         Assert.Equal(RealPodman5CmdletTests.ExpectedSums(model, "/models"), read.Stdout.Trim());
         Assert.False(write.Succeeded);
         Assert.Contains("Read-only file system", write.Stdout + write.Stderr);
+        Assert.Equal(argument, Assert.Single(remote.Output).BaseObject); // still written, but with a warning
+        Assert.Contains(remote.Warnings, w => w.Contains("ssh://modelpack@docker.example.invalid", StringComparison.Ordinal) && w.Contains("cannot see", StringComparison.Ordinal));
         Assert.Empty(quadlet.Output);
         var refused = Assert.Single(quadlet.AllErrors);
         Assert.StartsWith("ParameterNotApplicable,", refused.FullyQualifiedErrorId);
