@@ -169,8 +169,9 @@ public sealed class HttpBindStrategyTests : IClassFixture<PlainRegistryFixture>,
     [ToolFact(TestTools.Podman57, TestTools.DockerRegistry)]
     public async Task Auto_mounts_an_image_model_where_it_is_stored_even_where_podman_could_mount_images()
     {
-        var engine = await RealEngines.PodmanAsync(TestTools.Podman57);
-        var podmanEnvironment = RealEngines.PodmanEnvironment(TestTools.Podman57);
+        using var podman = new PodmanSandbox(TestTools.Podman57);
+        var engine = await podman.ProbeAsync();
+        var podmanEnvironment = podman.Environment;
         using var client = setup.Client();
         await new ImageBuilder().Label(ModelImage.EntryPathLabel, "model.gguf")
             .Layer(LayerPacking.Tar, w => ImageBuilder.File(w, "models/model.gguf", "weights"))

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.IO;
 using System.Threading.Tasks;
 using ModelPack.Core.Configuration;
 using ModelPack.Core.Engines;
@@ -9,57 +10,27 @@ namespace ModelPack.Core.Tests.Support;
 
 /// <summary>
 /// The module's probe of each real engine, made once per test process, for tests that judge strategies against
-/// what a real engine answers: a podman (5.7, 5.8, 4.3) over an empty store of its own, and the docker CLI on PATH
-/// pointed at a socket where no daemon listens (what it says then is all that selection needs). The stores are
-/// deleted when the process exits.
+/// what a real engine answers: a podman (5.7, 5.8, 4.3) probed over an empty sandbox that is deleted right after,
+/// and the docker CLI on PATH pointed at a socket where no daemon listens (what it says then is all that selection
+/// needs). Tests that run podman commands afterwards use a <see cref="PodmanSandbox"/> of their own.
 /// </summary>
 public static class RealEngines
 {
     private static readonly ConcurrentDictionary<string, Lazy<Task<EngineInfo>>> Probes = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<string, PodmanSandbox> Sandboxes = new(StringComparer.Ordinal);
-    private static readonly List<IDisposable> Owned = new();
-
-    static RealEngines()
-    {
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            lock (Owned)
-            {
-                foreach (var owned in Owned)
-                {
-                    owned.Dispose();
-                }
-            }
-        };
-    }
 
     public static Task<EngineInfo> PodmanAsync(string tool) =>
         Probes.GetOrAdd(tool, t => new Lazy<Task<EngineInfo>>(async () =>
         {
-            var sandbox = new PodmanSandbox(t);
-            lock (Owned)
-            {
-                Owned.Add(sandbox);
-            }
-
-            Sandboxes[t] = sandbox;
+            using var sandbox = new PodmanSandbox(t);
             return await sandbox.ProbeAsync();
         })).Value;
 
-    /// <summary>The environment of the sandbox <see cref="PodmanAsync"/> probed (call that first): what the strategies' podman commands need.</summary>
-    public static IReadOnlyDictionary<string, string?> PodmanEnvironment(string tool) => Sandboxes[tool].Environment;
-
-    /// <summary>The docker CLI first on PATH whose DOCKER_HOST names a socket nothing listens on.</summary>
+    /// <summary>The docker CLI first on PATH whose DOCKER_HOST names a socket nothing listens on (in a folder that does not exist).</summary>
     public static Task<EngineInfo> DockerWithoutDaemonAsync() =>
         Probes.GetOrAdd("docker-without-daemon", _ => new Lazy<Task<EngineInfo>>(() =>
         {
-            var dir = new TempDirectory("modelpack-no-daemon");
-            lock (Owned)
-            {
-                Owned.Add(dir);
-            }
-
-            var environment = new Dictionary<string, string?> { ["DOCKER_HOST"] = "unix://" + dir.Combine("docker.sock"), ["DOCKER_CONTEXT"] = null };
+            var socket = Path.Combine(Path.GetTempPath(), "modelpack-no-daemon-" + Guid.NewGuid().ToString("N")[..12], "docker.sock");
+            var environment = new Dictionary<string, string?> { ["DOCKER_HOST"] = "unix://" + socket, ["DOCKER_CONTEXT"] = null };
             return new EngineProbe(ProcessRunner.Instance, new EngineProbeCache(), environment: environment)
                 .ProbeAsync(new EngineLocation(EngineKind.Docker, TestTools.Require(TestTools.Docker), SettingSource.Default, "found on PATH"));
         })).Value;
