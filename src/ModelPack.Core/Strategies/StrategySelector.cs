@@ -184,7 +184,7 @@ public static class StrategySelector
         var caveat = engine.Kind != EngineKind.Docker
             ? string.Empty
             : engine.IsRemote && engine.Endpoint is string endpoint
-                ? " But " + char.ToLowerInvariant(EngineProbe.RemoteWarning(endpoint)[0]) + EngineProbe.RemoteWarning(endpoint).Substring(1)
+                ? " " + EngineProbe.RemoteWarning(endpoint)
                 : engine.Version is null ? " Its daemon did not answer, so 'docker run' will not work until it does." : string.Empty;
         return ("works with any engine", null, $"The built-in registry client pulls into the local store; {with}.{caveat}");
     }
