@@ -18,7 +18,7 @@ public static class BindMountBuilder
     /// Builds the read-only bind mount of a stored artifact's snapshot at <paramref name="destination"/>
     /// (checked by <see cref="ContainerPath.NormalizeDestination"/>). Throws ModelArtifactNotInStore for
     /// artifacts that are not in the local store, PathNotFound when the snapshot is gone, and
-    /// UnmountablePath when the snapshot's host path cannot be written inside a --mount option.
+    /// UnmountablePath when the snapshot's host path has a control character (',' and '"' are quoted, see <see cref="MountText"/>).
     /// </summary>
     public static ModelMount Build(ModelArtifact artifact, string? destination = ContainerPath.DefaultDestination, string engine = DefaultEngine)
     {
@@ -47,20 +47,8 @@ public static class BindMountBuilder
                 source);
         }
 
-        foreach (var c in source)
-        {
-            if (c == ',' || c == '"' || char.IsControl(c))
-            {
-                throw new ModelPackException(
-                    ErrorIds.UnmountablePath,
-                    ErrorKind.InvalidOperation,
-                    $"The snapshot path {DisplayText.Quote(source)} contains {(char.IsControl(c) ? "a control character" : $"'{c}'")}, which a --mount option cannot carry. Point MODELPACK_STORE at a folder whose path has no ',' or '\"' and save the model again.",
-                    source);
-            }
-        }
-
         var entryPath = EntryPathResolver.EntryPath(artifact.Manifest.Layers, target);
-        var argument = $"--mount=type={MountType},src={source},destination={target},ro";
+        var argument = $"--mount=type={MountType},{MountText.Field("src", source, artifact.Reference)},destination={target},ro";
         return new ModelMount(artifact.Reference, artifact.Strategy, engine, MountType, source, target, readOnly: true, subPath: null, argument, entryPath);
     }
 }

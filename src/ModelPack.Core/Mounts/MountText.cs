@@ -1,27 +1,37 @@
+using System.Text;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Spec;
 
 namespace ModelPack.Core.Mounts;
 
-/// <summary>The characters a value inside a <c>--mount</c> option (or a quadlet <c>Mount=</c> line) cannot carry.</summary>
+/// <summary>
+/// Writes one <c>key=value</c> field of a <c>--mount</c> option. podman (4.3 and 5.x), docker (20.10 and 28) and
+/// quadlet read the option as one CSV record, so a value with ',' or '"' is written as a quoted field,
+/// <c>"src=/a,b ""c"""</c>, with inner quotes doubled; the engines split each field at its first '=', so '=' in
+/// a value needs nothing. Control characters cannot be carried at all (UnmountablePath).
+/// </summary>
 internal static class MountText
 {
-    /// <summary>
-    /// UnmountablePath when <paramref name="value"/> holds ',', '=', '"' or a control character: podman and docker
-    /// split the option on ',' and '=' and read it as CSV, so the value would change the mount.
-    /// </summary>
-    public static void RequireOptionValue(string value, string reference)
+    public static string Field(string key, string value, string reference)
     {
         foreach (var c in value)
         {
-            if (c == ',' || c == '=' || c == '"' || char.IsControl(c))
+            if (char.IsControl(c))
             {
                 throw new ModelPackException(
                     ErrorIds.UnmountablePath,
                     ErrorKind.InvalidOperation,
-                    $"The path {DisplayText.Quote(value)} of '{reference}' contains {(char.IsControl(c) ? "a control character" : $"'{c}'")}, which a --mount option cannot carry. Use -Strategy HttpBind, which bind-mounts the whole model directory.",
+                    $"The path {DisplayText.Quote(value)} of '{reference}' contains a control character, which a --mount option cannot carry. Use a path without control characters (for the local store: point MODELPACK_STORE elsewhere and save the model again).",
                     value);
             }
         }
+
+        var field = key + "=" + value;
+        if (field.IndexOf(',') < 0 && field.IndexOf('"') < 0)
+        {
+            return field;
+        }
+
+        return new StringBuilder(field.Length + 4).Append('"').Append(field.Replace("\"", "\"\"")).Append('"').ToString();
     }
 }

@@ -6,26 +6,28 @@ namespace ModelPack.Core.Strategies;
 
 /// <summary>
 /// A strategy cannot present this artifact as the model's files: podman mounts each artifact layer as the
-/// blob it is, so tar layers would appear as archives rather than the directories they hold. Auto moves on
-/// to HttpBind (which extracts them); a forced strategy reports this (ErrorId StrategyUnavailable).
+/// blob it is, so tar layers would appear as archives rather than the directories they hold, and it cannot
+/// pick one of two layers with the same digest (see <see cref="PodmanArtifactMountability"/>). Auto moves on
+/// to HttpBind; a forced strategy reports this (ErrorId StrategyUnavailable).
 /// </summary>
 public sealed class ArtifactNotMountableException : ModelPackException
 {
-    public ArtifactNotMountableException(StrategyName strategy, string reference, IReadOnlyList<string> unmountableLayers, string message)
+    public ArtifactNotMountableException(StrategyName strategy, string reference, IReadOnlyList<string> unmountableLayers, string why, string message)
         : base(ErrorIds.StrategyUnavailable, ErrorKind.ResourceUnavailable, message, reference)
     {
         Strategy = strategy;
         Reference = reference;
         UnmountableLayers = unmountableLayers ?? Array.Empty<string>();
+        Why = why ?? string.Empty;
     }
 
     public ArtifactNotMountableException()
-        : this(StrategyName.PodmanArtifact, string.Empty, Array.Empty<string>(), "The artifact cannot be mounted by this strategy.")
+        : this(StrategyName.PodmanArtifact, string.Empty, Array.Empty<string>(), string.Empty, "The artifact cannot be mounted by this strategy.")
     {
     }
 
     public ArtifactNotMountableException(string message)
-        : this(StrategyName.PodmanArtifact, string.Empty, Array.Empty<string>(), message)
+        : this(StrategyName.PodmanArtifact, string.Empty, Array.Empty<string>(), string.Empty, message)
     {
     }
 
@@ -34,6 +36,7 @@ public sealed class ArtifactNotMountableException : ModelPackException
     {
         Reference = string.Empty;
         UnmountableLayers = Array.Empty<string>();
+        Why = string.Empty;
     }
 
     public StrategyName Strategy { get; }
@@ -42,4 +45,7 @@ public sealed class ArtifactNotMountableException : ModelPackException
 
     /// <summary>The layers (their file paths, or digests) the strategy cannot mount.</summary>
     public IReadOnlyList<string> UnmountableLayers { get; }
+
+    /// <summary>What stops it, in a few words ("this artifact has tar layers ('docs')").</summary>
+    public string Why { get; }
 }

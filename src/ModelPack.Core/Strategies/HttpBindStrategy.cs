@@ -108,13 +108,16 @@ public sealed class HttpBindStrategy : IModelStrategy
         }
 
         var argument = options.Engine.Kind == EngineKind.Docker
-            ? $"--mount=type={BindMountBuilder.MountType},src={bind.Source},dst={bind.Destination},readonly"
+            ? $"--mount=type={BindMountBuilder.MountType},{MountText.Field("src", bind.Source, bind.Reference)},dst={bind.Destination},readonly"
             : bind.Argument;
         return new[]
         {
             new ModelMount(bind.Reference, bind.Strategy, options.EngineName, bind.Type, bind.Source, bind.Destination, bind.ReadOnly, bind.SubPath, argument, entryPath),
         };
     }
+
+    public Task<IReadOnlyList<ModelMount>> MountsAsync(ModelArtifact artifact, MountOptions options, CancellationToken cancellationToken) =>
+        Task.FromResult(Mounts(artifact, options));
 
     private ModelArtifact? Find(ModelReference reference)
     {

@@ -38,4 +38,13 @@ public interface IModelStrategy
     /// <exception cref="ArtifactNotMountableException">This strategy cannot show this artifact's layout (podman artifact mounts and tar layers).</exception>
     /// <exception cref="Errors.ModelPackException">ModelArtifactNotInStore, UnmountablePath, PathNotFound, StrategyUnavailable.</exception>
     IReadOnlyList<ModelMount> Mounts(ModelArtifact artifact, MountOptions options);
+
+    /// <summary>
+    /// <see cref="Mounts"/>, plus what only the store can tell (for an image without labels, PodmanImage looks inside
+    /// the stored image for its main weight file, to set <see cref="ModelMount.EntryPath"/>). What the chain and the
+    /// cmdlets call.
+    /// </summary>
+    /// <exception cref="ArtifactNotMountableException">As <see cref="Mounts"/>.</exception>
+    /// <exception cref="Errors.ModelPackException">As <see cref="Mounts"/>.</exception>
+    Task<IReadOnlyList<ModelMount>> MountsAsync(ModelArtifact artifact, MountOptions options, CancellationToken cancellationToken);
 }

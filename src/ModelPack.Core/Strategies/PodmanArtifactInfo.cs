@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Text;
 using System.Text.Json;
 using ModelPack.Core.Spec;
@@ -7,30 +6,28 @@ using ModelPack.Core.Spec;
 namespace ModelPack.Core.Strategies;
 
 /// <summary>
-/// What <c>podman artifact inspect</c> prints, read tolerantly: podman 5.7 prints one JSON object
-/// (<c>{"Manifest": {...}, "Name": "...", "Digest": "sha256:..."}</c>, newer ones add TotalSizeBytes and an
-/// Artifact object), later releases an array of such objects. The manifest is podman's re-serialisation,
-/// so its bytes are not the registry's and the digest podman reports is the one to use.
+/// What <c>podman artifact inspect NAME</c> prints (podman 5.7 and 5.8): one JSON object,
+/// <c>{"Manifest": {...}, "Name": "...", "Digest": "sha256:..."}</c>. The manifest is podman's re-serialisation, so its
+/// bytes need not be the registry's, and Digest is the digest of podman's serialisation, which is not the registry's
+/// when the registry's manifest bytes differ (pretty-printed JSON, other key order).
 /// </summary>
 internal sealed class PodmanArtifactInfo
 {
-    private PodmanArtifactInfo(string name, string digest, byte[] manifestJson, long? totalSize)
+    private PodmanArtifactInfo(string name, string digest, byte[] manifestJson)
     {
         Name = name;
         Digest = digest;
         ManifestJson = manifestJson;
-        TotalSize = totalSize;
     }
 
     public string Name { get; }
 
+    /// <summary>The digest podman reports: that of its own serialisation of the manifest.</summary>
     public string Digest { get; }
 
     public byte[] ManifestJson { get; }
 
-    public long? TotalSize { get; }
-
-    /// <summary>Parses inspect output; null (with the reason) when it is not the shape podman documents.</summary>
+    /// <summary>Parses inspect output; null (with the reason) when it is not the object podman prints.</summary>
     public static PodmanArtifactInfo? TryParse(string stdout, out string problem)
     {
         problem = string.Empty;
@@ -48,17 +45,6 @@ internal sealed class PodmanArtifactInfo
         using (doc)
         {
             var root = doc.RootElement;
-            if (root.ValueKind == JsonValueKind.Array)
-            {
-                if (root.GetArrayLength() != 1)
-                {
-                    problem = $"it lists {root.GetArrayLength()} artifacts, not one";
-                    return null;
-                }
-
-                root = root[0];
-            }
-
             if (root.ValueKind != JsonValueKind.Object)
             {
                 problem = "it is not a JSON object";
@@ -79,12 +65,21 @@ internal sealed class PodmanArtifactInfo
                 return null;
             }
 
-            return new PodmanArtifactInfo(name!, digest!, Encoding.UTF8.GetBytes(manifest.GetRawText()), JsonText.Int64(root, "TotalSizeBytes"));
+            return new PodmanArtifactInfo(name!, digest!, Encoding.UTF8.GetBytes(manifest.GetRawText()));
         }
     }
 
-    /// <summary>One line of <c>podman artifact ls --format</c> with <see cref="ListTemplate"/>: the artifact's name, or null for a blank line.</summary>
-    public static string? ParseListLine(string line, out string problem)
+    /// <summary>
+    /// The Go template handed to <c>podman artifact ls --format</c>: one JSON object per artifact, since
+    /// <c>--format json</c> prints the word "json". Its placeholders are the documented .Repository, .Tag and .Digest.
+    /// </summary>
+    public const string ListTemplate = "{\"Repository\":{{json .Repository}},\"Tag\":{{json .Tag}},\"Digest\":{{json .Digest}}}";
+
+    /// <summary>
+    /// One line of <c>podman artifact ls --format</c> with <see cref="ListTemplate"/>: repository, tag (empty for an
+    /// artifact pulled by digest) and podman's digest ("sha256:" added); null for a blank line or one it cannot read.
+    /// </summary>
+    public static (string Repository, string Tag, string Digest)? ParseListLine(string line, out string problem)
     {
         problem = string.Empty;
         var trimmed = line.Trim();
@@ -100,18 +95,13 @@ internal sealed class PodmanArtifactInfo
             var repository = root.ValueKind == JsonValueKind.Object ? JsonText.String(root, "Repository") : null;
             var tag = root.ValueKind == JsonValueKind.Object ? JsonText.String(root, "Tag") : null;
             var digest = root.ValueKind == JsonValueKind.Object ? JsonText.String(root, "Digest") : null;
-            if (!string.IsNullOrEmpty(repository) && repository != "<none>")
+            if (string.IsNullOrEmpty(repository) || repository == "<none>" || string.IsNullOrEmpty(digest))
             {
-                return string.IsNullOrEmpty(tag) || tag == "<none>" ? repository : repository + ":" + tag;
+                problem = "it names no repository or no digest";
+                return null;
             }
 
-            if (!string.IsNullOrEmpty(digest))
-            {
-                return digest!.IndexOf(':') >= 0 ? digest : "sha256:" + digest;
-            }
-
-            problem = "it names no repository and no digest";
-            return null;
+            return (repository!, tag is null or "<none>" ? string.Empty : tag, digest!.IndexOf(':') >= 0 ? digest : "sha256:" + digest);
         }
         catch (JsonException ex)
         {
@@ -119,12 +109,6 @@ internal sealed class PodmanArtifactInfo
             return null;
         }
     }
-
-    /// <summary>
-    /// The Go template handed to <c>podman artifact ls --format</c>: one JSON object per artifact, since the
-    /// command has no <c>--format json</c>. Its placeholders are the documented .Repository, .Tag and .Digest.
-    /// </summary>
-    public const string ListTemplate = "{\"Repository\":{{json .Repository}},\"Tag\":{{json .Tag}},\"Digest\":{{json .Digest}}}";
 
     public override string ToString() => Name + " " + Digest;
 

@@ -17,11 +17,13 @@ namespace ModelPack.Core.Strategies;
 /// are not ModelPack models, or not valid ones, are not listed. Mounts are one
 /// <c>--mount=type=artifact,src=REF,digest=LAYER,destination=DEST/FILEPATH</c> per layer, because podman
 /// would name each mounted blob by its <c>org.opencontainers.image.title</c> and ModelPack places files at
-/// their <c>org.cncf.model.filepath</c>; tar layers cannot be mounted this way (podman never unpacks).
+/// their <c>org.cncf.model.filepath</c>; artifacts podman cannot mount that way (tar layers, two layers with one
+/// digest: <see cref="PodmanArtifactMountability"/>) are refused. Digests are the registry's, read from podman's
+/// store index where podman is local (<see cref="PodmanArtifactIndex"/>), else the one a name pins, else podman's.
 /// </summary>
 public sealed class PodmanArtifactStrategy : PodmanStrategy
 {
-    private static readonly string[] ArtifactPull = { "artifact", "pull" };
+    private static readonly string[] ArtifactPull = { "artifact", "pull", "--quiet" };
 
     public PodmanArtifactStrategy(StrategyContext context)
         : base(context, StrategyName.PodmanArtifact)
@@ -48,7 +50,7 @@ public sealed class PodmanArtifactStrategy : PodmanStrategy
         }
 
         var info = await InspectAsync(reference.ToString(), cancellationToken).ConfigureAwait(false);
-        return info is null ? null : ToModel(info, throwIfNotModel: false);
+        return info is null ? null : ToModel(info, ReadIndex(), throwIfNotModel: false);
     }
 
     public override async Task<IReadOnlyList<ModelArtifact>> ListAsync(CancellationToken cancellationToken)
@@ -58,29 +60,12 @@ public sealed class PodmanArtifactStrategy : PodmanStrategy
             return Array.Empty<ModelArtifact>();
         }
 
-        var args = new[] { "artifact", "ls", "--no-trunc", "--format", PodmanArtifactInfo.ListTemplate };
-        var result = await Podman.RunAsync(args, cancellationToken).ConfigureAwait(false);
-        if (!result.Succeeded)
-        {
-            throw PodmanCommand.Failure(args, result, "podman artifact ls");
-        }
-
+        var index = ReadIndex();
         var models = new List<ModelArtifact>();
-        foreach (var line in result.Stdout.Split('\n'))
+        foreach (var name in await NamesAsync(index, cancellationToken).ConfigureAwait(false))
         {
-            var name = PodmanArtifactInfo.ParseListLine(line, out var problem);
-            if (name is null)
-            {
-                if (problem.Length > 0)
-                {
-                    Session.Log?.Invoke($"Skipping a line of 'podman artifact ls' ({problem}): {DisplayText.Quote(line.Trim())}.");
-                }
-
-                continue;
-            }
-
             var info = await InspectAsync(name, cancellationToken).ConfigureAwait(false);
-            if (info is not null && ToModel(info, throwIfNotModel: false) is ModelArtifact model)
+            if (info is not null && ToModel(info, index, throwIfNotModel: false) is ModelArtifact model)
             {
                 models.Add(model);
             }
@@ -103,40 +88,27 @@ public sealed class PodmanArtifactStrategy : PodmanStrategy
         }
     }
 
-    private protected override bool AcceptFailedPull(string name, ProcessResult result, PullContext context)
-    {
-        if (PodmanCommand.FirstErrorLine(result).IndexOf("already exists", StringComparison.OrdinalIgnoreCase) < 0)
-        {
-            return false;
-        }
-
-        context.Log?.Invoke($"podman already holds '{name}'; using it (Save-ModelArtifact -Force pulls it again).");
-        return true;
-    }
-
     private protected override async Task<ModelArtifact> FindPulledAsync(ModelReference reference, CancellationToken cancellationToken)
     {
         var name = reference.ToString();
         var info = await InspectAsync(name, cancellationToken).ConfigureAwait(false)
             ?? throw new ModelPackException(ErrorIds.ContainerEngineFailed, ErrorKind.InvalidOperation, $"podman pulled '{name}' but 'podman artifact inspect' does not find it.", name);
-        return ToModel(info, throwIfNotModel: true)!;
+        return ToModel(info, ReadIndex(), throwIfNotModel: true)!;
     }
 
     private protected override IReadOnlyList<string> RemoveCommand(string name) => new[] { "artifact", "rm", name };
 
     private protected override IReadOnlyList<ModelMount> MountsOf(ModelArtifact artifact, MountOptions options)
     {
-        var archives = artifact.Manifest.Layers
-            .Where(l => (l.Packing ?? LayerPacking.Raw) != LayerPacking.Raw)
-            .Select(l => l.Filepath ?? l.Title ?? l.Digest)
-            .ToList();
-        if (archives.Count > 0)
+        var mountability = PodmanArtifactMountability.Of(artifact.Manifest);
+        if (!mountability.CanMount)
         {
             throw new ArtifactNotMountableException(
                 Name,
                 artifact.Reference,
-                archives,
-                $"Strategy PodmanArtifact cannot mount '{artifact.Reference}': podman mounts each layer as the blob it is and never unpacks it, so its tar layers ({string.Join(", ", archives.Select(DisplayText.Quote))}) would appear as archives instead of the files they hold. Use -Strategy HttpBind, which extracts them (Auto does so by itself).");
+                mountability.Layers,
+                mountability.Blocker!,
+                $"Strategy PodmanArtifact cannot mount '{artifact.Reference}': {mountability.Blocker}, and PodmanArtifact {mountability.Requirement}. Use -Strategy HttpBind, which shows every file at its path (Auto does so by itself).");
         }
 
         var destination = options.Destination;
@@ -154,15 +126,63 @@ public sealed class PodmanArtifactStrategy : PodmanStrategy
                     layer.Digest);
             }
 
-            var relative = LayerPath.Normalize(name!);
-            var target = destination + "/" + relative;
-            MountText.RequireOptionValue(target, artifact.Reference);
-            var argument = $"--mount=type=artifact,src={artifact.Reference},digest={layer.Digest},destination={target}";
+            var target = destination + "/" + LayerPath.Normalize(name!);
+            var argument = $"--mount=type=artifact,{MountText.Field("src", artifact.Reference, artifact.Reference)},digest={layer.Digest},{MountText.Field("destination", target, artifact.Reference)}";
             mounts.Add(new ModelMount(artifact.Reference, Name.ToString(), "podman", "artifact", artifact.Reference, target, readOnly: true, subPath: null, argument, entryPath));
         }
 
         return mounts;
     }
+
+    /// <summary>
+    /// The names to inspect: from <c>podman artifact ls</c>, where an artifact pulled by digest has an empty tag and is
+    /// named REPO@DIGEST (from the store index when it can be read: podman lists its own digest, not the pinned one).
+    /// When <c>ls</c> fails (one artifact podman cannot parse fails the whole listing), the store index names them all.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> NamesAsync(PodmanArtifactIndex? index, CancellationToken cancellationToken)
+    {
+        var args = new[] { "artifact", "ls", "--no-trunc", "--format", PodmanArtifactInfo.ListTemplate };
+        var result = await Podman.RunAsync(args, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            if (index is null)
+            {
+                throw PodmanCommand.Failure(args, result, "podman artifact ls", "An artifact podman cannot parse (for example a created annotation that is not RFC 3339) fails the whole listing; remove it with 'podman artifact rm'.");
+            }
+
+            (Session.Warn ?? Session.Log)?.Invoke($"'podman artifact ls' failed with exit code {result.ExitCode} ({DisplayText.EscapeControls(PodmanCommand.FirstErrorLine(result))}); listing podman's artifact store from its index instead. An artifact podman cannot parse stops 'podman artifact ls' until it is removed with 'podman artifact rm'.");
+            return index.Names;
+        }
+
+        var names = new List<string>();
+        foreach (var line in result.Stdout.Split('\n'))
+        {
+            var entry = PodmanArtifactInfo.ParseListLine(line, out var problem);
+            if (entry is not (string repository, string tag, string digest))
+            {
+                if (problem.Length > 0)
+                {
+                    Session.Log?.Invoke($"Skipping a line of 'podman artifact ls' ({problem}): {DisplayText.Quote(line.Trim())}.");
+                }
+
+                continue;
+            }
+
+            if (tag.Length > 0)
+            {
+                names.Add(repository + ":" + tag);
+            }
+            else
+            {
+                var pinned = index?.PinnedNamesOf(repository).ToList();
+                names.AddRange(pinned is { Count: > 0 } ? pinned : new List<string> { repository + "@" + digest });
+            }
+        }
+
+        return names.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private PodmanArtifactIndex? ReadIndex() => PodmanArtifactIndex.Read(Session.Engine.ArtifactStorePath, Session.Log);
 
     private async Task<PodmanArtifactInfo?> InspectAsync(string name, CancellationToken cancellationToken)
     {
@@ -182,8 +202,29 @@ public sealed class PodmanArtifactStrategy : PodmanStrategy
             ?? throw new ModelPackException(ErrorIds.ContainerEngineFailed, ErrorKind.InvalidData, $"'podman artifact inspect {name}' printed what ModelPack cannot read: {problem}.", name);
     }
 
+    /// <summary>
+    /// The digest to show: the registry's from podman's store index, else the one the name pins (podman checked it when
+    /// pulling), else podman's own (the same as the registry's unless the registry's bytes differ from podman's serialisation).
+    /// </summary>
+    private string RegistryDigest(PodmanArtifactInfo info, PodmanArtifactIndex? index)
+    {
+        if (index?.DigestOf(info.Name) is string indexed)
+        {
+            return indexed;
+        }
+
+        var at = info.Name.LastIndexOf('@');
+        if (at > 0 && Spec.Digest.TryParse(info.Name.Substring(at + 1), out var pinned))
+        {
+            return pinned.ToString();
+        }
+
+        Session.Log?.Invoke($"'{info.Name}': {info.Digest} is podman's digest of its own serialisation of the manifest; the registry's digest is not known here (podman's store index cannot be read), and differs when the registry's manifest bytes are not podman's.");
+        return info.Digest;
+    }
+
     /// <summary>The artifact as a model; null (logged) or NotAModelArtifact / ModelSpecViolation when it is not a valid ModelPack model.</summary>
-    private ModelArtifact? ToModel(PodmanArtifactInfo info, bool throwIfNotModel)
+    private ModelArtifact? ToModel(PodmanArtifactInfo info, PodmanArtifactIndex? index, bool throwIfNotModel)
     {
         var manifest = ModelManifest.Parse(info.ManifestJson);
         if (!manifest.IsModelArtifact)
@@ -214,6 +255,6 @@ public sealed class PodmanArtifactStrategy : PodmanStrategy
             return null;
         }
 
-        return new ModelArtifact(info.Name, manifest, null, Name.ToString(), null, null, info.Digest, info.TotalSize);
+        return new ModelArtifact(info.Name, manifest, null, Name.ToString(), null, null, RegistryDigest(info, index), null);
     }
 }

@@ -19,7 +19,9 @@ namespace ModelPack.Core.Strategies;
 /// <c>podman images --format json</c> to list the images whose labels mark them as models (see
 /// <see cref="ModelImage"/>). The mount is <c>--mount=type=image,src=REF,destination=DEST,subpath=/models,rw=false</c>;
 /// podman before 5.1 has no <c>subpath</c> (4.3.1 answers "subpath: invalid mount option"), so there the whole
-/// image is mounted and the model is under <c>DEST/models</c>, which the EntryPath says.
+/// image is mounted and the model is under <c>DEST/models</c>, which the EntryPath says. The EntryPath is the file
+/// the image's labels name; an image without such labels is looked into (<c>podman image mount</c>, read, unmount)
+/// for its main weight file, as HttpBind does with its snapshots.
 /// </summary>
 public sealed class PodmanImageStrategy : PodmanStrategy
 {
@@ -125,19 +127,63 @@ public sealed class PodmanImageStrategy : PodmanStrategy
 
     private protected override IReadOnlyList<string> RemoveCommand(string name) => new[] { "image", "rm", name };
 
-    private protected override IReadOnlyList<ModelMount> MountsOf(ModelArtifact artifact, MountOptions options)
+    private protected override IReadOnlyList<ModelMount> MountsOf(ModelArtifact artifact, MountOptions options) =>
+        MountsOf(artifact, options, ModelImage.EntryPathFromLabels(artifact.Manifest.Annotations));
+
+    private protected override async Task<IReadOnlyList<ModelMount>> MountsOfAsync(ModelArtifact artifact, MountOptions options, CancellationToken cancellationToken)
     {
-        MountText.RequireOptionValue(artifact.Reference, artifact.Reference);
+        var relative = ModelImage.EntryPathFromLabels(artifact.Manifest.Annotations) ??
+            await FindMainWeightFileAsync(artifact.Reference, cancellationToken).ConfigureAwait(false);
+        return MountsOf(artifact, options, relative);
+    }
+
+    private ModelMount[] MountsOf(ModelArtifact artifact, MountOptions options, string? relative)
+    {
         var destination = options.Destination;
-        var relative = ModelImage.EntryPathFromLabels(artifact.Manifest.Annotations);
         var subpath = options.Engine.SupportsImageSubpath;
         var modelRoot = subpath ? destination : destination + SubPath;
-        var argument = $"--mount=type=image,src={artifact.Reference},destination={destination}" + (subpath ? ",subpath=" + SubPath : string.Empty) + ",rw=false";
+        var argument = $"--mount=type=image,{MountText.Field("src", artifact.Reference, artifact.Reference)},destination={destination}" + (subpath ? ",subpath=" + SubPath : string.Empty) + ",rw=false";
         var entryPath = relative is null ? null : modelRoot + "/" + relative;
         return new[]
         {
             new ModelMount(artifact.Reference, Name.ToString(), "podman", "image", artifact.Reference, destination, readOnly: true, subpath ? SubPath : null, argument, entryPath),
         };
+    }
+
+    /// <summary>
+    /// The largest weight file under the image's /models, relative to it: the image is mounted on the host
+    /// (<c>podman image mount</c>, which needs root or <c>podman unshare</c>), walked and unmounted. Null (logged) when
+    /// podman cannot mount it here, or there is no file.
+    /// </summary>
+    private async Task<string?> FindMainWeightFileAsync(string name, CancellationToken cancellationToken)
+    {
+        var args = new[] { "image", "mount", name };
+        var mounted = await Podman.RunAsync(args, cancellationToken).ConfigureAwait(false);
+        if (!mounted.Succeeded)
+        {
+            Session.Log?.Invoke($"No entry path for '{name}': its labels name no weight file, and podman cannot mount the image to look ({DisplayText.EscapeControls(PodmanCommand.FirstErrorLine(mounted))}).");
+            return null;
+        }
+
+        try
+        {
+            var root = mounted.Stdout.Trim();
+            return root.Length == 0 ? null : ModelImage.FindMainWeightFile(System.IO.Path.Combine(root, ModelImage.ModelsDirectory));
+        }
+        catch (Exception ex) when (ex is System.IO.IOException or UnauthorizedAccessException)
+        {
+            Session.Log?.Invoke($"No entry path for '{name}': reading the mounted image failed ({ex.Message}).");
+            return null;
+        }
+        finally
+        {
+            var unmount = new[] { "image", "unmount", name };
+            var unmounted = await Podman.RunAsync(unmount, CancellationToken.None).ConfigureAwait(false);
+            if (!unmounted.Succeeded)
+            {
+                Session.Log?.Invoke($"'podman image unmount {name}' failed: {DisplayText.EscapeControls(PodmanCommand.FirstErrorLine(unmounted))}.");
+            }
+        }
     }
 
     private ModelArtifact ToArtifact(string name, PodmanImageInfo image) =>

@@ -58,7 +58,7 @@ public abstract class PodmanStrategy : IModelStrategy
             args.Add(name);
             context.Log?.Invoke("Running " + CommandLine.Display("podman", args));
             var result = await Podman.RunAsync(args, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
-            if (!result.Succeeded && !AcceptFailedPull(name, result, context))
+            if (!result.Succeeded)
             {
                 throw PodmanCommand.Failure(args, result, name);
             }
@@ -110,14 +110,28 @@ public abstract class PodmanStrategy : IModelStrategy
         return MountsOf(artifact, options);
     }
 
+    public Task<IReadOnlyList<ModelMount>> MountsAsync(ModelArtifact artifact, MountOptions options, CancellationToken cancellationToken)
+    {
+        if (artifact is null)
+        {
+            throw new ArgumentNullException(nameof(artifact));
+        }
+
+        if (options is null)
+        {
+            throw new ArgumentNullException(nameof(options));
+        }
+
+        StrategyArtifacts.RequireOwn(artifact, Name);
+        StrategyArtifacts.RequirePodmanSyntax(options, Name);
+        return MountsOfAsync(artifact, options, cancellationToken);
+    }
+
     /// <summary>Throws StrategyUnavailable unless the engine can pull into this store.</summary>
     private protected abstract void RequirePull();
 
     /// <summary>The podman arguments before the pull options and the reference (<c>pull --quiet</c>, <c>artifact pull</c>).</summary>
     private protected abstract IReadOnlyList<string> PullCommand { get; }
-
-    /// <summary>Whether a failed pull still leaves what was asked for in the store (logged there); otherwise it is ContainerEngineFailed.</summary>
-    private protected virtual bool AcceptFailedPull(string name, ProcessResult result, PullContext context) => false;
 
     /// <summary>The artifact a successful pull stored; throws when the store does not show it, or it is not a valid model.</summary>
     private protected abstract Task<ModelArtifact> FindPulledAsync(ModelReference reference, CancellationToken cancellationToken);
@@ -130,6 +144,10 @@ public abstract class PodmanStrategy : IModelStrategy
 
     /// <summary>The mounts of an artifact already checked to be this strategy's own, for podman's syntax.</summary>
     private protected abstract IReadOnlyList<ModelMount> MountsOf(ModelArtifact artifact, MountOptions options);
+
+    /// <summary><see cref="MountsOf"/>, plus what podman has to be asked (by default nothing).</summary>
+    private protected virtual Task<IReadOnlyList<ModelMount>> MountsOfAsync(ModelArtifact artifact, MountOptions options, CancellationToken cancellationToken) =>
+        Task.FromResult(MountsOf(artifact, options));
 
     private async Task<bool> RemoveAsync(string name, CancellationToken cancellationToken)
     {

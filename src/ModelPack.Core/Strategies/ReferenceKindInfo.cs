@@ -3,11 +3,11 @@ namespace ModelPack.Core.Strategies;
 /// <summary>What a reference turned out to be, and where that was learnt: what strategy selection needs.</summary>
 public sealed class ReferenceKindInfo
 {
-    public ReferenceKindInfo(string reference, ReferenceKind kind, bool hasTarLayers, string source, ModelArtifact? local = null)
+    public ReferenceKindInfo(string reference, ReferenceKind kind, PodmanArtifactMountability? podmanMounts, string source, ModelArtifact? local = null)
     {
         Reference = reference;
         Kind = kind;
-        HasTarLayers = hasTarLayers;
+        PodmanMounts = kind == ReferenceKind.Artifact ? podmanMounts : null;
         Source = source;
         Local = local;
     }
@@ -16,8 +16,8 @@ public sealed class ReferenceKindInfo
 
     public ReferenceKind Kind { get; }
 
-    /// <summary>A ModelPack artifact with tar-packed layers, which podman's artifact mounts cannot unpack.</summary>
-    public bool HasTarLayers { get; }
+    /// <summary>For a ModelPack artifact, whether podman's per-layer artifact mounts can show it (not with tar layers or two layers of one digest); null for images.</summary>
+    public PodmanArtifactMountability? PodmanMounts { get; }
 
     /// <summary>The store that holds it (a strategy name) or "registry".</summary>
     public string Source { get; }

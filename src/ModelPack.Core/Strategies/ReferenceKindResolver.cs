@@ -12,8 +12,8 @@ using ModelPack.Core.Spec;
 namespace ModelPack.Core.Strategies;
 
 /// <summary>
-/// Tells whether a reference is a ModelPack artifact or a model packaged as an image, and whether it has tar
-/// layers: first from the local stores (in the order given), then from the registry, whose answer is cached
+/// Tells whether a reference is a ModelPack artifact or a model packaged as an image, and whether podman's
+/// artifact mounts can show it (<see cref="PodmanArtifactMountability"/>): first from the local stores (in the order given), then from the registry, whose answer is cached
 /// per reference in a <see cref="ReferenceKindCache"/>. The registry is asked with one manifest GET (a HEAD
 /// cannot tell: both kinds are OCI image manifests); an index is followed to the manifest a pull would use.
 /// </summary>
@@ -50,7 +50,7 @@ public sealed class ReferenceKindResolver
             if (await store.FindAsync(reference, cancellationToken).ConfigureAwait(false) is ModelArtifact local)
             {
                 var kind = store.Name == StrategyName.PodmanImage || ModelImage.IsImageManifest(local.Manifest) ? ReferenceKind.Image : ReferenceKind.Artifact;
-                return new ReferenceKindInfo(name, kind, kind == ReferenceKind.Artifact && HasTarLayers(local.Manifest), store.Name.ToString(), local);
+                return new ReferenceKindInfo(name, kind, kind == ReferenceKind.Artifact ? PodmanArtifactMountability.Of(local.Manifest) : null, store.Name.ToString(), local);
             }
         }
 
@@ -73,17 +73,6 @@ public sealed class ReferenceKindResolver
         return info;
     }
 
-    /// <summary>Whether a ModelPack manifest has tar, tar+gzip or tar+zstd layers.</summary>
-    public static bool HasTarLayers(ModelManifest manifest)
-    {
-        if (manifest is null)
-        {
-            throw new ArgumentNullException(nameof(manifest));
-        }
-
-        return manifest.Layers.Any(l => l.Packing is LayerPacking packing && packing != LayerPacking.Raw);
-    }
-
     private static async Task<ReferenceKindInfo> AskRegistryAsync(ModelReference reference, RegistryClient client, CancellationToken cancellationToken)
     {
         var name = reference.ToString();
@@ -95,7 +84,7 @@ public sealed class ReferenceKindResolver
             var index = ImageIndex.Parse(top.ToBytes(), $"The index of '{name}'", name);
             if (index.Manifests.Count > 0 && index.Manifests.All(m => m.Platform is not null && m.ArtifactType is null))
             {
-                return new ReferenceKindInfo(name, ReferenceKind.Image, false, RegistrySource);
+                return new ReferenceKindInfo(name, ReferenceKind.Image, null, RegistrySource);
             }
 
             manifest = (await client.ResolveManifestAsync(reference.Registry, reference.Repository, tagOrDigest, cancellationToken).ConfigureAwait(false)).Manifest;
@@ -107,12 +96,12 @@ public sealed class ReferenceKindResolver
 
         if (manifest.IsModelArtifact)
         {
-            return new ReferenceKindInfo(name, ReferenceKind.Artifact, HasTarLayers(manifest), RegistrySource);
+            return new ReferenceKindInfo(name, ReferenceKind.Artifact, PodmanArtifactMountability.Of(manifest), RegistrySource);
         }
 
         if (ModelImage.IsImageManifest(manifest))
         {
-            return new ReferenceKindInfo(name, ReferenceKind.Image, false, RegistrySource);
+            return new ReferenceKindInfo(name, ReferenceKind.Image, null, RegistrySource);
         }
 
         throw new ModelPackException(

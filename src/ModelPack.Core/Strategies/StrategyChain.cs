@@ -17,7 +17,8 @@ namespace ModelPack.Core.Strategies;
 /// The three strategies of one session and the decisions between them: which stores to list, which strategy
 /// a reference goes through (<c>-Strategy</c> &gt; MODELPACK_STRATEGY &gt; config &gt; Auto, via
 /// <see cref="StrategySelector"/>, with the reference's kind from <see cref="ReferenceKindResolver"/>), and
-/// how a model is mounted, Auto moving on to HttpBind when podman cannot mount an artifact's tar layers.
+/// how a model is mounted, Auto moving on to HttpBind when podman's artifact mounts cannot show an artifact
+/// (tar layers, two layers with one digest: <see cref="PodmanArtifactMountability"/>).
 /// </summary>
 public sealed class StrategyChain
 {
@@ -104,7 +105,7 @@ public sealed class StrategyChain
     {
         StrategySelector.EnsureEngineSupports(requested, Settings, Engine);
         var kind = await Resolver.ResolveAsync(reference, client, cancellationToken).ConfigureAwait(false);
-        return StrategySelector.Select(requested, Settings, Engine, kind.Kind, kind.HasTarLayers);
+        return StrategySelector.Select(requested, Settings, Engine, kind.Kind, kind.PodmanMounts);
     }
 
     /// <summary>Selects the strategy for the reference and pulls it through that strategy.</summary>
@@ -117,7 +118,7 @@ public sealed class StrategyChain
 
         StrategySelector.EnsureEngineSupports(requested, Settings, Engine);
         var kind = await Resolver.ResolveAsync(reference, pull.Client, cancellationToken).ConfigureAwait(false);
-        var selection = StrategySelector.Select(requested, Settings, Engine, kind.Kind, kind.HasTarLayers);
+        var selection = StrategySelector.Select(requested, Settings, Engine, kind.Kind, kind.PodmanMounts);
         pull.Kind ??= kind.Kind;
         return await Get(selection.Strategy).PullAsync(reference, pull, cancellationToken).ConfigureAwait(false);
     }
@@ -143,13 +144,13 @@ public sealed class StrategyChain
             return await MountAsync(local, requested, options, pull, cancellationToken).ConfigureAwait(false);
         }
 
-        var selection = StrategySelector.Select(requested, Settings, Engine, kind.Kind, kind.HasTarLayers);
+        var selection = StrategySelector.Select(requested, Settings, Engine, kind.Kind, kind.PodmanMounts);
         return await MountThroughAsync(Get(selection.Strategy), reference, kind.Kind, options, pull, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// The mounts for an artifact from a store (a pipeline object). Auto mounts it where it is, unless that
-    /// strategy cannot (podman and tar layers: <see cref="ArtifactNotMountableException"/>), then it takes the
+    /// strategy cannot (podman, and tar layers or layers of one digest: <see cref="ArtifactNotMountableException"/>), then it takes the
     /// next viable strategy for its kind. A forced strategy mounts its own copy (pulled first when
     /// <paramref name="pull"/> is given) or explains why it cannot.
     /// </summary>
@@ -171,17 +172,16 @@ public sealed class StrategyChain
         {
             try
             {
-                return owner.Mounts(artifact, options);
+                return await owner.MountsAsync(artifact, options, cancellationToken).ConfigureAwait(false);
             }
-            catch (ArtifactNotMountableException) when (name == StrategyName.Auto)
+            catch (ArtifactNotMountableException ex) when (name == StrategyName.Auto)
             {
-                Context.Log?.Invoke($"{owner.Name} cannot mount '{artifact.Reference}' (tar layers); trying the next strategy.");
+                Context.Log?.Invoke($"{owner.Name} cannot mount '{artifact.Reference}' ({ex.Why}); trying the next strategy.");
             }
         }
 
         var kind = owner?.Name == StrategyName.PodmanImage || ModelImage.IsImageManifest(artifact.Manifest) ? ReferenceKind.Image : ReferenceKind.Artifact;
-        var hasTarLayers = kind == ReferenceKind.Artifact && ReferenceKindResolver.HasTarLayers(artifact.Manifest);
-        var selection = StrategySelector.Select(requested, Settings, Engine, kind, hasTarLayers);
+        var selection = StrategySelector.Select(requested, Settings, Engine, kind, kind == ReferenceKind.Artifact ? PodmanArtifactMountability.Of(artifact.Manifest) : null);
         if (!ModelReference.TryParse(artifact.Reference, out var reference, out var error))
         {
             throw new ModelPackException(
@@ -212,6 +212,6 @@ public sealed class StrategyChain
             stored = await strategy.PullAsync(reference, pull, cancellationToken).ConfigureAwait(false);
         }
 
-        return strategy.Mounts(stored, options);
+        return await strategy.MountsAsync(stored, options, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -35,9 +35,9 @@ public static class StrategySelector
     }
 
     /// <summary>Picks the strategy for one reference.</summary>
-    /// <param name="hasTarLayers">The artifact has tar-packed layers, which podman would mount unextracted.</param>
+    /// <param name="podmanMounts">For an artifact, whether podman's artifact mounts can show it (tar layers and layers of one digest cannot be); null when unknown or fine.</param>
     /// <exception cref="ModelPackException">StrategyUnavailable: the forced strategy cannot work here.</exception>
-    public static StrategySelection Select(StrategyName? requested, ModelPackSettings settings, EngineInfo engine, ReferenceKind kind, bool hasTarLayers)
+    public static StrategySelection Select(StrategyName? requested, ModelPackSettings settings, EngineInfo engine, ReferenceKind kind, PodmanArtifactMountability? podmanMounts)
     {
         if (engine is null)
         {
@@ -45,7 +45,7 @@ public static class StrategySelector
         }
 
         var (name, source) = Resolve(requested, settings);
-        var judged = Judge(engine, kind, hasTarLayers);
+        var judged = Judge(engine, kind, podmanMounts);
         var infos = judged.Select(j => j.Info).ToList();
         if (name == StrategyName.Auto)
         {
@@ -76,7 +76,7 @@ public static class StrategySelector
         var (name, source) = Resolve(requested, settings);
         if (name != StrategyName.Auto)
         {
-            var judged = Judge(engine, null, hasTarLayers: false);
+            var judged = Judge(engine, null, null);
             var chosen = judged.First(j => j.Info.Name == name);
             if (!chosen.Info.Available)
             {
@@ -95,10 +95,10 @@ public static class StrategySelector
             throw new ArgumentNullException(nameof(engine));
         }
 
-        return Judge(engine, null, hasTarLayers: false).Select(j => j.Info).ToList();
+        return Judge(engine, null, null).Select(j => j.Info).ToList();
     }
 
-    private static List<Judgement> Judge(EngineInfo engine, ReferenceKind? kind, bool hasTarLayers)
+    private static List<Judgement> Judge(EngineInfo engine, ReferenceKind? kind, PodmanArtifactMountability? podmanMounts)
     {
         var result = new List<Judgement>();
         var order = 1;
@@ -106,7 +106,7 @@ public static class StrategySelector
         {
             var (requirement, blocker, fine) = name switch
             {
-                StrategyName.PodmanArtifact => JudgePodmanArtifact(engine, kind, hasTarLayers),
+                StrategyName.PodmanArtifact => JudgePodmanArtifact(engine, kind, podmanMounts),
                 StrategyName.PodmanImage => JudgePodmanImage(engine, kind),
                 _ => JudgeHttpBind(engine),
             };
@@ -117,7 +117,7 @@ public static class StrategySelector
         return result;
     }
 
-    private static (string Requirement, string? Blocker, string? Fine) JudgePodmanArtifact(EngineInfo engine, ReferenceKind? kind, bool hasTarLayers)
+    private static (string Requirement, string? Blocker, string? Fine) JudgePodmanArtifact(EngineInfo engine, ReferenceKind? kind, PodmanArtifactMountability? podmanMounts)
     {
         if (engine.Kind != EngineKind.Podman)
         {
@@ -144,12 +144,15 @@ public static class StrategySelector
             return ("mounts ModelPack artifacts only", "this reference is a container image", null);
         }
 
-        if (hasTarLayers)
+        if (podmanMounts is { CanMount: false })
         {
-            return ("cannot mount tar layers (podman mounts each layer as the blob it is, without unpacking it)", "this artifact has tar layers", null);
+            return (podmanMounts.Requirement!, podmanMounts.Blocker, null);
         }
 
-        return (ArtifactRequirement, null, $"Uses 'podman artifact' of {engine.Found}; one mount per layer, named by its filepath.");
+        var listing = engine.ArtifactListProblem is null
+            ? string.Empty
+            : $" Its store cannot be listed ({engine.ArtifactListProblem}); ModelPack reads podman's store index instead where it can.";
+        return (ArtifactRequirement, null, $"Uses 'podman artifact' of {engine.Found}; one mount per layer, named by its filepath.{listing}");
     }
 
     private static (string Requirement, string? Blocker, string? Fine) JudgePodmanImage(EngineInfo engine, ReferenceKind? kind)
@@ -178,7 +181,12 @@ public static class StrategySelector
     private static (string Requirement, string? Blocker, string? Fine) JudgeHttpBind(EngineInfo engine)
     {
         var with = engine.Kind == EngineKind.None ? "no engine is needed" : $"{engine.Found} gets a read-only bind mount";
-        return ("works with any engine", null, $"The built-in registry client pulls into the local store; {with}.");
+        var caveat = engine.Kind != EngineKind.Docker
+            ? string.Empty
+            : engine.IsRemote && engine.Endpoint is string endpoint
+                ? " " + EngineProbe.RemoteWarning(endpoint)
+                : engine.Version is null ? " Its daemon did not answer, so 'docker run' will not work until it does." : string.Empty;
+        return ("works with any engine", null, $"The built-in registry client pulls into the local store; {with}.{caveat}");
     }
 
     private static ModelPackException Unavailable(Judgement chosen, SettingSource source, ModelPackSettings settings, List<Judgement> all)

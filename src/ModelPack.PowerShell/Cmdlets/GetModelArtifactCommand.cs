@@ -148,7 +148,7 @@ public sealed class GetModelArtifactCommand : StrategyCmdlet
         var emitted = new HashSet<ModelArtifact>();
         foreach (var value in Reference)
         {
-            foreach (var artifact in Resolve(stored, value, DescribeStores(_stores), "Save it with Save-ModelArtifact, or use -Remote to read it from its registry."))
+            foreach (var artifact in Resolve(stored, value, DescribeStores(_stores), "Save it with Save-ModelArtifact, or use -Remote to read it from its registry.", unlisted: r => FindEach(_stores, r)))
             {
                 if (emitted.Add(artifact))
                 {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using ModelPack.Completion;
+using ModelPack.Core.Engines;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Mounts;
 using ModelPack.Core.Mounts.Rendering;
@@ -91,6 +92,21 @@ public sealed class GetModelMountCommand : StrategyCmdlet
 
         // A fresh kind cache: mounting never asks a registry, so only the local stores may answer.
         OpenChain(Engine, new ReferenceKindCache());
+        if (As == MountFormat.Quadlet && Chain.Engine.Kind == EngineKind.Docker)
+        {
+            // Quadlet units are podman's: with docker they would run a podman the user did not choose.
+            ThrowModelPackError(new ModelPackException(
+                ErrorIds.ParameterNotApplicable,
+                ErrorKind.InvalidArgument,
+                $"-As Quadlet writes podman quadlet units (systemd services that run podman), but the engine is {Chain.Engine.Found}. Use -As Argument for 'docker run', or -Engine podman for quadlet units.",
+                "Quadlet"));
+        }
+
+        foreach (var warning in Chain.Engine.Warnings)
+        {
+            WriteWarning(warning);
+        }
+
         _requested = RequestedStrategy(Strategy);
         EnsureEngineSupports(_requested);
         _options = new MountOptions(Chain.Engine, Destination);
@@ -291,10 +307,19 @@ public sealed class GetModelMountCommand : StrategyCmdlet
         return false;
     }
 
+    /// <summary>
+    /// Whether the pull unit must turn TLS verification off: the registry is on this machine (which ModelPack allows
+    /// over plain HTTP and podman does not by itself) or the config file names it insecure.
+    /// </summary>
+    private bool NeedsInsecurePull(ModelMount mount) =>
+        mount.Type != "bind" &&
+        ModelReference.TryParse(mount.Reference, out var reference, out _) &&
+        (LoopbackRegistry.Is(reference!.Registry) || Settings.InsecureRegistries.Contains(reference.Registry, StringComparer.OrdinalIgnoreCase));
+
     private List<object> Render(IReadOnlyList<ModelMount> mounts) => As switch
     {
         MountFormat.Argument => ArgumentRendering.Render(mounts).Cast<object>().ToList(),
-        MountFormat.Quadlet => QuadletRendering.Render(mounts, Destination, UnitName).Cast<object>().ToList(),
+        MountFormat.Quadlet => QuadletRendering.Render(mounts, Destination, UnitName, tlsVerify: !NeedsInsecurePull(mounts[0])).Cast<object>().ToList(),
         MountFormat.Kubernetes => [KubernetesRendering.Render(mounts, Destination, ContainerName, UnitName is null ? null : UnitNames.VolumeName(UnitName))],
         _ => mounts.Cast<object>().ToList(),
     };

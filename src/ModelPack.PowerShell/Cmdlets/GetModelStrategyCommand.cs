@@ -9,7 +9,9 @@ namespace ModelPack.Cmdlets;
 
 /// <summary>
 /// The capability probe: which engine is in use (-Engine &gt; MODELPACK_ENGINE &gt; config &gt; podman, docker,
-/// none on PATH), its version, and for each strategy whether it can work here and why.
+/// none on PATH), its version (for docker: the daemon's), and for each strategy whether it can work here and why.
+/// What works but not as it should (a docker daemon that does not answer or is on another machine, a podman
+/// artifact store that cannot be listed) is also a warning.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ModelStrategy")]
 [OutputType(typeof(StrategyInfo))]
@@ -39,6 +41,11 @@ public sealed class GetModelStrategyCommand : ModelPackCmdlet
             WriteVerbose($"Engine: {location.Kind} {location.Path ?? string.Empty} ({location.Description}).");
             var engine = new EngineProbe().ProbeAsync(location, Refresh.IsPresent, StopToken).GetAwaiter().GetResult();
             WriteVerbose(engine.Reason);
+            foreach (var warning in engine.Warnings)
+            {
+                WriteWarning(warning);
+            }
+
             foreach (var strategy in StrategySelector.Describe(engine))
             {
                 WriteObject(strategy);

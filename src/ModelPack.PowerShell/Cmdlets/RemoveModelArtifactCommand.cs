@@ -75,7 +75,7 @@ public sealed class RemoveModelArtifactCommand : StrategyCmdlet
         var stored = _listing ??= ListEach(_stores);
         foreach (var value in Reference)
         {
-            foreach (var artifact in Resolve(stored, value, DescribeStores(_stores), "Nothing was removed."))
+            foreach (var artifact in Resolve(stored, value, DescribeStores(_stores), "Nothing was removed.", unlisted: r => FindEach(_stores, r)))
             {
                 var owner = Chain.Owner(artifact)!;
                 RemoveThrough(owner, artifact, DescribeStore(owner.Name));

@@ -214,7 +214,7 @@ public sealed class SaveModelArtifactCommand : StrategyCmdlet
                 async token =>
                 {
                     var kind = await chain.Resolver.ResolveAsync(reference, pull.Client, token).ConfigureAwait(false);
-                    var selection = StrategySelector.Select(_requested, Settings, chain.Engine, kind.Kind, kind.HasTarLayers);
+                    var selection = StrategySelector.Select(_requested, Settings, chain.Engine, kind.Kind, kind.PodmanMounts);
                     PostVerbose($"'{reference}' is a {(kind.Kind == ReferenceKind.Image ? "model image" : "ModelPack artifact")} (from {kind.Source}); strategy {selection.Strategy}" +
                         (selection.Requested == StrategyName.Auto ? " (Auto)" : $" (set by {DescribeStrategySource(selection.Source)})") + ".");
                     if (selection.Strategy != StrategyName.HttpBind)

@@ -178,9 +178,10 @@ public abstract class StoreCmdlet : ModelPackCmdlet
     /// reference is InvalidModelReference; a plain value that names nothing is ModelArtifactNotFound
     /// (saying it is in none of <paramref name="where"/>, with <paramref name="hint"/>); a pattern that
     /// matches nothing is not an error. Without <paramref name="allowPatterns"/> a pattern is parsed as a
-    /// reference (and so refused as invalid).
+    /// reference (and so refused as invalid). A reference the listing does not show is looked up with
+    /// <paramref name="unlisted"/> when given (a store may hold what it does not list: podman images without model labels).
     /// </summary>
-    internal List<ModelArtifact> Resolve(IReadOnlyList<ModelArtifact> stored, string value, string where, string hint, bool allowPatterns = true)
+    internal List<ModelArtifact> Resolve(IReadOnlyList<ModelArtifact> stored, string value, string where, string hint, bool allowPatterns = true, Func<Core.References.ModelReference, List<ModelArtifact>>? unlisted = null)
     {
         if (allowPatterns && StoreMatcher.IsPattern(value))
         {
@@ -197,6 +198,10 @@ public abstract class StoreCmdlet : ModelPackCmdlet
             }
 
             matched = StoreMatcher.ByReference(stored, reference).ToList();
+            if (matched.Count == 0 && unlisted is not null)
+            {
+                matched = unlisted(reference);
+            }
         }
 
         if (matched.Count == 0)

@@ -133,6 +133,29 @@ public abstract class StrategyCmdlet : StoreCmdlet
             return all;
         });
 
+    /// <summary>What each store holds under exactly <paramref name="reference"/>, whether or not it lists it; a store that fails is reported.</summary>
+    internal List<ModelArtifact> FindEach(IEnumerable<IModelStrategy> stores, Core.References.ModelReference reference) =>
+        Run(async token =>
+        {
+            var found = new List<ModelArtifact>();
+            foreach (var store in stores)
+            {
+                try
+                {
+                    if (await store.FindAsync(reference, token).ConfigureAwait(false) is ModelArtifact artifact)
+                    {
+                        found.Add(artifact);
+                    }
+                }
+                catch (ModelPackException ex)
+                {
+                    Post(() => WriteModelPackError(ex, store.Name.ToString()));
+                }
+            }
+
+            return found;
+        });
+
     /// <summary>Writes a verbose line from any thread (while <see cref="Run{T}"/> runs; dropped otherwise).</summary>
     internal void PostVerbose(string line) => _pump?.Post(() => WriteVerbose(line));
 

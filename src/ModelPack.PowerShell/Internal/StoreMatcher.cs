@@ -38,23 +38,24 @@ internal static class StoreMatcher
     public static IEnumerable<ModelArtifact>? ByDigest(IEnumerable<ModelArtifact> stored, string value) =>
         Digest.TryParse(value, out var digest) ? stored.Where(a => string.Equals(a.Digest, digest.ToString(), StringComparison.Ordinal)) : null;
 
-    /// <summary>The stored artifacts a parsed reference names: by tag, or by digest (any tag of that repository) when it pins only a digest.</summary>
+    /// <summary>
+    /// The stored artifacts a parsed reference names: those stored under exactly that name (<c>repo:tag</c>, or
+    /// <c>repo@sha256:...</c> for one pulled by digest); when none is and the reference pins only a digest, those of
+    /// that repository with that manifest digest under any tag.
+    /// </summary>
     public static IEnumerable<ModelArtifact> ByReference(IEnumerable<ModelArtifact> stored, ModelReference reference)
     {
         var wanted = reference.ToString();
-        foreach (var artifact in stored)
+        var all = stored.ToList();
+        var exact = all.Where(a => string.Equals(a.Reference, wanted, StringComparison.Ordinal)).ToList();
+        if (exact.Count > 0 || reference.Digest is null || reference.Tag is not null)
         {
-            if (string.Equals(artifact.Reference, wanted, StringComparison.Ordinal))
-            {
-                yield return artifact;
-            }
-            else if (reference.Digest is not null && reference.Tag is null &&
-                     string.Equals(artifact.Digest, reference.Digest, StringComparison.Ordinal) &&
-                     ModelReference.TryParse(artifact.Reference, out var stored2, out _) &&
-                     string.Equals(stored2!.Name, reference.Name, StringComparison.Ordinal))
-            {
-                yield return artifact;
-            }
+            return exact;
         }
+
+        return all.Where(a =>
+            string.Equals(a.Digest, reference.Digest, StringComparison.Ordinal) &&
+            ModelReference.TryParse(a.Reference, out var parsed, out _) &&
+            string.Equals(parsed!.Name, reference.Name, StringComparison.Ordinal)).ToList();
     }
 }

@@ -9,13 +9,13 @@ namespace ModelPack.Core.Tests.Engines;
 
 public sealed class EngineLocatorTests : IDisposable
 {
-    private readonly FakeEngines fakes = new();
+    private readonly FaultyEngines fakes = new();
 
     [Fact]
     public void Detection_prefers_podman_over_docker_on_PATH()
     {
-        var podman = fakes.Podman(FakeEngines.PodmanVersionJson("5.7.0"));
-        fakes.Docker(FakeEngines.DockerClientJson("28.2.2"));
+        var podman = fakes.Podman(FaultyEngines.PodmanVersionJson("5.7.0"));
+        fakes.Docker(FaultyEngines.DockerVersionJson("28.2.2"));
 
         var location = EngineLocator.Locate(null, ModelPackSettings.Empty, fakes.Environment());
 
@@ -27,7 +27,7 @@ public sealed class EngineLocatorTests : IDisposable
     [Fact]
     public void Detection_falls_back_to_docker_then_to_none()
     {
-        var docker = fakes.Docker(FakeEngines.DockerClientJson("28.2.2"));
+        var docker = fakes.Docker(FaultyEngines.DockerVersionJson("28.2.2"));
 
         var withDocker = EngineLocator.Locate(null, ModelPackSettings.Empty, fakes.Environment());
         File.Delete(docker);
@@ -42,9 +42,9 @@ public sealed class EngineLocatorTests : IDisposable
     [Fact]
     public void Parameter_beats_MODELPACK_ENGINE_which_beats_the_config_file()
     {
-        fakes.Podman(FakeEngines.PodmanVersionJson("5.7.0"));
-        var docker = fakes.Docker(FakeEngines.DockerClientJson("28.2.2"));
-        var remote = fakes.Podman(FakeEngines.PodmanVersionJson("5.7.0"), name: "podman-remote");
+        fakes.Podman(FaultyEngines.PodmanVersionJson("5.7.0"));
+        var docker = fakes.Docker(FaultyEngines.DockerVersionJson("28.2.2"));
+        var remote = fakes.Podman(FaultyEngines.PodmanVersionJson("5.7.0"), name: "podman-remote");
         var config = Path.Combine(fakes.Bin, "config.json");
         File.WriteAllText(config, "{\"engine\": \"podman-remote\"}");
 
@@ -64,7 +64,7 @@ public sealed class EngineLocatorTests : IDisposable
     [Fact]
     public void Auto_as_a_value_detects_even_when_settings_name_an_engine()
     {
-        var podman = fakes.Podman(FakeEngines.PodmanVersionJson("5.7.0"));
+        var podman = fakes.Podman(FaultyEngines.PodmanVersionJson("5.7.0"));
         var settings = new ModelPackSettings(engine: "none", engineSource: SettingSource.EnvironmentVariable);
 
         var location = EngineLocator.Locate("Auto", settings, fakes.Environment());
@@ -78,7 +78,7 @@ public sealed class EngineLocatorTests : IDisposable
         var elsewhere = Path.Combine(fakes.Bin, "..", "opt");
         Directory.CreateDirectory(elsewhere);
         var podman = Path.Combine(elsewhere, "podman");
-        File.Copy(fakes.Podman(FakeEngines.PodmanVersionJson("5.7.0")), podman);
+        File.Copy(fakes.Podman(FaultyEngines.PodmanVersionJson("5.7.0")), podman);
         File.Delete(Path.Combine(fakes.Bin, "podman"));
 
         var location = EngineLocator.Locate(podman, ModelPackSettings.Empty, fakes.Environment());

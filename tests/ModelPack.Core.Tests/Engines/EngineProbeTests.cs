@@ -8,46 +8,29 @@ namespace ModelPack.Core.Tests.Engines;
 
 public sealed class EngineProbeTests : IDisposable
 {
-    private readonly FakeEngines fakes = new();
+    private readonly FaultyEngines fakes = new();
     private readonly EngineProbeCache cache = new();
 
     [Fact]
-    public async Task Fake_podman_5_7_whose_artifact_ls_succeeds_supports_artifacts_and_subpath()
+    public async Task A_podman_5_7_build_without_the_artifact_command_has_no_artifact_mounts_even_though_help_exits_0()
     {
-        var podman = fakes.Podman(FakeEngines.PodmanVersionJson("5.7.0"));
-
-        var info = await Probe(podman);
-
-        Assert.Equal(EngineKind.Podman, info.Kind);
-        Assert.Equal(podman, info.Path);
-        Assert.Equal(new Version(5, 7, 0), info.Version);
-        Assert.Equal("5.7.0", info.VersionText);
-        Assert.True(info.IsUsable);
-        Assert.True(info.SupportsArtifacts);
-        Assert.True(info.SupportsImageSubpath);
-        Assert.Equal(new[] { "podman version --format json", "podman artifact ls" }, fakes.Calls);
-        Assert.Contains("podman 5.7.0 at " + podman, info.Reason);
-    }
-
-    [Fact]
-    public async Task Fake_podman_5_7_whose_artifact_ls_exits_125_does_not_support_artifacts_even_though_help_exits_0()
-    {
-        var podman = fakes.Podman(FakeEngines.PodmanVersionJson("5.7.0"), artifactLsExit: 125);
+        var podman = fakes.Podman(FaultyEngines.PodmanVersionJson("5.7.0"), withoutArtifactCommand: true);
 
         var info = await Probe(podman);
 
         Assert.True(info.IsUsable);
         Assert.False(info.SupportsArtifacts);
         Assert.True(info.SupportsImageSubpath);
-        Assert.Contains("'podman artifact ls' failed with exit code 125", info.Reason);
-        Assert.Contains("artifact store is not usable", info.Reason);
+        Assert.Empty(info.Warnings);
+        Assert.Contains("has no 'podman artifact' command", info.Reason);
+        Assert.Contains("exit code 125", info.Reason);
         Assert.DoesNotContain(fakes.Calls, c => c.Contains("--help"));
     }
 
     [Fact]
-    public async Task Fake_podman_5_7_dev_counts_as_5_7()
+    public async Task A_podman_5_7_dev_build_counts_as_5_7()
     {
-        var podman = fakes.Podman(FakeEngines.PodmanVersionJson("5.7.0-dev"));
+        var podman = fakes.Podman(FaultyEngines.PodmanVersionJson("5.7.0-dev"));
 
         var info = await Probe(podman);
 
@@ -57,9 +40,9 @@ public sealed class EngineProbeTests : IDisposable
     }
 
     [Fact]
-    public async Task Fake_podman_5_0_never_runs_artifact_and_has_no_subpath()
+    public async Task A_podman_5_0_never_runs_artifact_and_has_no_subpath()
     {
-        var podman = fakes.Podman(FakeEngines.PodmanVersionJson("5.0.3"));
+        var podman = fakes.Podman(FaultyEngines.PodmanVersionJson("5.0.3"));
 
         var info = await Probe(podman);
 
@@ -72,18 +55,18 @@ public sealed class EngineProbeTests : IDisposable
     }
 
     [Fact]
-    public async Task Fake_podman_5_1_has_subpath_but_no_artifacts()
+    public async Task A_podman_5_1_has_subpath_but_no_artifacts()
     {
-        var info = await Probe(fakes.Podman(FakeEngines.PodmanVersionJson("5.1.0")));
+        var info = await Probe(fakes.Podman(FaultyEngines.PodmanVersionJson("5.1.0")));
 
         Assert.True(info.SupportsImageSubpath);
         Assert.False(info.SupportsArtifacts);
     }
 
     [Fact]
-    public async Task Fake_remote_podman_is_judged_by_the_older_server()
+    public async Task A_remote_podman_is_judged_by_the_older_server()
     {
-        var podman = fakes.Podman(FakeEngines.PodmanVersionJson("5.7.0", server: "5.0.1"));
+        var podman = fakes.Podman(FaultyEngines.PodmanVersionJson("5.7.0", server: "5.0.1"));
 
         var info = await Probe(podman);
 
@@ -94,9 +77,9 @@ public sealed class EngineProbeTests : IDisposable
     }
 
     [Fact]
-    public async Task Fake_podman_whose_version_command_fails_is_not_usable()
+    public async Task A_podman_whose_version_command_fails_is_not_usable()
     {
-        var podman = fakes.Podman(FakeEngines.PodmanVersionJson("5.7.0"), versionExit: 125, versionStderr: "Error: unable to connect to Podman socket");
+        var podman = fakes.Podman(FaultyEngines.PodmanVersionJson("5.7.0"), versionExit: 125, versionStderr: "Error: unable to connect to Podman socket");
 
         var info = await Probe(podman);
 
@@ -108,7 +91,7 @@ public sealed class EngineProbeTests : IDisposable
     }
 
     [Fact]
-    public async Task Fake_podman_that_prints_no_json_is_not_usable()
+    public async Task A_podman_that_prints_no_json_is_not_usable()
     {
         var podman = fakes.Script("podman", "echo 'Version: 5.7.0'");
 
@@ -121,7 +104,7 @@ public sealed class EngineProbeTests : IDisposable
     }
 
     [Fact]
-    public async Task Fake_podman_that_hangs_is_stopped_at_the_probe_timeout_and_reported()
+    public async Task A_podman_that_hangs_is_stopped_at_the_probe_timeout_and_reported()
     {
         var podman = fakes.Script("podman", "sleep 30");
         var probe = new EngineProbe(ProcessRunner.Instance, cache, TimeSpan.FromSeconds(1));
@@ -133,40 +116,11 @@ public sealed class EngineProbeTests : IDisposable
     }
 
     [Fact]
-    public async Task Fake_docker_28_2_2_supports_neither_artifacts_nor_subpath()
-    {
-        var docker = fakes.Docker(FakeEngines.DockerClientJson("28.2.2"));
-
-        var info = await Probe(docker, EngineKind.Docker);
-
-        Assert.Equal(EngineKind.Docker, info.Kind);
-        Assert.Equal(new Version(28, 2, 2), info.Version);
-        Assert.True(info.IsUsable);
-        Assert.False(info.SupportsArtifacts);
-        Assert.False(info.SupportsImageSubpath);
-        Assert.Equal("docker 28.2.2 at " + docker, info.Found);
-        Assert.Equal(new[] { "docker version --format {{json .Client}}" }, fakes.Calls);
-    }
-
-    [Fact]
-    public async Task Fake_docker_whose_daemon_is_down_still_reports_its_client()
-    {
-        var docker = fakes.Docker(FakeEngines.DockerClientJson("28.2.2"), exit: 1, stderr: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock");
-
-        var info = await Probe(docker, EngineKind.Docker);
-
-        Assert.True(info.IsUsable);
-        Assert.Equal(new Version(28, 2, 2), info.Version);
-        Assert.Contains("daemon did not answer", info.Reason);
-        Assert.Contains("Cannot connect to the Docker daemon", info.Reason);
-    }
-
-    [Fact]
-    public async Task Fake_docker_command_that_runs_podman_is_treated_as_podman()
+    public async Task A_docker_command_that_runs_podman_is_treated_as_podman()
     {
         // podman-docker's "docker" forwards to podman, which answers with podman's Client object.
         var docker = fakes.Script("docker", $$"""
-            if [ "$1" = version ]; then printf '%s\n' '{{FakeEngines.PodmanClientJson("5.7.1")}}'; exit 0; fi
+            if [ "$1" = version ]; then printf '%s\n' '{"Client":{{FaultyEngines.PodmanClientJson("5.7.1")}}}'; exit 0; fi
             if [ "$1" = artifact ] && [ "$2" = ls ]; then exit 0; fi
             exit 125
             """);
@@ -191,7 +145,7 @@ public sealed class EngineProbeTests : IDisposable
     [Fact]
     public async Task A_second_probe_of_the_same_path_uses_the_cache_and_Refresh_probes_again()
     {
-        var podman = fakes.Podman(FakeEngines.PodmanVersionJson("5.7.0"));
+        var podman = fakes.Podman(FaultyEngines.PodmanVersionJson("5.7.0"));
 
         var first = await Probe(podman);
         var second = await Probe(podman);
@@ -209,8 +163,8 @@ public sealed class EngineProbeTests : IDisposable
     [Fact]
     public async Task The_cache_is_per_path()
     {
-        var podman = fakes.Podman(FakeEngines.PodmanVersionJson("5.7.0"));
-        var remote = fakes.Podman(FakeEngines.PodmanVersionJson("4.9.4"), name: "podman-remote");
+        var podman = fakes.Podman(FaultyEngines.PodmanVersionJson("5.7.0"));
+        var remote = fakes.Podman(FaultyEngines.PodmanVersionJson("4.9.4"), name: "podman-remote");
 
         var a = await Probe(podman);
         var b = await Probe(remote);
@@ -223,10 +177,10 @@ public sealed class EngineProbeTests : IDisposable
     [Fact]
     public async Task Replacing_the_executable_invalidates_its_cache_entry()
     {
-        var podman = fakes.Podman(FakeEngines.PodmanVersionJson("4.9.4"));
+        var podman = fakes.Podman(FaultyEngines.PodmanVersionJson("4.9.4"));
         var before = await Probe(podman);
         File.SetLastWriteTimeUtc(podman, DateTime.UtcNow.AddMinutes(-10));
-        fakes.Podman(FakeEngines.PodmanVersionJson("5.7.0"));
+        fakes.Podman(FaultyEngines.PodmanVersionJson("5.7.0"));
 
         var after = await Probe(podman);
 

@@ -13,7 +13,7 @@ namespace ModelPack.Core.Tests.Engines;
 public sealed class ProcessRunnerTests : IDisposable
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
-    private readonly FakeEngines fakes = new();
+    private readonly FaultyEngines fakes = new();
 
     public static TheoryData<string, bool> Runners => new()
     {

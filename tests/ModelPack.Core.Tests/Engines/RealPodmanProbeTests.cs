@@ -5,6 +5,7 @@ using ModelPack.Core.Configuration;
 using ModelPack.Core.Engines;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Strategies;
+using ModelPack.Core.Tests.Support;
 
 namespace ModelPack.Core.Tests.Engines;
 
@@ -13,14 +14,15 @@ public class RealPodmanProbeTests
 {
     private const string PodmanPath = "/usr/bin/podman";
 
-    [Fact]
+    [ToolFact(TestTools.Podman43)]
     public async Task Real_podman_4_3_1_is_detected_on_PATH_and_reports_no_artifacts_and_no_subpath()
     {
         Assert.True(File.Exists(PodmanPath), "podman is not installed: apt-get install -y podman runc");
         var env = HostEnvironment.FromVariables(new System.Collections.Generic.Dictionary<string, string?> { ["PATH"] = "/usr/local/bin:/usr/bin:/bin" }, isWindows: false);
         var location = EngineLocator.Locate(null, ModelPackSettings.Empty, env);
 
-        var info = await new EngineProbe(ProcessRunner.Instance, new EngineProbeCache()).ProbeAsync(location, refresh: true);
+        using var sandbox = new PodmanSandbox(TestTools.Podman43);
+        var info = await new EngineProbe(ProcessRunner.Instance, new EngineProbeCache(), environment: sandbox.Environment).ProbeAsync(location, refresh: true);
 
         Assert.Equal(EngineKind.Podman, info.Kind);
         Assert.Equal(PodmanPath, info.Path);
@@ -32,12 +34,11 @@ public class RealPodmanProbeTests
         Assert.Contains("podman 4.3.1 at /usr/bin/podman", info.Reason);
     }
 
-    [Fact]
+    [ToolFact(TestTools.Podman43)]
     public async Task Forcing_PodmanArtifact_on_real_podman_4_3_1_fails_naming_the_version_and_what_works()
     {
         Assert.True(File.Exists(PodmanPath), "podman is not installed: apt-get install -y podman runc");
-        var info = await new EngineProbe(ProcessRunner.Instance, new EngineProbeCache())
-            .ProbeAsync(new EngineLocation(EngineKind.Podman, PodmanPath, SettingSource.Default, "found on PATH"));
+        var info = await RealEngines.PodmanAsync(TestTools.Podman43);
 
         var error = Assert.Throws<ModelPackException>(() =>
             StrategySelector.EnsureEngineSupports(StrategyName.PodmanArtifact, ModelPackSettings.Empty, info));

@@ -78,14 +78,18 @@ public sealed class BindMountBuilderTests : IDisposable
     }
 
     [Fact]
-    public void A_snapshot_path_with_a_comma_cannot_be_mounted()
+    public void A_snapshot_path_with_commas_or_quotes_is_written_as_a_quoted_field_and_one_with_a_control_character_cannot_be_mounted()
     {
-        var artifact = StoredArtifact("store,with,commas", Layer(LayerKind.Weight, LayerPacking.Raw, 1, "w.bin"));
+        var odd = StoredArtifact("store,with \"quotes\"", Layer(LayerKind.Weight, LayerPacking.Raw, 1, "w.bin"));
+        var control = StoredArtifact("store\nwith-a-newline", Layer(LayerKind.Weight, LayerPacking.Raw, 1, "w.bin"));
 
-        var ex = Assert.Throws<ModelPackException>(() => BindMountBuilder.Build(artifact));
+        var mount = BindMountBuilder.Build(odd);
+        var ex = Assert.Throws<ModelPackException>(() => BindMountBuilder.Build(control));
 
+        Assert.Equal($"--mount=type=bind,\"src={odd.Path!.Replace("\"", "\"\"", StringComparison.Ordinal)}\",destination=/mnt/models,ro", mount.Argument);
+        Assert.Equal(odd.Path, mount.Source);
         Assert.Equal(ErrorIds.UnmountablePath, ex.ErrorId);
-        Assert.Equal(artifact.Path, ex.Target);
+        Assert.Equal(control.Path, ex.Target);
         Assert.Contains("MODELPACK_STORE", ex.Message);
     }
 

@@ -19,12 +19,11 @@ using ModelPack.Core.Tests.Support;
 
 namespace ModelPack.Core.Tests.Strategies;
 
-/// <summary>HttpBind with a fake docker 28.2.2 (no docker engine runs here) and without any engine, against a real registry.</summary>
+/// <summary>HttpBind with the real docker CLI (its daemon is not needed to pull and write mounts; <see cref="RealDockerTests"/> runs containers), the real podman 5.7.1, and without any engine, against a real registry.</summary>
 public sealed class HttpBindStrategyTests : IClassFixture<PlainRegistryFixture>, IDisposable
 {
     private readonly PlainRegistryFixture fixture;
     private readonly TempDirectory temp = new("modelpack-httpbind");
-    private readonly FakeEngines fakes = new();
     private readonly TestClientSetup setup;
 
     public HttpBindStrategyTests(PlainRegistryFixture fixture)
@@ -35,12 +34,10 @@ public sealed class HttpBindStrategyTests : IClassFixture<PlainRegistryFixture>,
 
     private string Registry => fixture.Registry.HostPort;
 
-    [Fact]
-    public async Task Fake_docker_28_2_2_on_PATH_makes_Auto_choose_HttpBind_and_the_mount_uses_docker_syntax()
+    [ToolFact(TestTools.Docker, TestTools.DockerRegistry)]
+    public async Task Docker_makes_Auto_choose_HttpBind_and_the_mount_uses_docker_syntax()
     {
-        fakes.Docker(FakeEngines.DockerClientJson("28.2.2"));
-        var location = EngineLocator.Locate(null, ModelPackSettings.Empty, fakes.Environment());
-        var engine = await new EngineProbe(ProcessRunner.Instance, new EngineProbeCache()).ProbeAsync(location);
+        var engine = await RealEngines.DockerWithoutDaemonAsync();
         using var client = setup.Client();
         var artifact = TestArtifact.Create("docker-model", 2000);
         await artifact.PushAsync(client, Registry, "models/docker", "1");
@@ -64,18 +61,18 @@ public sealed class HttpBindStrategyTests : IClassFixture<PlainRegistryFixture>,
         Assert.Equal(new[] { StrategyName.HttpBind }, System.Linq.Enumerable.Select(chain.Stores, s => s.Name));
     }
 
-    [Theory]
+    [ToolTheory(TestTools.Docker, TestTools.DockerRegistry)]
     [InlineData(StrategyName.PodmanArtifact)]
     [InlineData(StrategyName.PodmanImage)]
     public async Task Forcing_a_podman_strategy_with_docker_fails_before_any_lookup_naming_docker_and_HttpBind(StrategyName forced)
     {
-        var engine = await DockerAsync();
+        var engine = await RealEngines.DockerWithoutDaemonAsync();
         var chain = Chain(engine);
 
         var error = await Assert.ThrowsAsync<ModelPackException>(() => chain.SelectAsync(forced, ModelReference.Parse("127.0.0.1:1/never/asked:1"), null, CancellationToken.None));
 
         Assert.Equal(ErrorIds.StrategyUnavailable, error.ErrorId);
-        Assert.Contains("docker 28.2.2", error.Message);
+        Assert.Contains(engine.Found, error.Message);
         Assert.Contains("HttpBind", error.Message);
     }
 
@@ -169,17 +166,18 @@ public sealed class HttpBindStrategyTests : IClassFixture<PlainRegistryFixture>,
         Assert.Equal(pulled.Digest, Assert.Single(await strategy.ListAsync(CancellationToken.None)).Digest); // opened once, the store is read even while StoreExists says no
     }
 
-    [Fact]
+    [ToolFact(TestTools.Podman57, TestTools.DockerRegistry)]
     public async Task Auto_mounts_an_image_model_where_it_is_stored_even_where_podman_could_mount_images()
     {
-        using var podman = new FakePodman57();
+        using var podman = new PodmanSandbox(TestTools.Podman57);
         var engine = await podman.ProbeAsync();
+        var podmanEnvironment = podman.Environment;
         using var client = setup.Client();
         await new ImageBuilder().Label(ModelImage.EntryPathLabel, "model.gguf")
             .Layer(LayerPacking.Tar, w => ImageBuilder.File(w, "models/model.gguf", "weights"))
             .PushAsync(client, Registry, "images/bound", "1");
         var reference = ModelReference.Parse(Registry + "/images/bound:1");
-        var chain = Chain(engine);
+        var chain = Chain(engine, podmanEnvironment);
         await chain.Get(StrategyName.HttpBind).PullAsync(reference, new PullContext { Client = client }, CancellationToken.None);
 
         var mount = Assert.Single(await chain.MountAsync(reference, null, new MountOptions(engine), null, CancellationToken.None));
@@ -192,17 +190,8 @@ public sealed class HttpBindStrategyTests : IClassFixture<PlainRegistryFixture>,
         Assert.Contains("-Strategy PodmanImage", forced.Message);
     }
 
-    public void Dispose()
-    {
-        fakes.Dispose();
-        temp.Dispose();
-    }
+    public void Dispose() => temp.Dispose();
 
-    private StrategyChain Chain(EngineInfo engine) => new(new StrategyContext(engine, () => ModelStore.Open(temp.Combine("store"))), ModelPackSettings.Empty, new ReferenceKindCache());
-
-    private async Task<EngineInfo> DockerAsync()
-    {
-        var docker = fakes.Docker(FakeEngines.DockerClientJson("28.2.2"));
-        return await new EngineProbe(ProcessRunner.Instance, new EngineProbeCache()).ProbeAsync(new EngineLocation(EngineKind.Docker, docker, SettingSource.Parameter, "test"));
-    }
+    private StrategyChain Chain(EngineInfo engine, IReadOnlyDictionary<string, string?>? environment = null) =>
+        new(new StrategyContext(engine, () => ModelStore.Open(temp.Combine("store")), ProcessRunner.Instance, environment), ModelPackSettings.Empty, new ReferenceKindCache());
 }

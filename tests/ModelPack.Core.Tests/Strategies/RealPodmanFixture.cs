@@ -49,6 +49,9 @@ public sealed class RealPodmanFixture : IAsyncLifetime, IDisposable
 
     public string RunnerImageRef => Registry + "/tools/busybox:1";
 
+    /// <summary>A model image without labels: nothing but the files under /models says which is the weight file.</summary>
+    public string UnlabelledImageRef => Registry + "/models/unlabelled-image:1";
+
     public byte[] Weights { get; }
 
     public TestClientSetup Setup => new(dir.Combine("home"));
@@ -88,8 +91,17 @@ public sealed class RealPodmanFixture : IAsyncLifetime, IDisposable
             })
             .PushAsync(client, Registry, "models/tiny-image", "1.0");
         await new ImageBuilder().Layer(LayerPacking.Tar, BaseLayer).PushAsync(client, Registry, "tools/busybox", "1");
+        await new ImageBuilder()
+            .Layer(LayerPacking.TarGzip, w =>
+            {
+                ImageBuilder.Directory(w, "models/");
+                ImageBuilder.Directory(w, "models/weights/");
+                ImageBuilder.File(w, "models/weights/model.safetensors", Weights);
+                ImageBuilder.File(w, "models/config.json", "{\"format\":\"safetensors\"}");
+            })
+            .PushAsync(client, Registry, "models/unlabelled-image", "1");
 
-        Engine = await new EngineProbe(ProcessRunner.Instance, new EngineProbeCache())
+        Engine = await new EngineProbe(ProcessRunner.Instance, new EngineProbeCache(), environment: Environment)
             .ProbeAsync(new EngineLocation(EngineKind.Podman, PodmanPath, SettingSource.Default, "found on PATH"), refresh: true);
         var pulled = await PodmanAsync("pull", "--quiet", RunnerImageRef);
         Assert.True(pulled.Succeeded, "podman pull of the runner image failed: " + pulled.Stderr);

@@ -29,7 +29,7 @@ public sealed class RealPodmanStrategyTests : IClassFixture<RealPodmanFixture>
         this.podman = podman;
     }
 
-    [Fact]
+    [ToolFact(TestTools.Podman43, TestTools.DockerRegistry, TestTools.Busybox)]
     public async Task Podman_4_3_1_is_not_artifact_capable_so_Auto_takes_PodmanImage_for_images_and_HttpBind_for_artifacts()
     {
         using var client = podman.Setup.Client();
@@ -49,7 +49,7 @@ public sealed class RealPodmanStrategyTests : IClassFixture<RealPodmanFixture>
         Assert.Equal(new[] { StrategyName.PodmanImage, StrategyName.HttpBind }, chain.Stores.Select(s => s.Name));
     }
 
-    [Fact]
+    [ToolFact(TestTools.Podman43, TestTools.DockerRegistry, TestTools.Busybox)]
     public async Task PodmanImage_pulls_lists_mounts_and_removes_a_model_image_and_a_container_reads_the_model_through_its_argument()
     {
         var strategy = new PodmanImageStrategy(podman.Context());
@@ -81,7 +81,24 @@ public sealed class RealPodmanStrategyTests : IClassFixture<RealPodmanFixture>
         Assert.False(await strategy.RemoveAsync(reference, CancellationToken.None));
     }
 
-    [Fact]
+    [ToolFact(TestTools.Podman43, TestTools.DockerRegistry, TestTools.Busybox)]
+    public async Task PodmanImage_finds_the_main_weight_file_of_an_image_without_labels_and_a_container_reads_it_there()
+    {
+        var strategy = new PodmanImageStrategy(podman.Context());
+        var image = await strategy.PullAsync(ModelReference.Parse(podman.UnlabelledImageRef), new PullContext(), CancellationToken.None);
+
+        var mount = Assert.Single(await strategy.MountsAsync(image, new MountOptions(podman.Engine), CancellationToken.None));
+        var run = await podman.RunWithMountAsync(mount.Argument, "sha256sum", mount.EntryPath ?? "(no entry path)");
+        var mounted = await podman.PodmanAsync("image", "mount");
+
+        Assert.Equal("/mnt/models/models/weights/model.safetensors", mount.EntryPath); // podman 4.3.1 mounts the whole image
+        Assert.True(run.Succeeded, run.Stderr);
+        Assert.Equal(Digest.Sha256(podman.Weights).Encoded + "  /mnt/models/models/weights/model.safetensors", run.Stdout.Trim());
+        Assert.Equal(string.Empty, mounted.Stdout.Trim());
+        Assert.True(await strategy.RemoveAsync(image, CancellationToken.None));
+    }
+
+    [ToolFact(TestTools.Podman43, TestTools.DockerRegistry, TestTools.Busybox)]
     public async Task HttpBind_of_a_ModelPack_artifact_is_a_read_only_bind_a_container_reads_through_its_argument()
     {
         using var client = podman.Setup.Client();
@@ -103,7 +120,7 @@ public sealed class RealPodmanStrategyTests : IClassFixture<RealPodmanFixture>
         Assert.True(await strategy.RemoveAsync(artifact, CancellationToken.None));
     }
 
-    [Fact]
+    [ToolFact(TestTools.Podman43, TestTools.DockerRegistry, TestTools.Busybox)]
     public async Task HttpBind_of_an_image_packaged_model_binds_its_models_directory_for_a_container_to_read()
     {
         using var client = podman.Setup.Client();

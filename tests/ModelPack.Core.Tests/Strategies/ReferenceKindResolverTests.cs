@@ -40,21 +40,25 @@ public sealed class ReferenceKindResolverTests : IClassFixture<PlainRegistryFixt
     private ReferenceKindResolver Resolver => new(new IModelStrategy[] { httpBind }, cache);
 
     [Fact]
-    public async Task The_registry_says_artifact_or_image_and_whether_an_artifact_has_tar_layers()
+    public async Task The_registry_says_artifact_or_image_and_whether_podman_can_mount_an_artifact()
     {
         using var client = setup.Client();
         await TestArtifact.Create("raw-only", 100).PushAsync(client, Registry, "kind/raw", "1");
         await new ArtifactBuilder("tars").Raw("m.gguf", new byte[] { 1 }).Tar("docs", LayerPacking.Tar, new Dictionary<string, byte[]> { ["docs/a"] = new byte[] { 2 } }).PushAsync(client, Registry, "kind/tar", "1");
         await new ImageBuilder().Layer(LayerPacking.TarGzip, w => ImageBuilder.File(w, "models/m.gguf", "w")).PushAsync(client, Registry, "kind/image", "1");
+        await TestArtifact.FromFiles("twins", ("m.gguf", LayerKind.Weight, new byte[] { 1 }), ("a.txt", LayerKind.Doc, new byte[] { 3 }), ("b.txt", LayerKind.Doc, new byte[] { 3 })).PushAsync(client, Registry, "kind/twins", "1");
 
         var raw = await Resolver.ResolveAsync(ModelReference.Parse(Registry + "/kind/raw:1"), client, CancellationToken.None);
         var tar = await Resolver.ResolveAsync(ModelReference.Parse(Registry + "/kind/tar:1"), client, CancellationToken.None);
         var image = await Resolver.ResolveAsync(ModelReference.Parse(Registry + "/kind/image:1"), client, CancellationToken.None);
+        var twins = await Resolver.ResolveAsync(ModelReference.Parse(Registry + "/kind/twins:1"), client, CancellationToken.None);
 
-        Assert.Equal((ReferenceKind.Artifact, false, "registry"), (raw.Kind, raw.HasTarLayers, raw.Source));
-        Assert.Equal((ReferenceKind.Artifact, true), (tar.Kind, tar.HasTarLayers));
-        Assert.Equal((ReferenceKind.Image, false), (image.Kind, image.HasTarLayers));
-        Assert.Equal(3, cache.Count);
+        Assert.Equal((ReferenceKind.Artifact, true, "registry"), (raw.Kind, raw.PodmanMounts!.CanMount, raw.Source));
+        Assert.Equal((ReferenceKind.Artifact, "this artifact has tar layers ('docs')"), (tar.Kind, tar.PodmanMounts!.Blocker));
+        Assert.Equal((ReferenceKind.Image, null), (image.Kind, image.PodmanMounts));
+        Assert.Equal(new[] { "a.txt", "b.txt" }, twins.PodmanMounts!.Layers);
+        Assert.StartsWith("its layers 'a.txt', 'b.txt' have the same digest", twins.PodmanMounts.Blocker);
+        Assert.Equal(4, cache.Count);
     }
 
     [Fact]
@@ -97,9 +101,13 @@ public sealed class ReferenceKindResolverTests : IClassFixture<PlainRegistryFixt
     public async Task Without_a_local_copy_or_a_client_the_reference_is_not_found_and_a_non_model_is_named()
     {
         using var client = setup.Client();
-        var plain = PodmanArtifactFakePodman57ContractTests.PlainArtifact();
         var empty = Encoding.UTF8.GetBytes("{}");
-        var text = PodmanArtifactFakePodman57ContractTests.PlainText;
+        var text = Encoding.UTF8.GetBytes("notes");
+
+        // What 'podman artifact add' makes of a text file: no artifactType, the empty config, a text/plain layer.
+        var plain = Encoding.UTF8.GetBytes(
+            "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\"" + Digest.Sha256(empty) + "\",\"size\":2,\"data\":\"e30=\"}," +
+            "\"layers\":[{\"mediaType\":\"text/plain; charset=utf-8\",\"digest\":\"" + Digest.Sha256(text) + "\",\"size\":" + text.Length + ",\"annotations\":{\"org.opencontainers.image.title\":\"notes.txt\"}}]}");
         await client.UploadBlobAsync(Registry, "kind/plain", Digest.Sha256(empty).ToString(), empty.Length, new MemoryStream(empty));
         await client.UploadBlobAsync(Registry, "kind/plain", Digest.Sha256(text).ToString(), text.Length, new MemoryStream(text));
         await client.PutManifestAsync(Registry, "kind/plain", "1", plain, MediaTypes.OciManifest);

@@ -6,109 +6,124 @@ using System.Threading.Tasks;
 using ModelPack.Core.Configuration;
 using ModelPack.Core.Engines;
 using ModelPack.Core.Errors;
+using ModelPack.Core.Spec;
 using ModelPack.Core.Strategies;
 using ModelPack.Core.Tests.Engines;
 using ModelPack.Core.Tests.Support;
 
 namespace ModelPack.Core.Tests.Strategies;
 
-/// <summary>Selection against engines probed from fakes (podman 5.7, podman 4.3.1, docker 28.2.2, ...) and engine none.</summary>
+/// <summary>
+/// Selection against what the probe makes of the real podman 5.7.1 and 4.3.1 and the real docker CLI (its daemon
+/// not running, which selection does not need), of stand-ins for states the real ones cannot show (a podman
+/// without the artifact command, a podman that fails), and of engine none.
+/// </summary>
 public sealed class StrategySelectorTests : IDisposable
 {
-    private readonly FakeEngines fakes = new();
-    private readonly EngineProbeCache cache = new();
+    private const string Podman57 = TestTools.Podman57;
+    private const string Podman43 = TestTools.Podman43;
+    private const string Docker = TestTools.Docker;
+    private readonly FaultyEngines fakes = new();
 
-    public enum Fake
+    public enum Engine
     {
         Podman57,
-        Podman57BrokenArtifactLs,
+        Podman57WithoutArtifactCommand,
         Podman431,
         PodmanNotWorking,
-        Docker2822,
+        Docker,
         None,
     }
 
-    public static TheoryData<string, Fake, ReferenceKind, bool, StrategyName> AutoCases => new()
+    /// <summary>What the artifact's layers are like, for PodmanArtifact.</summary>
+    public enum Layers
     {
-        { "fake podman 5.7, artifact: PodmanArtifact", Fake.Podman57, ReferenceKind.Artifact, false, StrategyName.PodmanArtifact },
-        { "fake podman 5.7, artifact with tar layers: HttpBind", Fake.Podman57, ReferenceKind.Artifact, true, StrategyName.HttpBind },
-        { "fake podman 5.7, image: PodmanImage", Fake.Podman57, ReferenceKind.Image, false, StrategyName.PodmanImage },
-        { "fake podman 5.7 with failing artifact ls, artifact: HttpBind", Fake.Podman57BrokenArtifactLs, ReferenceKind.Artifact, false, StrategyName.HttpBind },
-        { "fake podman 4.3.1, artifact: HttpBind", Fake.Podman431, ReferenceKind.Artifact, false, StrategyName.HttpBind },
-        { "fake podman 4.3.1, image: PodmanImage", Fake.Podman431, ReferenceKind.Image, false, StrategyName.PodmanImage },
-        { "fake podman that does not run, image: HttpBind", Fake.PodmanNotWorking, ReferenceKind.Image, false, StrategyName.HttpBind },
-        { "fake docker 28.2.2, artifact: HttpBind", Fake.Docker2822, ReferenceKind.Artifact, false, StrategyName.HttpBind },
-        { "fake docker 28.2.2, image: HttpBind", Fake.Docker2822, ReferenceKind.Image, false, StrategyName.HttpBind },
-        { "no engine, artifact: HttpBind", Fake.None, ReferenceKind.Artifact, false, StrategyName.HttpBind },
-        { "no engine, image: HttpBind", Fake.None, ReferenceKind.Image, false, StrategyName.HttpBind },
+        Raw,
+        Tar,
+        SameDigest,
+    }
+
+    public static TheoryData<string, Engine, ReferenceKind, Layers, StrategyName> AutoCases => new()
+    {
+        { "podman 5.7.1, artifact: PodmanArtifact", Engine.Podman57, ReferenceKind.Artifact, Layers.Raw, StrategyName.PodmanArtifact },
+        { "podman 5.7.1, artifact with tar layers: HttpBind", Engine.Podman57, ReferenceKind.Artifact, Layers.Tar, StrategyName.HttpBind },
+        { "podman 5.7.1, artifact with two layers of one digest: HttpBind", Engine.Podman57, ReferenceKind.Artifact, Layers.SameDigest, StrategyName.HttpBind },
+        { "podman 5.7.1, image: PodmanImage", Engine.Podman57, ReferenceKind.Image, Layers.Raw, StrategyName.PodmanImage },
+        { "a podman 5.7 without the artifact command, artifact: HttpBind", Engine.Podman57WithoutArtifactCommand, ReferenceKind.Artifact, Layers.Raw, StrategyName.HttpBind },
+        { "podman 4.3.1, artifact: HttpBind", Engine.Podman431, ReferenceKind.Artifact, Layers.Raw, StrategyName.HttpBind },
+        { "podman 4.3.1, image: PodmanImage", Engine.Podman431, ReferenceKind.Image, Layers.Raw, StrategyName.PodmanImage },
+        { "a podman that does not run, image: HttpBind", Engine.PodmanNotWorking, ReferenceKind.Image, Layers.Raw, StrategyName.HttpBind },
+        { "docker, artifact: HttpBind", Engine.Docker, ReferenceKind.Artifact, Layers.Raw, StrategyName.HttpBind },
+        { "docker, image: HttpBind", Engine.Docker, ReferenceKind.Image, Layers.Raw, StrategyName.HttpBind },
+        { "no engine, artifact: HttpBind", Engine.None, ReferenceKind.Artifact, Layers.Raw, StrategyName.HttpBind },
+        { "no engine, image: HttpBind", Engine.None, ReferenceKind.Image, Layers.Raw, StrategyName.HttpBind },
     };
 
-    [DescribedTheory]
+    [DescribedTheory(Podman57, Podman43, Docker)]
     [MemberData(nameof(AutoCases))]
-    public async Task Auto_takes_the_first_viable_strategy_for_the_kind_and_engine(string description, Fake fake, ReferenceKind kind, bool tar, StrategyName expected)
+    public async Task Auto_takes_the_first_viable_strategy_for_the_kind_and_engine(string description, Engine engine, ReferenceKind kind, Layers layers, StrategyName expected)
     {
         _ = description;
-        var engine = await Engine(fake);
+        var probed = await ProbeAsync(engine);
 
-        var selection = StrategySelector.Select(null, ModelPackSettings.Empty, engine, kind, tar);
+        var selection = StrategySelector.Select(null, ModelPackSettings.Empty, probed, kind, Mountability(kind, layers));
 
         Assert.Equal(expected, selection.Strategy);
         Assert.Equal(StrategyName.Auto, selection.Requested);
         Assert.Equal(SettingSource.Default, selection.Source);
-        Assert.Same(engine, selection.Engine);
+        Assert.Same(probed, selection.Engine);
         Assert.Equal(StrategyNames.AutoOrder, selection.Strategies.Select(s => s.Name));
         Assert.Equal(expected, selection.Strategies.First(s => s.Available).Name);
     }
 
-    [Theory]
-    [InlineData(Fake.Podman57)]
-    [InlineData(Fake.Podman431)]
-    [InlineData(Fake.PodmanNotWorking)]
-    [InlineData(Fake.Docker2822)]
-    [InlineData(Fake.None)]
-    public async Task Forced_HttpBind_works_with_every_engine_and_both_kinds(Fake fake)
+    [ToolTheory(Podman57, Podman43, Docker)]
+    [InlineData(Engine.Podman57)]
+    [InlineData(Engine.Podman431)]
+    [InlineData(Engine.PodmanNotWorking)]
+    [InlineData(Engine.Docker)]
+    [InlineData(Engine.None)]
+    public async Task Forced_HttpBind_works_with_every_engine_and_both_kinds(Engine engine)
     {
-        var engine = await Engine(fake);
+        var probed = await ProbeAsync(engine);
 
         foreach (var kind in new[] { ReferenceKind.Artifact, ReferenceKind.Image })
         {
-            Assert.Equal(StrategyName.HttpBind, StrategySelector.Select(StrategyName.HttpBind, ModelPackSettings.Empty, engine, kind, hasTarLayers: true).Strategy);
+            Assert.Equal(StrategyName.HttpBind, StrategySelector.Select(StrategyName.HttpBind, ModelPackSettings.Empty, probed, kind, Mountability(kind, Layers.Tar)).Strategy);
         }
     }
 
-    [Fact]
-    public async Task Fake_docker_28_2_2_offers_only_HttpBind()
+    [ToolFact(Docker)]
+    public async Task Docker_offers_only_HttpBind()
     {
-        var docker = await Engine(Fake.Docker2822);
+        var docker = await ProbeAsync(Engine.Docker);
 
         var infos = StrategySelector.Describe(docker);
 
         Assert.Equal(new[] { false, false, true }, infos.Select(i => i.Available));
         Assert.Equal(new[] { 1, 2, 3 }, infos.Select(i => i.Order));
         Assert.All(infos, i => Assert.Equal(EngineKind.Docker, i.Engine));
-        Assert.All(infos, i => Assert.Equal(new Version(28, 2, 2), i.Version));
         Assert.All(infos, i => Assert.Equal(docker.Path, i.EnginePath));
-        Assert.Equal($"Needs podman 5.7 or later with 'podman artifact'; found docker 28.2.2 at {docker.Path}.", infos[0].Reason);
-        Assert.Equal($"Needs podman; found docker 28.2.2 at {docker.Path}.", infos[1].Reason);
-        Assert.Contains($"docker 28.2.2 at {docker.Path} gets a read-only bind mount", infos[2].Reason);
+        Assert.Equal($"Needs podman 5.7 or later with 'podman artifact'; found {docker.Found}.", infos[0].Reason);
+        Assert.Equal($"Needs podman; found {docker.Found}.", infos[1].Reason);
+        Assert.Contains($"{docker.Found} gets a read-only bind mount", infos[2].Reason);
     }
 
-    [Fact]
-    public async Task Fake_podman_5_7_offers_all_three_and_says_why()
+    [ToolFact(Podman57)]
+    public async Task Podman_5_7_1_offers_all_three_and_says_why()
     {
-        var podman = await Engine(Fake.Podman57);
+        var podman = await ProbeAsync(Engine.Podman57);
 
         var infos = StrategySelector.Describe(podman);
 
         Assert.All(infos, i => Assert.True(i.Available, i.Reason));
-        Assert.Contains("'podman artifact' of podman 5.7.0", infos[0].Reason);
+        Assert.Contains("'podman artifact' of podman 5.7.1", infos[0].Reason);
         Assert.Contains("with subpath", infos[1].Reason);
     }
 
-    [Fact]
-    public async Task Fake_podman_4_3_1_has_PodmanImage_without_subpath()
+    [ToolFact(Podman43)]
+    public async Task Podman_4_3_1_has_PodmanImage_without_subpath()
     {
-        var podman = await Engine(Fake.Podman431);
+        var podman = await ProbeAsync(Engine.Podman431);
 
         var infos = StrategySelector.Describe(podman);
 
@@ -117,91 +132,95 @@ public sealed class StrategySelectorTests : IDisposable
         Assert.Contains("(4.3.1 < 5.7)", infos[0].Reason);
     }
 
-    public static TheoryData<string, Fake, StrategyName, ReferenceKind, bool, string> Incompatible => new()
+    public static TheoryData<string, Engine, StrategyName, ReferenceKind, Layers, string> Incompatible => new()
     {
         {
-            "PodmanArtifact on fake docker", Fake.Docker2822, StrategyName.PodmanArtifact, ReferenceKind.Artifact, false,
-            "Strategy PodmanArtifact needs podman 5.7 or later with 'podman artifact'; found docker 28.2.2 at {path}. Use -Strategy HttpBind (works with any engine)."
+            "PodmanArtifact on docker", Engine.Docker, StrategyName.PodmanArtifact, ReferenceKind.Artifact, Layers.Raw,
+            "Strategy PodmanArtifact needs podman 5.7 or later with 'podman artifact'; found {found}. Use -Strategy HttpBind (works with any engine)."
         },
         {
-            "PodmanArtifact on fake podman 4.3.1", Fake.Podman431, StrategyName.PodmanArtifact, ReferenceKind.Artifact, false,
+            "PodmanArtifact on podman 4.3.1", Engine.Podman431, StrategyName.PodmanArtifact, ReferenceKind.Artifact, Layers.Raw,
             "Strategy PodmanArtifact needs podman 5.7 or later with 'podman artifact'; found podman 4.3.1 at {path} (4.3.1 < 5.7). Use -Strategy HttpBind (works with any engine)."
         },
         {
-            "PodmanArtifact on fake podman 4.3.1 for an image", Fake.Podman431, StrategyName.PodmanArtifact, ReferenceKind.Image, false,
+            "PodmanArtifact on podman 4.3.1 for an image", Engine.Podman431, StrategyName.PodmanArtifact, ReferenceKind.Image, Layers.Raw,
             "Strategy PodmanArtifact needs podman 5.7 or later with 'podman artifact'; found podman 4.3.1 at {path} (4.3.1 < 5.7). Use -Strategy HttpBind (works with any engine) or PodmanImage."
         },
         {
-            "PodmanArtifact on fake podman 5.7 whose artifact ls fails", Fake.Podman57BrokenArtifactLs, StrategyName.PodmanArtifact, ReferenceKind.Artifact, false,
-            "Strategy PodmanArtifact needs podman 5.7 or later with 'podman artifact'; found podman 5.7.0 at {path}, but 'podman artifact ls' failed with exit code 125: 'Error: artifact store is not usable'. Use -Strategy HttpBind (works with any engine)."
+            "PodmanArtifact on a podman 5.7 without the artifact command", Engine.Podman57WithoutArtifactCommand, StrategyName.PodmanArtifact, ReferenceKind.Artifact, Layers.Raw,
+            "Strategy PodmanArtifact needs podman 5.7 or later with 'podman artifact'; found podman 5.7.0 at {path}, but this podman has no 'podman artifact' command ('podman artifact ls' failed with exit code 125: 'Error: unrecognized command `podman artifact`'). Use -Strategy HttpBind (works with any engine)."
         },
         {
-            "PodmanArtifact on fake podman that does not run", Fake.PodmanNotWorking, StrategyName.PodmanArtifact, ReferenceKind.Artifact, false,
+            "PodmanArtifact on a podman that does not run", Engine.PodmanNotWorking, StrategyName.PodmanArtifact, ReferenceKind.Artifact, Layers.Raw,
             "Strategy PodmanArtifact needs podman 5.7 or later with 'podman artifact'; found podman 5.7.0 at {path}, but it does not work: 'podman version' failed with exit code 125: 'Error: unable to connect to Podman socket'. Use -Strategy HttpBind (works with any engine)."
         },
         {
-            "PodmanArtifact without an engine", Fake.None, StrategyName.PodmanArtifact, ReferenceKind.Artifact, false,
+            "PodmanArtifact without an engine", Engine.None, StrategyName.PodmanArtifact, ReferenceKind.Artifact, Layers.Raw,
             "Strategy PodmanArtifact needs podman 5.7 or later with 'podman artifact'; found no container engine (-Engine chose no engine). Use -Strategy HttpBind (works with any engine)."
         },
         {
-            "PodmanArtifact for an image on fake podman 5.7", Fake.Podman57, StrategyName.PodmanArtifact, ReferenceKind.Image, false,
+            "PodmanArtifact for an image on podman 5.7.1", Engine.Podman57, StrategyName.PodmanArtifact, ReferenceKind.Image, Layers.Raw,
             "Strategy PodmanArtifact mounts ModelPack artifacts only; this reference is a container image. Use -Strategy HttpBind (works with any engine) or PodmanImage."
         },
         {
-            "PodmanArtifact for an artifact with tar layers on fake podman 5.7", Fake.Podman57, StrategyName.PodmanArtifact, ReferenceKind.Artifact, true,
-            "Strategy PodmanArtifact cannot mount tar layers (podman mounts each layer as the blob it is, without unpacking it); this artifact has tar layers. Use -Strategy HttpBind (works with any engine)."
+            "PodmanArtifact for an artifact with tar layers on podman 5.7.1", Engine.Podman57, StrategyName.PodmanArtifact, ReferenceKind.Artifact, Layers.Tar,
+            "Strategy PodmanArtifact cannot mount tar layers (podman mounts each layer as the blob it is, without unpacking it); this artifact has tar layers ('docs'). Use -Strategy HttpBind (works with any engine)."
         },
         {
-            "PodmanImage on fake docker", Fake.Docker2822, StrategyName.PodmanImage, ReferenceKind.Image, false,
-            "Strategy PodmanImage needs podman; found docker 28.2.2 at {path}. Use -Strategy HttpBind (works with any engine)."
+            "PodmanArtifact for an artifact with two layers of one digest on podman 5.7.1", Engine.Podman57, StrategyName.PodmanArtifact, ReferenceKind.Artifact, Layers.SameDigest,
+            "Strategy PodmanArtifact cannot mount two layers with the same digest (identical files: podman finds 'more than one match for the digest' and the container does not start); its layers 'a.txt', 'b.txt' have the same digest (" + Digest.Sha256(Array.Empty<byte>()) + "). Use -Strategy HttpBind (works with any engine)."
         },
         {
-            "PodmanImage without an engine", Fake.None, StrategyName.PodmanImage, ReferenceKind.Image, false,
+            "PodmanImage on docker", Engine.Docker, StrategyName.PodmanImage, ReferenceKind.Image, Layers.Raw,
+            "Strategy PodmanImage needs podman; found {found}. Use -Strategy HttpBind (works with any engine)."
+        },
+        {
+            "PodmanImage without an engine", Engine.None, StrategyName.PodmanImage, ReferenceKind.Image, Layers.Raw,
             "Strategy PodmanImage needs podman; found no container engine (-Engine chose no engine). Use -Strategy HttpBind (works with any engine)."
         },
         {
-            "PodmanImage on fake podman that does not run", Fake.PodmanNotWorking, StrategyName.PodmanImage, ReferenceKind.Image, false,
+            "PodmanImage on a podman that does not run", Engine.PodmanNotWorking, StrategyName.PodmanImage, ReferenceKind.Image, Layers.Raw,
             "Strategy PodmanImage needs podman; found podman 5.7.0 at {path}, but it does not work: 'podman version' failed with exit code 125: 'Error: unable to connect to Podman socket'. Use -Strategy HttpBind (works with any engine)."
         },
         {
-            "PodmanImage for an artifact on fake podman 5.7", Fake.Podman57, StrategyName.PodmanImage, ReferenceKind.Artifact, false,
+            "PodmanImage for an artifact on podman 5.7.1", Engine.Podman57, StrategyName.PodmanImage, ReferenceKind.Artifact, Layers.Raw,
             "Strategy PodmanImage mounts models packaged as container images only; this reference is a ModelPack artifact. Use -Strategy HttpBind (works with any engine) or PodmanArtifact."
         },
         {
-            "PodmanImage for an artifact on fake podman 4.3.1", Fake.Podman431, StrategyName.PodmanImage, ReferenceKind.Artifact, false,
+            "PodmanImage for an artifact on podman 4.3.1", Engine.Podman431, StrategyName.PodmanImage, ReferenceKind.Artifact, Layers.Raw,
             "Strategy PodmanImage mounts models packaged as container images only; this reference is a ModelPack artifact. Use -Strategy HttpBind (works with any engine)."
         },
     };
 
-    [DescribedTheory]
+    [DescribedTheory(Podman57, Podman43, Docker)]
     [MemberData(nameof(Incompatible))]
     public async Task A_forced_strategy_that_cannot_work_is_StrategyUnavailable_saying_what_was_found_and_what_works(
-        string description, Fake fake, StrategyName forced, ReferenceKind kind, bool tar, string expected)
+        string description, Engine engine, StrategyName forced, ReferenceKind kind, Layers layers, string expected)
     {
         _ = description;
-        var engine = await Engine(fake);
+        var probed = await ProbeAsync(engine);
 
-        var error = Assert.Throws<ModelPackException>(() => StrategySelector.Select(forced, ModelPackSettings.Empty, engine, kind, tar));
+        var error = Assert.Throws<ModelPackException>(() => StrategySelector.Select(forced, ModelPackSettings.Empty, probed, kind, Mountability(kind, layers)));
 
         Assert.Equal(ErrorIds.StrategyUnavailable, error.ErrorId);
         Assert.Equal(ErrorKind.ResourceUnavailable, error.Kind);
         Assert.Equal(forced.ToString(), error.Target);
-        Assert.Equal(expected.Replace("{path}", engine.Path), error.Message);
+        Assert.Equal(expected.Replace("{path}", probed.Path).Replace("{found}", probed.Found), error.Message);
     }
 
-    [Fact]
+    [ToolFact(Podman57)]
     public async Task Parameter_beats_MODELPACK_STRATEGY_which_beats_the_config_file()
     {
-        var engine = await Engine(Fake.Podman57);
+        var engine = await ProbeAsync(Engine.Podman57);
         var config = Path.Combine(fakes.Bin, "config.json");
         File.WriteAllText(config, """{"strategy": "podman-image"}""");
         var fileOnly = ModelPackSettingsLoader.Load(fakes.Environment(new Dictionary<string, string?> { ["MODELPACK_CONFIG"] = config }));
         var envAndFile = ModelPackSettingsLoader.Load(fakes.Environment(new Dictionary<string, string?> { ["MODELPACK_CONFIG"] = config, ["MODELPACK_STRATEGY"] = "http-bind" }));
 
-        var fromFile = StrategySelector.Select(null, fileOnly, engine, ReferenceKind.Image, false);
-        var fromEnv = StrategySelector.Select(null, envAndFile, engine, ReferenceKind.Image, false);
-        var fromParameter = StrategySelector.Select(StrategyName.PodmanImage, envAndFile, engine, ReferenceKind.Image, false);
-        var autoParameter = StrategySelector.Select(StrategyName.Auto, envAndFile, engine, ReferenceKind.Artifact, false);
+        var fromFile = StrategySelector.Select(null, fileOnly, engine, ReferenceKind.Image, null);
+        var fromEnv = StrategySelector.Select(null, envAndFile, engine, ReferenceKind.Image, null);
+        var fromParameter = StrategySelector.Select(StrategyName.PodmanImage, envAndFile, engine, ReferenceKind.Image, null);
+        var autoParameter = StrategySelector.Select(StrategyName.Auto, envAndFile, engine, ReferenceKind.Artifact, null);
 
         Assert.Equal((StrategyName.PodmanImage, SettingSource.ConfigFile), (fromFile.Strategy, fromFile.Source));
         Assert.Equal((StrategyName.HttpBind, SettingSource.EnvironmentVariable), (fromEnv.Strategy, fromEnv.Source));
@@ -209,38 +228,38 @@ public sealed class StrategySelectorTests : IDisposable
         Assert.Equal((StrategyName.PodmanArtifact, StrategyName.Auto, SettingSource.Parameter), (autoParameter.Strategy, autoParameter.Requested, autoParameter.Source));
     }
 
-    [Fact]
+    [ToolFact(Docker)]
     public async Task A_strategy_forced_by_MODELPACK_STRATEGY_says_so_and_how_to_change_it()
     {
-        var engine = await Engine(Fake.Docker2822);
+        var engine = await ProbeAsync(Engine.Docker);
         var settings = ModelPackSettingsLoader.Load(fakes.Environment(new Dictionary<string, string?> { ["MODELPACK_STRATEGY"] = "podman-artifact" }));
 
-        var error = Assert.Throws<ModelPackException>(() => StrategySelector.Select(null, settings, engine, ReferenceKind.Artifact, false));
+        var error = Assert.Throws<ModelPackException>(() => StrategySelector.Select(null, settings, engine, ReferenceKind.Artifact, null));
 
         Assert.Equal(
-            $"Strategy PodmanArtifact (set by MODELPACK_STRATEGY) needs podman 5.7 or later with 'podman artifact'; found docker 28.2.2 at {engine.Path}. Use -Strategy HttpBind (works with any engine), or change MODELPACK_STRATEGY.",
+            $"Strategy PodmanArtifact (set by MODELPACK_STRATEGY) needs podman 5.7 or later with 'podman artifact'; found {engine.Found}. Use -Strategy HttpBind (works with any engine), or change MODELPACK_STRATEGY.",
             error.Message);
     }
 
     [Fact]
     public async Task A_strategy_forced_by_the_config_file_names_the_file()
     {
-        var engine = await Engine(Fake.None);
+        var engine = await ProbeAsync(Engine.None);
         var config = Path.Combine(fakes.Bin, "config.json");
         File.WriteAllText(config, """{"strategy": "PodmanImage"}""");
         var settings = ModelPackSettingsLoader.Load(fakes.Environment(new Dictionary<string, string?> { ["MODELPACK_CONFIG"] = config }));
 
-        var error = Assert.Throws<ModelPackException>(() => StrategySelector.Select(null, settings, engine, ReferenceKind.Image, false));
+        var error = Assert.Throws<ModelPackException>(() => StrategySelector.Select(null, settings, engine, ReferenceKind.Image, null));
 
         Assert.StartsWith($"Strategy PodmanImage (set by the config file '{config}') needs podman;", error.Message);
         Assert.EndsWith($", or change the config file '{config}'.", error.Message);
     }
 
-    [Fact]
+    [ToolFact(Podman57, Docker)]
     public async Task EnsureEngineSupports_fails_before_the_kind_is_known_and_passes_Auto_through()
     {
-        var docker = await Engine(Fake.Docker2822);
-        var podman = await Engine(Fake.Podman57);
+        var docker = await ProbeAsync(Engine.Docker);
+        var podman = await ProbeAsync(Engine.Podman57);
 
         var error = Assert.Throws<ModelPackException>(() => StrategySelector.EnsureEngineSupports(StrategyName.PodmanImage, ModelPackSettings.Empty, docker));
 
@@ -249,44 +268,57 @@ public sealed class StrategySelectorTests : IDisposable
         Assert.Equal(StrategyName.PodmanArtifact, StrategySelector.EnsureEngineSupports(StrategyName.PodmanArtifact, ModelPackSettings.Empty, podman));
     }
 
-    [Fact]
+    [ToolFact(Podman57)]
     public async Task The_selection_lists_each_strategy_judged_for_this_reference()
     {
-        var podman = await Engine(Fake.Podman57);
+        var podman = await ProbeAsync(Engine.Podman57);
 
-        var selection = StrategySelector.Select(null, ModelPackSettings.Empty, podman, ReferenceKind.Artifact, hasTarLayers: true);
+        var selection = StrategySelector.Select(null, ModelPackSettings.Empty, podman, ReferenceKind.Artifact, Mountability(ReferenceKind.Artifact, Layers.Tar));
 
         Assert.Equal(new[] { false, false, true }, selection.Strategies.Select(s => s.Available));
-        Assert.Contains("this artifact has tar layers", selection.Strategies[0].Reason);
+        Assert.Contains("this artifact has tar layers ('docs')", selection.Strategies[0].Reason);
         Assert.Contains("this reference is a ModelPack artifact", selection.Strategies[1].Reason);
     }
 
-    private async Task<EngineInfo> Engine(Fake fake)
+    private static PodmanArtifactMountability? Mountability(ReferenceKind kind, Layers layers)
     {
-        var probe = new EngineProbe(ProcessRunner.Instance, cache);
-        string path;
-        switch (fake)
+        if (kind != ReferenceKind.Artifact)
         {
-            case Fake.Podman57:
-                path = fakes.Podman(FakeEngines.PodmanVersionJson("5.7.0"));
-                break;
-            case Fake.Podman57BrokenArtifactLs:
-                path = fakes.Podman(FakeEngines.PodmanVersionJson("5.7.0"), artifactLsExit: 125);
-                break;
-            case Fake.Podman431:
-                path = fakes.Podman(FakeEngines.PodmanVersionJson("4.3.1"));
-                break;
-            case Fake.PodmanNotWorking:
-                path = fakes.Podman(FakeEngines.PodmanVersionJson("5.7.0"), versionExit: 125, versionStderr: "Error: unable to connect to Podman socket");
-                break;
-            case Fake.Docker2822:
-                path = fakes.Docker(FakeEngines.DockerClientJson("28.2.2"));
-                return await probe.ProbeAsync(new EngineLocation(EngineKind.Docker, path, SettingSource.Default, "found on PATH"));
+            return null;
+        }
+
+        var config = new Descriptor(MediaTypes.ModelConfig, Digest.Sha256("config").ToString(), 10);
+        var weights = Layer(LayerKind.Weight, LayerPacking.Raw, "model.gguf", Digest.Sha256("weights").ToString(), 7);
+        var others = layers switch
+        {
+            Layers.Tar => new[] { Layer(LayerKind.Doc, LayerPacking.Tar, "docs", Digest.Sha256("docs").ToString(), 1024) },
+            Layers.SameDigest => new[] { Layer(LayerKind.Doc, LayerPacking.Raw, "a.txt", Digest.Sha256(Array.Empty<byte>()).ToString(), 0), Layer(LayerKind.Doc, LayerPacking.Raw, "b.txt", Digest.Sha256(Array.Empty<byte>()).ToString(), 0) },
+            _ => Array.Empty<Descriptor>(),
+        };
+        return PodmanArtifactMountability.Of(ModelManifest.Create(config, new[] { weights }.Concat(others)));
+    }
+
+    private static Descriptor Layer(LayerKind kind, LayerPacking packing, string filepath, string digest, long size) =>
+        new(LayerMediaType.Format(kind, packing), digest, size, new Dictionary<string, string> { [AnnotationKeys.Filepath] = filepath });
+
+    private async Task<EngineInfo> ProbeAsync(Engine engine)
+    {
+        var probe = new EngineProbe(ProcessRunner.Instance, new EngineProbeCache());
+        switch (engine)
+        {
+            case Engine.Podman57:
+                return await RealEngines.PodmanAsync(TestTools.Podman57);
+            case Engine.Podman431:
+                return await RealEngines.PodmanAsync(TestTools.Podman43);
+            case Engine.Docker:
+                return await RealEngines.DockerWithoutDaemonAsync();
+            case Engine.Podman57WithoutArtifactCommand:
+                return await probe.ProbeAsync(new EngineLocation(EngineKind.Podman, fakes.Podman(FaultyEngines.PodmanVersionJson("5.7.0"), withoutArtifactCommand: true), SettingSource.Default, "found on PATH"));
+            case Engine.PodmanNotWorking:
+                return await probe.ProbeAsync(new EngineLocation(EngineKind.Podman, fakes.Podman(FaultyEngines.PodmanVersionJson("5.7.0"), versionExit: 125, versionStderr: "Error: unable to connect to Podman socket"), SettingSource.Default, "found on PATH"));
             default:
                 return await probe.ProbeAsync(EngineLocator.Locate("none", ModelPackSettings.Empty, fakes.Environment()));
         }
-
-        return await probe.ProbeAsync(EngineLocator.Locate(null, ModelPackSettings.Empty, fakes.Environment()));
     }
 
     public void Dispose() => fakes.Dispose();

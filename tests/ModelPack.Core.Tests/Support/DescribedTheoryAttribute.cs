@@ -13,6 +13,18 @@ namespace ModelPack.Core.Tests.Support;
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class DescribedTheoryAttribute : TheoryAttribute
 {
+    public DescribedTheoryAttribute()
+    {
+    }
+
+    /// <summary>A described theory that needs real tools: skipped with the reason where one is absent, run (and failing) in CI, as <see cref="ToolTheoryAttribute"/>.</summary>
+    public DescribedTheoryAttribute(params string[] tools)
+    {
+        if (TestTools.SkipReason(tools) is { } reason)
+        {
+            Skip = reason;
+        }
+    }
 }
 
 public sealed class DescribedTheoryDiscoverer : TheoryDiscoverer

@@ -28,6 +28,9 @@ public static class TestTools
 
     /// <summary>Debian's docker CLI 20.10 (the daemon's own version; a newer CLI may be first on PATH).</summary>
     public const string DockerCli = "docker-20.10";
+
+    /// <summary>The docker CLI first on PATH (28.x here, newer than the daemon), as a user would run it.</summary>
+    public const string Docker = "docker";
     public const string Skopeo = "skopeo";
     public const string DockerRegistry = "docker-registry";
     public const string Tmux = "tmux";
@@ -121,7 +124,7 @@ public static class TestTools
     {
         Pwsh76 or Pwsh74 or Podman57 or Podman58 or Quadlet57 or Quadlet58 => "../shared/tools/install.sh",
         Podman43 => "apt-get install podman runc",
-        Dockerd or Containerd or DockerCli => "apt-get install docker.io",
+        Dockerd or Containerd or DockerCli or Docker => "apt-get install docker.io",
         DockerRegistry => "apt-get install docker-registry",
         Busybox => "apt-get install busybox-static",
         TmpfsMount => "run the tests as root: they mount a small tmpfs for the free-space checks",

@@ -33,7 +33,7 @@ public sealed class RealPodmanCmdletTests : IDisposable
 
     private PowerShellSession Ps => _session.PowerShell;
 
-    [Fact]
+    [ToolFact(TestTools.Podman43, TestTools.DockerRegistry, TestTools.Busybox)]
     public async Task An_image_model_through_PodmanImage_and_an_artifact_through_HttpBind_are_read_by_real_containers_listed_and_removed()
     {
         var weights = TestArtifact.Bytes(70, 200_000);
@@ -89,7 +89,7 @@ public sealed class RealPodmanCmdletTests : IDisposable
 
         var unit = imageRepository.Split('/')[^1];
         Assert.Equal(new[] { unit + ".container", unit + ".image" }, quadlet.Select(f => f.Name));
-        Assert.Equal(new[] { ("Image", "Image", imageRef) }, UnitFile.Parse(quadlet[1].Content));
+        Assert.Equal(new[] { ("Image", "Image", imageRef), ("Image", "TLSVerify", "false") }, UnitFile.Parse(quadlet[1].Content)); // a loopback registry
         Assert.Equal(
             new[]
             {

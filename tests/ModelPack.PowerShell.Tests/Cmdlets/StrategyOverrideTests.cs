@@ -7,28 +7,29 @@ using System.Text.Json;
 using System.Threading.Tasks;
 using ModelPack.Core.Spec;
 using ModelPack.Core.Tests.Engines;
-using ModelPack.PowerShell.Tests.Support;
 using ModelPack.Core.Tests.Support;
+using ModelPack.PowerShell.Tests.Support;
 
 namespace ModelPack.PowerShell.Tests.Cmdlets;
 
 /// <summary>
 /// Where the strategy and the engine come from, at the cmdlet level: -Strategy / -Engine over MODELPACK_STRATEGY /
 /// MODELPACK_ENGINE over the config file's strategy / engine, kebab spellings, wrong values and the source
-/// each error names; a forced strategy the real podman 4.3.1 cannot serve; and a fake docker 28.2.2 on PATH
-/// (no docker runs here), with which Auto saves through HttpBind and mounts use docker's syntax.
+/// each error names (the engine named by path is a stand-in "docker" file in a folder of its own, as the choice
+/// is what is tested); a forced strategy the real podman 4.3.1 cannot serve; and the real docker CLI, with which
+/// Auto saves through HttpBind and mounts use docker's syntax (its daemon is not needed for either).
 /// </summary>
 [Collection(StoreCollection.Name)]
 public sealed class StrategyOverrideTests : IDisposable
 {
     private readonly StoreRegistryFixture _fixture;
-    private readonly FakeEngines _fakes = new();
+    private readonly FaultyEngines _fakes = new();
     private StoreSession? _session;
 
     public StrategyOverrideTests(StoreRegistryFixture fixture)
     {
         _fixture = fixture;
-        _fakes.Docker(FakeEngines.DockerClientJson("28.2.2"));
+        _fakes.Docker(FaultyEngines.DockerVersionJson("28.2.2"));
     }
 
     private PowerShellSession Ps => _session!.PowerShell;
@@ -130,11 +131,12 @@ public sealed class StrategyOverrideTests : IDisposable
         Assert.False(Directory.Exists(_session!.StoreRoot));
     }
 
-    [Fact]
-    public async Task With_a_fake_docker_28_2_2_on_PATH_Auto_saves_through_HttpBind_and_podman_strategies_are_refused()
+    [ToolFact(TestTools.Docker, TestTools.DockerRegistry)]
+    public async Task With_docker_Auto_saves_through_HttpBind_and_podman_strategies_are_refused()
     {
         var (reference, repository) = await PushAsync(43);
-        Start(("MODELPACK_ENGINE", "docker"), ("PATH", _fakes.Bin + ":" + Environment.GetEnvironmentVariable("PATH")));
+        var docker = TestTools.Require(TestTools.Docker);
+        Start(("MODELPACK_ENGINE", docker), ("DOCKER_HOST", "unix://" + Path.Combine(Path.GetDirectoryName(_fakes.Bin)!, "no-daemon.sock")));
 
         var saved = Ps.Run("param($r) Save-ModelArtifact $r -PassThru -Verbose", Args(reference));
         var mount = Assert.IsType<ModelMount>(Assert.Single(Ps.RunOk("param($r) Get-ModelMount $r -Destination /models", Args(reference))).BaseObject);
@@ -143,11 +145,11 @@ public sealed class StrategyOverrideTests : IDisposable
 
         Assert.Empty(saved.AllErrors);
         Assert.Equal("HttpBind", Assert.IsType<ModelArtifact>(Assert.Single(saved.Output).BaseObject).Strategy);
-        Assert.Contains(saved.Verbose, v => v.Contains("Found docker 28.2.2 at " + Path.Combine(_fakes.Bin, "docker"), StringComparison.Ordinal));
+        Assert.Contains(saved.Verbose, v => v.Contains("Found docker CLI ", StringComparison.Ordinal) && v.Contains(" at " + docker + ", whose daemon did not answer", StringComparison.Ordinal));
         Assert.Contains(saved.Verbose, v => v.Contains("strategy HttpBind (Auto)", StringComparison.Ordinal));
         Assert.Equal(("docker", "HttpBind", "/models/model.safetensors"), (mount.Engine, mount.Strategy, mount.EntryPath));
         Assert.Equal($"--mount=type=bind,src={mount.Source},dst=/models,readonly", mount.Argument);
-        AssertUnavailable(forced, "PodmanImage", "found docker 28.2.2", "HttpBind");
+        AssertUnavailable(forced, "PodmanImage", "found docker CLI ", "HttpBind");
         Assert.Equal(requestsBefore, Requests(repository));
     }
 

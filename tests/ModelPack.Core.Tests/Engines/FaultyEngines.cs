@@ -9,15 +9,19 @@ using ModelPack.Core.Tests.Support;
 namespace ModelPack.Core.Tests.Engines;
 
 /// <summary>
-/// Fake podman and docker executables: /bin/sh scripts in a temp dir that answer like the real ones
-/// (real podman 5.7 and docker 28 are not installable here). Each call is appended to calls.log so tests
-/// can count probes. Arguments are checked exactly, so a probe that passes them wrongly fails.
+/// Stand-ins for engine states the real podman and docker installed here cannot be made to show: a version
+/// command that fails with a given exit code, prints no JSON or hangs; a podman build without the artifact
+/// command; versions that are not installed (5.0, 5.1, a -dev build, a remote server older than its client); a
+/// "docker" that is really podman (podman-docker). The real engines (podman 4.3.1, 5.7.1, 5.8.2, a private
+/// dockerd 20.10 with the docker 28 CLI) are tested as themselves. /bin/sh scripts in a temp dir; each call is
+/// appended to calls.log, so tests can also count probe calls. Arguments are checked exactly, so a probe that
+/// passes them wrongly fails.
 /// </summary>
-public sealed class FakeEngines : IDisposable
+public sealed class FaultyEngines : IDisposable
 {
     private readonly TempDirectory dir = new("modelpack-fake-engines-");
 
-    public FakeEngines()
+    public FaultyEngines()
     {
         Bin = dir.Combine("bin");
         Directory.CreateDirectory(Bin);
@@ -37,19 +41,21 @@ public sealed class FakeEngines : IDisposable
     public static string PodmanClientJson(string version) =>
         "{\"APIVersion\":\"" + version + "\",\"Version\":\"" + version + "\",\"GoVersion\":\"go1.24.4\",\"GitCommit\":\"\",\"BuiltTime\":\"Thu Jan  1 00:00:00 1970\",\"Built\":0,\"OsArch\":\"linux/amd64\",\"Os\":\"linux\"}";
 
-    public static string DockerClientJson(string version) =>
-        "{\"Platform\":{\"Name\":\"Docker Engine - Community\"},\"Version\":\"" + version + "\",\"ApiVersion\":\"1.50\",\"DefaultAPIVersion\":\"1.50\",\"GitCommit\":\"e6534b4\",\"GoVersion\":\"go1.24.3\",\"Os\":\"linux\",\"Arch\":\"amd64\",\"BuildTime\":\"Fri May 30 12:07:28 2025\",\"Context\":\"default\"}";
+    /// <summary>What <c>docker version --format '{{json .}}'</c> prints when the daemon does not answer: the client, and a null Server.</summary>
+    public static string DockerVersionJson(string client) =>
+        "{\"Client\":{\"Version\":\"" + client + "\",\"ApiVersion\":\"1.50\",\"DefaultAPIVersion\":\"1.50\",\"GitCommit\":\"e6534b4\",\"GoVersion\":\"go1.24.3\",\"Os\":\"linux\",\"Arch\":\"amd64\",\"BuildTime\":\"Fri May 30 12:07:28 2025\",\"Context\":\"default\"},\"Server\":null}";
 
     /// <summary>
-    /// A fake podman: <c>version --format json</c> prints <paramref name="versionJson"/> and exits
-    /// <paramref name="versionExit"/>; <c>artifact ls</c> exits <paramref name="artifactLsExit"/>; and, like
-    /// podman 4.x, <c>artifact --help</c> exits 0, so a probe that used --help would be fooled.
+    /// A podman stand-in: <c>version --format json</c> prints <paramref name="versionJson"/> and exits
+    /// <paramref name="versionExit"/>; <c>artifact ls</c> exits 0, or with <paramref name="withoutArtifactCommand"/>
+    /// 125 as a podman without that command does; <c>info</c> names no store; and, like podman 4.x,
+    /// <c>artifact --help</c> exits 0, so a probe that used --help would be fooled.
     /// </summary>
-    public string Podman(string versionJson, int artifactLsExit = 0, int versionExit = 0, string name = "podman", string versionStderr = "")
+    public string Podman(string versionJson, bool withoutArtifactCommand = false, int versionExit = 0, string name = "podman", string versionStderr = "")
     {
-        var artifactLs = artifactLsExit == 0
-            ? "echo 'REPOSITORY  TAG  DIGEST  SIZE'; exit 0"
-            : $"echo 'Error: artifact store is not usable' >&2; exit {artifactLsExit}";
+        var artifactLs = withoutArtifactCommand
+            ? "echo 'Error: unrecognized command `podman artifact`' >&2; exit 125"
+            : "echo 'REPOSITORY  TAG  DIGEST  SIZE'; exit 0";
         return Script(name, $$"""
             if [ "$1" = version ] && [ "$2" = --format ] && [ "$3" = json ] && [ $# -eq 3 ]; then
               printf '%s\n' '{{versionJson}}'
@@ -62,18 +68,27 @@ public sealed class FakeEngines : IDisposable
             if [ "$1" = artifact ] && [ "$2" = --help ]; then
               echo 'Manage containers, pods and images'; exit 0
             fi
+            if [ "$1" = info ]; then
+              echo 'Error: no store in this stand-in' >&2; exit 125
+            fi
             echo "Error: unrecognized command: $*" >&2
             exit 125
             """);
     }
 
-    /// <summary>A fake docker: <c>version --format {{json .Client}}</c> prints the client JSON and exits <paramref name="exit"/>.</summary>
-    public string Docker(string clientJson, int exit = 0, string stderr = "", string name = "docker") =>
+    /// <summary>
+    /// A docker CLI stand-in for counting calls: <c>version --format {{json .}}</c> prints <paramref name="versionJson"/>
+    /// and exits 1 (its daemon does not answer), <c>context inspect</c> names a local socket.
+    /// </summary>
+    public string Docker(string versionJson, string name = "docker") =>
         Script(name, $$$"""
-            if [ "$1" = version ] && [ "$2" = --format ] && [ "$3" = '{{json .Client}}' ] && [ $# -eq 3 ]; then
-              printf '%s\n' '{{{clientJson}}}'
-              {{{(stderr.Length > 0 ? $"echo '{stderr}' >&2" : ":")}}}
-              exit {{{exit}}}
+            if [ "$1" = version ] && [ "$2" = --format ] && [ "$3" = '{{json .}}' ] && [ $# -eq 3 ]; then
+              printf '%s\n' '{{{versionJson}}}'
+              echo 'Cannot connect to the Docker daemon at unix:///nonexistent/docker.sock. Is the docker daemon running?' >&2
+              exit 1
+            fi
+            if [ "$1" = context ] && [ "$2" = inspect ]; then
+              echo '"unix:///nonexistent/docker.sock"'; exit 0
             fi
             echo "unknown command: $*" >&2
             exit 1
