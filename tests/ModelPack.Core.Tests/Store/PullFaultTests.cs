@@ -276,8 +276,9 @@ public sealed class PullFaultTests : IClassFixture<PlainRegistryFixture>, IDispo
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pull);
 
         // The copy loop writes whole 4 MiB buffers; a partial that is not a multiple of that kept the buffer being filled.
+        // The proxy has sent 2 MiB; up to the sockets' buffers of that may not have reached the client yet.
         var partial = new FileInfo(Path.Combine(_store.TempDirectory, Digest.Parse(digest).Encoded + ".partial"));
-        Assert.True(partial.Length >= 2 * 1024 * 1024 && partial.Length % (4 * 1024 * 1024) != 0, $"{partial.Length} bytes kept");
+        Assert.True(partial.Length >= 1024 * 1024 && partial.Length % (4 * 1024 * 1024) != 0, $"{partial.Length} bytes kept");
         proxy.BlobBytesPerSecond = 0;
         var result = await _store.PullAsync(client, Reference(proxy, repository), Options());
         Assert.Equal(weights, File.ReadAllBytes(Path.Combine(result.Artifact.Path!, "w.bin")));
