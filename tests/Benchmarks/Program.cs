@@ -7,6 +7,7 @@ using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading.Tasks;
 using ModelPack.Core.Registry;
+using ModelPack.Core.Transfer;
 
 namespace ModelPack.Benchmarks;
 
@@ -45,12 +46,11 @@ internal static class Program
             PrintMachine();
             Console.WriteLine($"Load average at the start: {LoadAverage()} (the machine's other work competes for the same cores)");
             using var registry = LocalRegistry.Start(Path.Combine(work, "registry"));
-            using var client = new RegistryClient(new RegistryClientOptions { UseCredentialFiles = false, UseRegistriesConf = false });
             Console.WriteLine($"Registry at {registry.HostPort}; generating and pushing the artifacts...");
             var artifacts = new[]
             {
-                await BenchArtifact.CreateAsync(client, registry.HostPort, "one", 1, bigMib * 1024 * 1024, work),
-                await BenchArtifact.CreateAsync(client, registry.HostPort, "eight", layers, layerMib * 1024 * 1024, work),
+                await BenchArtifact.CreateAsync(registry.HostPort, "one", 1, bigMib * 1024 * 1024, work),
+                await BenchArtifact.CreateAsync(registry.HostPort, "eight", layers, layerMib * 1024 * 1024, work),
             };
 
             var ok = true;

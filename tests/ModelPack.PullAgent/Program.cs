@@ -10,6 +10,7 @@ using ModelPack.Core.Packing;
 using ModelPack.Core.References;
 using ModelPack.Core.Registry;
 using ModelPack.Core.Store;
+using ModelPack.Core.Transfer;
 
 namespace ModelPack.PullAgent;
 

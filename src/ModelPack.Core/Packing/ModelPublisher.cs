@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using ModelPack.Core.Errors;
@@ -11,6 +10,7 @@ using ModelPack.Core.References;
 using ModelPack.Core.Registry;
 using ModelPack.Core.Spec;
 using ModelPack.Core.Store;
+using ModelPack.Core.Transfer;
 
 namespace ModelPack.Core.Packing;
 
@@ -29,8 +29,6 @@ namespace ModelPack.Core.Packing;
 /// </remarks>
 public static class ModelPublisher
 {
-    private const string UploadsDirectoryName = "uploads";
-
     /// <summary>Publishes the stored artifact tagged <paramref name="source"/>.</summary>
     public static async Task<PublishResult> PublishAsync(ModelStore store, ModelReference source, ModelReference? destination, RegistryClient client, PublishOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -90,45 +88,39 @@ public static class ModelPublisher
         config.ThrowIfInvalid($"The config of '{artifact.Reference}'");
 
         var destinationName = target.ToString();
-        var mountFrom = MountSources(artifact, target, options);
-        await client.PrepareForPushAsync(target.Registry, target.Repository, mountFrom, cancellationToken).ConfigureAwait(false);
+        var repository = client.Repository(target);
+        var registry = new RegistryTarget(repository, options.Upload(), MountSources(artifact, target, options), new UploadSessions(store.TempDirectory));
+        await registry.PrepareAsync(cancellationToken).ConfigureAwait(false);
         var remote = new ModelArtifact(destinationName, manifest, config, RemoteArtifactReader.StrategyName, null);
         var blobs = new List<Descriptor> { configDescriptor };
         blobs.AddRange(manifest.Layers.GroupBy(l => l.Digest, StringComparer.Ordinal).Select(g => g.First()).Where(l => l.Digest != configDescriptor.Digest));
-        var meter = new PublishMeter(destinationName, blobs, options.Progress);
-        meter.Stage(PublishStage.Checking);
+        var progress = options.Progress;
+        progress?.Report(Stage(destinationName, PublishStage.Checking, blobs));
 
-        if (target.Tag is string tag && !options.Force && await TagNamesAsync(client, target, tag, manifest.Digest, cancellationToken).ConfigureAwait(false))
+        if (target.Tag is string tag && !options.Force && await TagNamesAsync(repository, tag, manifest.Digest, cancellationToken).ConfigureAwait(false))
         {
             log?.Invoke($"'{destinationName}' already is {manifest.Digest}; nothing to publish.");
-            meter.Stage(PublishStage.Completed);
-            return new PublishResult(remote, Array.Empty<BlobPushResult>(), manifestPushed: false);
+            progress?.Report(Stage(destinationName, PublishStage.Completed, blobs));
+            return new PublishResult(remote, Array.Empty<BlobCopyResult>(), manifestPushed: false);
         }
 
-        var results = new BlobPushResult[blobs.Count];
+        IReadOnlyList<BlobCopyResult> results;
         using (store.Pin(blobs.Select(b => b.Digest).Append(manifest.Digest)))
-        using (var gate = new SemaphoreSlim(Math.Max(1, options.Concurrency)))
         {
-            var tasks = blobs.Select(async (blob, i) =>
+            var copy = new CopyOptions
             {
-                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    results[i] = await PushBlobAsync(store, client, target, blob, mountFrom, options, meter, i, cancellationToken).ConfigureAwait(false);
-                    meter.BlobDone(i, results[i].Outcome);
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            }).ToList();
-            await Task.WhenAll(tasks).ConfigureAwait(false);
+                Concurrency = options.Concurrency,
+                Log = log,
+                MountFrom = _ => registry.MountSources,
+                Progress = progress is null ? null : p => progress.Report(Report(destinationName, configDescriptor, p)),
+            };
+            results = await TransferEngine.CopyAsync(new LayoutSource(store.Layout), registry, blobs, copy, cancellationToken).ConfigureAwait(false);
         }
 
-        meter.Stage(PublishStage.Manifest);
+        progress?.Report(Stage(destinationName, PublishStage.Manifest, blobs, blobs.Sum(b => b.Size)));
         var mediaType = string.IsNullOrEmpty(manifest.MediaType) ? MediaTypes.OciManifest : manifest.MediaType;
-        await client.PutManifestAsync(target.Registry, target.Repository, target.Tag ?? manifest.Digest, manifestBytes, mediaType, cancellationToken).ConfigureAwait(false);
-        meter.Stage(PublishStage.Completed);
+        await repository.PutManifestAsync(target.Tag ?? manifest.Digest, manifestBytes, mediaType, cancellationToken).ConfigureAwait(false);
+        progress?.Report(Stage(destinationName, PublishStage.Completed, blobs, blobs.Sum(b => b.Size)));
         return new PublishResult(remote, results, manifestPushed: true);
     }
 
@@ -158,11 +150,11 @@ public static class ModelPublisher
     }
 
     /// <summary>Whether the destination tag already names the manifest (HEAD); false when it names another or none.</summary>
-    private static async Task<bool> TagNamesAsync(RegistryClient client, ModelReference target, string tag, string digest, CancellationToken cancellationToken)
+    private static async Task<bool> TagNamesAsync(RegistryRepository repository, string tag, string digest, CancellationToken cancellationToken)
     {
         try
         {
-            var head = await client.HeadManifestAsync(target.Registry, target.Repository, tag, cancellationToken).ConfigureAwait(false);
+            var head = await repository.HeadManifestAsync(tag, cancellationToken).ConfigureAwait(false);
             return head.Digest == digest;
         }
         catch (RegistryException ex) when (ex.ErrorId == ErrorIds.ModelArtifactNotFound)
@@ -171,157 +163,18 @@ public static class ModelPublisher
         }
     }
 
-    private static async Task<BlobPushResult> PushBlobAsync(
-        ModelStore store, RegistryClient client, ModelReference target, Descriptor blob, List<string> mountFrom, PublishOptions options, PublishMeter meter, int index, CancellationToken cancellationToken)
-    {
-        var path = store.Layout.BlobPath(blob.Digest);
-        var sessionFile = SessionFile(store, target, blob.Digest);
-        var pushOptions = new BlobPushOptions
-        {
-            ChunkSize = options.ChunkSize,
-            MonolithicThreshold = options.MonolithicThreshold,
-            ResumeAttempts = options.ResumeAttempts,
-            Progress = meter.For(index),
-            ResumeLocation = ReadSession(sessionFile),
-            LocationChanged = location => WriteSession(store, sessionFile, location),
-        };
-        foreach (var source in mountFrom)
-        {
-            pushOptions.MountFrom.Add(source);
-        }
+    private static PublishProgress Stage(string destination, PublishStage stage, IReadOnlyList<Descriptor> blobs, long done = 0) =>
+        new(destination, stage, null, null, 0, 0, null, done, blobs.Sum(b => b.Size));
 
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1024 * 1024, FileOptions.SequentialScan);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new ModelPackException(ErrorIds.BlobNotFound, ErrorKind.ObjectNotFound, $"Blob {blob.Digest} is missing from the store at '{store.Root}'. Run Test-ModelArtifact -Repair, or pack or pull the artifact again.", blob.Digest, ex);
-        }
-
-        using (stream)
-        {
-            if (stream.Length != blob.Size)
-            {
-                throw new ModelPackException(ErrorIds.SizeMismatch, ErrorKind.InvalidData, $"Blob {blob.Digest} in the store at '{store.Root}' has {stream.Length} bytes, not {blob.Size}: it is damaged. Run Test-ModelArtifact -Repair.", blob.Digest);
-            }
-
-            return await client.PushBlobAsync(target.Registry, target.Repository, blob.Digest, blob.Size, stream, pushOptions, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Where an unfinished upload's session URL is kept: one file per registry, repository and blob.</summary>
-    private static string SessionFile(ModelStore store, ModelReference target, string digest)
-    {
-        var key = Digest.Sha256(target.Registry + "/" + target.Repository + "@" + digest).Encoded;
-        return Path.Combine(store.TempDirectory, UploadsDirectoryName, key + ".json");
-    }
-
-    private static Uri? ReadSession(string file)
-    {
-        try
-        {
-            using var doc = JsonText.Parse(File.ReadAllBytes(file));
-            return doc.RootElement.ValueKind == JsonValueKind.Object &&
-                doc.RootElement.TryGetProperty("location", out var value) && value.ValueKind == JsonValueKind.String &&
-                Uri.TryCreate(value.GetString(), UriKind.Absolute, out var location)
-                ? location
-                : null;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static void WriteSession(ModelStore store, string file, Uri? location)
-    {
-        try
-        {
-            if (location is null)
-            {
-                AtomicFile.TryDelete(file);
-                return;
-            }
-
-            var json = JsonText.Write(w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("location", location.AbsoluteUri);
-                w.WriteEndObject();
-            });
-            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            AtomicFile.Write(file, json, store.TempDirectory, "upload-");
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // Only a later resume needs it; this upload goes on without.
-        }
-    }
-
-    /// <summary>Per-blob byte counts to <see cref="PublishProgress"/> reports with running totals.</summary>
-    private sealed class PublishMeter
-    {
-        private readonly string _destination;
-        private readonly IReadOnlyList<Descriptor> _blobs;
-        private readonly IProgress<PublishProgress>? _progress;
-        private readonly long[] _done;
-        private readonly long _total;
-
-        public PublishMeter(string destination, IReadOnlyList<Descriptor> blobs, IProgress<PublishProgress>? progress)
-        {
-            _destination = destination;
-            _blobs = blobs;
-            _progress = progress;
-            _done = new long[blobs.Count];
-            _total = blobs.Sum(b => b.Size);
-        }
-
-        public IProgress<long> For(int index) => new BlobBytes(this, index);
-
-        public void BlobDone(int index, BlobPushOutcome outcome)
-        {
-            Interlocked.Exchange(ref _done[index], _blobs[index].Size);
-            Report(PublishStage.BlobDone, index, _blobs[index].Size, outcome);
-        }
-
-        public void Stage(PublishStage stage) =>
-            _progress?.Report(new PublishProgress(_destination, stage, null, null, 0, 0, null, Sum(), _total));
-
-        private void Report(PublishStage stage, int index, long bytes, BlobPushOutcome? outcome)
-        {
-            var blob = _blobs[index];
-            _progress?.Report(new PublishProgress(_destination, stage, blob.Digest, index == 0 ? "config" : blob.Filepath ?? blob.Title ?? blob.Digest, bytes, blob.Size, outcome, Sum(), _total));
-        }
-
-        private long Sum()
-        {
-            long sum = 0;
-            for (var i = 0; i < _done.Length; i++)
-            {
-                sum += Interlocked.Read(ref _done[i]);
-            }
-
-            return sum;
-        }
-
-        private sealed class BlobBytes : IProgress<long>
-        {
-            private readonly PublishMeter _meter;
-            private readonly int _index;
-
-            public BlobBytes(PublishMeter meter, int index)
-            {
-                _meter = meter;
-                _index = index;
-            }
-
-            public void Report(long value)
-            {
-                Interlocked.Exchange(ref _meter._done[_index], value);
-                _meter.Report(PublishStage.Uploading, _index, value, null);
-            }
-        }
-    }
+    private static PublishProgress Report(string destination, Descriptor config, TransferProgress p) =>
+        new(
+            destination,
+            p.Outcome is null ? PublishStage.Uploading : PublishStage.BlobDone,
+            p.Blob.Digest,
+            p.Index == 0 && p.Blob.Digest == config.Digest ? "config" : p.Blob.Filepath ?? p.Blob.Title ?? p.Blob.Digest,
+            p.BlobBytesDone,
+            p.Blob.Size,
+            p.Outcome,
+            p.BytesDone,
+            p.BytesTotal);
 }

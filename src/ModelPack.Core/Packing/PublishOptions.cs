@@ -8,10 +8,10 @@ namespace ModelPack.Core.Packing;
 public sealed class PublishOptions
 {
     /// <summary>Bytes per PATCH of a chunked upload (default 16 MiB).</summary>
-    public long ChunkSize { get; set; } = BlobPushOptions.DefaultChunkSize;
+    public long ChunkSize { get; set; } = UploadSettings.DefaultChunkSize;
 
     /// <summary>Blobs of at most this many bytes go up in one PUT (default 16 MiB); larger ones in resumable chunks.</summary>
-    public long MonolithicThreshold { get; set; } = BlobPushOptions.DefaultChunkSize;
+    public long MonolithicThreshold { get; set; } = UploadSettings.DefaultChunkSize;
 
     /// <summary>Blobs pushed at once (default 3).</summary>
     public int Concurrency { get; set; } = 3;
@@ -33,4 +33,6 @@ public sealed class PublishOptions
 
     /// <summary>Verbose log lines (never secrets).</summary>
     public Action<string>? Log { get; set; }
+
+    internal UploadSettings Upload() => new() { ChunkSize = ChunkSize, MonolithicThreshold = MonolithicThreshold, ResumeAttempts = ResumeAttempts };
 }

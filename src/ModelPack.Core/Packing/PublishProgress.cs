@@ -1,11 +1,11 @@
-using ModelPack.Core.Registry;
+using ModelPack.Core.Transfer;
 
 namespace ModelPack.Core.Packing;
 
 /// <summary>One progress report of a publish: a blob's bytes, or the publish's overall stage.</summary>
 public sealed class PublishProgress
 {
-    public PublishProgress(string destination, PublishStage stage, string? blobDigest, string? blobPath, long blobBytesDone, long blobBytesTotal, BlobPushOutcome? outcome, long bytesDone, long bytesTotal)
+    public PublishProgress(string destination, PublishStage stage, string? blobDigest, string? blobPath, long blobBytesDone, long blobBytesTotal, BlobCopyOutcome? outcome, long bytesDone, long bytesTotal)
     {
         Destination = destination;
         Stage = stage;
@@ -32,7 +32,7 @@ public sealed class PublishProgress
     public long BlobBytesTotal { get; }
 
     /// <summary>How the blob got there (with <see cref="PublishStage.BlobDone"/>).</summary>
-    public BlobPushOutcome? Outcome { get; }
+    public BlobCopyOutcome? Outcome { get; }
 
     /// <summary>Bytes of all blobs that are in the repository or on their way.</summary>
     public long BytesDone { get; }

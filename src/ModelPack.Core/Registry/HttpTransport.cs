@@ -63,45 +63,47 @@ internal sealed class HttpTransport
     public static bool SameAuthority(Uri a, Uri b) =>
         string.Equals(a.GetLeftPart(UriPartial.Authority), b.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>Sends <paramref name="request"/> once (its method, URL and headers; the retries are the caller's), following GET/HEAD redirects.</summary>
+    /// <param name="content">The body of this attempt, made fresh for each hop; null for none.</param>
     /// <param name="authorization">Sent only to URLs on <paramref name="authorizedFor"/>'s scheme, host and port.</param>
     public async Task<RegistryResponse> SendAsync(
-        HttpMethod method,
-        Uri uri,
-        Action<HttpRequestMessage>? configure,
+        RegistryRequest request,
         Func<HttpContent>? content,
         AuthenticationHeaderValue? authorization,
         Uri? authorizedFor,
-        HttpCompletionOption completion,
         string registry,
         CancellationToken cancellationToken)
     {
+        var uri = request.Uri;
+        var method = request.Method;
+        var configure = request.Configure;
         var current = uri;
         var currentMethod = method;
         for (var hop = 0; ; hop++)
         {
             _policy.EnsureTransportAllowed(current, hop == 0 ? "a registry request" : "following a redirect");
-            var request = new HttpRequestMessage(currentMethod, current);
-            configure?.Invoke(request);
+            var message = new HttpRequestMessage(currentMethod, current);
+            configure?.Invoke(message);
             if (content is not null && currentMethod != HttpMethod.Get && currentMethod != HttpMethod.Head)
             {
-                request.Content = content();
+                message.Content = content();
             }
 
             var authorized = authorization is not null && authorizedFor is not null && SameAuthority(current, authorizedFor);
             if (authorized)
             {
-                request.Headers.Authorization = authorization;
+                message.Headers.Authorization = authorization;
             }
 
             _log.Trace($"{currentMethod} {SafeUrl.Format(current)}{(authorized ? " (authorized)" : string.Empty)}");
             HttpResponseMessage response;
             try
             {
-                response = await SendOnceAsync(request, completion, registry, cancellationToken).ConfigureAwait(false);
+                response = await SendOnceAsync(message, registry, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
-                request.Dispose();
+                message.Dispose();
                 throw;
             }
 
@@ -116,7 +118,7 @@ internal sealed class HttpTransport
 
             var target = response.Headers.Location.IsAbsoluteUri ? response.Headers.Location : new Uri(current, response.Headers.Location);
             response.Dispose();
-            request.Dispose();
+            message.Dispose();
             if (hop >= MaxRedirects)
             {
                 throw RegistryErrors.Protocol(registry, current, registry, $"Registry '{registry}' redirected more than {MaxRedirects} times; giving up at {SafeUrl.Format(target)}.");
@@ -182,7 +184,7 @@ internal sealed class HttpTransport
     /// accepts the connection and says nothing is as stalled as one that stops sending a blob, and it is not
     /// retried either. Uploads keep the request timeout, which covers sending their body.
     /// </summary>
-    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, HttpCompletionOption completion, string registry, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, string registry, CancellationToken cancellationToken)
     {
         var uri = request.RequestUri!;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -197,7 +199,7 @@ internal sealed class HttpTransport
 
         try
         {
-            return await _http.SendAsync(request, completion, linked.Token).ConfigureAwait(false);
+            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (answer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

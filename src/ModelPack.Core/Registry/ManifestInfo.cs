@@ -17,5 +17,8 @@ public sealed class ManifestInfo
     /// <summary>Size in bytes; -1 when the registry did not say.</summary>
     public long Size { get; }
 
+    /// <summary>The manifest itself, when the registry sent no digest with its HEAD answer and it was read instead.</summary>
+    internal FetchedManifest? Fetched { get; set; }
+
     public override string ToString() => $"{MediaType} {Digest} ({Size} bytes)";
 }

@@ -196,8 +196,7 @@ internal sealed class RegistryAuthenticator : IDisposable
             }
 
             response = await _transport.SendAsync(
-                HttpMethod.Post, realm, null, () => new FormUrlEncodedContent(form), null, null,
-                HttpCompletionOption.ResponseHeadersRead, registry, cancellationToken).ConfigureAwait(false);
+                new RegistryRequest(HttpMethod.Post, realm), () => new FormUrlEncodedContent(form), null, null, registry, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -213,8 +212,7 @@ internal sealed class RegistryAuthenticator : IDisposable
             }
 
             response = await _transport.SendAsync(
-                HttpMethod.Get, builder.Uri, null, null, basic, realm,
-                HttpCompletionOption.ResponseHeadersRead, registry, cancellationToken).ConfigureAwait(false);
+                new RegistryRequest(HttpMethod.Get, builder.Uri), null, basic, realm, registry, cancellationToken).ConfigureAwait(false);
         }
 
         using (response)

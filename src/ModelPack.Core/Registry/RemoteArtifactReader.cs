@@ -13,7 +13,8 @@ public static class RemoteArtifactReader
 
     public static async Task<ModelArtifact> GetAsync(RegistryClient client, ModelReference reference, CancellationToken cancellationToken = default)
     {
-        var resolved = await client.ResolveManifestAsync(reference.Registry, reference.Repository, reference.Tag ?? reference.Digest!, cancellationToken).ConfigureAwait(false);
+        var repository = (client ?? throw new System.ArgumentNullException(nameof(client))).Repository(reference);
+        var resolved = await repository.ResolveManifestAsync(reference.Tag ?? reference.Digest!, cancellationToken).ConfigureAwait(false);
         var manifest = resolved.Manifest;
         if (!manifest.IsModelArtifact)
         {
@@ -25,7 +26,7 @@ public static class RemoteArtifactReader
         {
             var subject = $"The config of '{reference}'";
             ModelConfig.EnsureReadable(c, subject, reference.ToString());
-            var bytes = await client.GetBlobBytesAsync(reference.Registry, reference.Repository, c.Digest, c.Size, cancellationToken).ConfigureAwait(false);
+            var bytes = await repository.ReadBlobAsync(c, cancellationToken).ConfigureAwait(false);
             config = ModelConfig.Parse(bytes, subject, reference.ToString());
         }
 

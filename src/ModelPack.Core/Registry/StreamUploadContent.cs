@@ -16,10 +16,10 @@ internal sealed class StreamUploadContent : HttpContent
     private readonly Stream _source;
     private readonly long _length;
     private readonly int _bufferSize;
-    private readonly IProgress<long>? _progress;
+    private readonly Action<long>? _progress;
     private readonly long _origin;
 
-    public StreamUploadContent(Stream source, long length, int bufferSize, IProgress<long>? progress)
+    public StreamUploadContent(Stream source, long length, int bufferSize, Action<long>? progress)
     {
         _source = source;
         _origin = source.CanSeek ? source.Position : -1;
@@ -52,7 +52,7 @@ internal sealed class StreamUploadContent : HttpContent
 
             await stream.WriteAsync(buffer, 0, read).ConfigureAwait(false);
             sent += read;
-            _progress?.Report(sent);
+            _progress?.Invoke(sent);
         }
     }
 

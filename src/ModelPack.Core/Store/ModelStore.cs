@@ -136,6 +136,22 @@ public sealed partial class ModelStore
         return null;
     }
 
+    /// <summary>The image config (labels) of a stored image, or an empty map when the blob is missing.</summary>
+    public IReadOnlyDictionary<string, string> ImageLabels(ModelArtifact artifact)
+    {
+        if (artifact is null)
+        {
+            throw new ArgumentNullException(nameof(artifact));
+        }
+
+        if (artifact.Manifest.Config is Descriptor config && ModelImage.IsImageManifest(artifact.Manifest) && Layout.HasBlob(config.Digest))
+        {
+            return ModelImage.LabelsFromConfig(Layout.ReadBlob(config));
+        }
+
+        return new Dictionary<string, string>(StringComparer.Ordinal);
+    }
+
     /// <summary>Removes the reference and collects what nothing else uses. Returns false when the store has no such reference.</summary>
     public bool Remove(string refName)
     {
@@ -163,13 +179,14 @@ public sealed partial class ModelStore
     internal FileLock AcquireGcLock() => FileLock.Acquire(GcLockPath, LockTimeout);
 
     /// <summary>Builds the snapshot of a stored manifest from its blobs (a model's files, or an image's /models); the old one is deleted first by the caller.</summary>
-    internal void RebuildSnapshot(ModelManifest manifest, string refName, CancellationToken cancellationToken)
-    {
-        var build = ModelImage.IsImageManifest(manifest)
+    internal void RebuildSnapshot(ModelManifest manifest, string refName, CancellationToken cancellationToken) =>
+        BuildSnapshotAsync(manifest, refName, cancellationToken).GetAwaiter().GetResult();
+
+    /// <summary>Builds (or finds complete) the snapshot of a manifest whose blobs are in the store; returns its path.</summary>
+    internal Task<string> BuildSnapshotAsync(ModelManifest manifest, string refName, CancellationToken cancellationToken) =>
+        ModelImage.IsImageManifest(manifest)
             ? ImageSnapshotBuilder.BuildAsync(SnapshotsDirectory, manifest.Digest, refName, manifest.Layers, d => Layout.BlobPath(d.Digest), ArchiveLimits, cancellationToken)
             : SnapshotBuilder.BuildAsync(SnapshotsDirectory, manifest.Digest, manifest.Layers, d => Layout.BlobPath(d.Digest), ArchiveLimits, cancellationToken);
-        build.GetAwaiter().GetResult();
-    }
 
     /// <summary>Marks a pull, pack or download in progress until disposed (a shared lock; see <see cref="ActivityLockPath"/>).</summary>
     internal async Task<IDisposable> EnterActivityAsync(CancellationToken cancellationToken) =>

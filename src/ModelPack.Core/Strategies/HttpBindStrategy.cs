@@ -7,6 +7,7 @@ using ModelPack.Core.Images;
 using ModelPack.Core.Mounts;
 using ModelPack.Core.References;
 using ModelPack.Core.Store;
+using ModelPack.Core.Transfer;
 
 namespace ModelPack.Core.Strategies;
 
@@ -51,9 +52,7 @@ public sealed class HttpBindStrategy : IModelStrategy
         var client = context.Client ?? throw new ArgumentException("HttpBind pulls with the built-in registry client: set PullContext.Client.", nameof(context));
 
         // An image pull first reads the manifest and hands artifacts to the artifact pull, so an unknown kind costs nothing extra.
-        var result = context.Kind == ReferenceKind.Artifact
-            ? await Store.PullAsync(client, reference, context.Options, cancellationToken).ConfigureAwait(false)
-            : await Store.PullImageAsync(client, reference, context.Options, cancellationToken).ConfigureAwait(false);
+        var result = await StorePull.PullAsync(Store, client, reference, context.Answer, context.Options, imagesToo: context.Kind != ReferenceKind.Artifact, cancellationToken).ConfigureAwait(false);
         return result.Artifact;
     }
 

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using ModelPack.Core.Registry;
-using ModelPack.Core.Store;
+using ModelPack.Core.Transfer;
 
 namespace ModelPack.Core.Strategies;
 
@@ -26,6 +26,15 @@ public sealed class PullContext
 
     /// <summary>What the reference is, when already known; HttpBind otherwise tries an artifact first, then an image.</summary>
     public ReferenceKind? Kind { get; set; }
+
+    /// <summary>
+    /// Told the strategy chosen for the reference and what the reference turned out to be, before the pull starts
+    /// (Save-ModelArtifact's verbose line and its progress record for an engine's pull).
+    /// </summary>
+    public Action<StrategySelection, ReferenceKindInfo>? Selected { get; set; }
+
+    /// <summary>The registry answer the kind was decided on: the built-in pull goes on with it instead of asking again.</summary>
+    internal ManifestAnswer? Answer { get; set; }
 
     internal Action<string>? Log => Options.Log;
 }

@@ -4,7 +4,13 @@ namespace ModelPack.Core.Strategies;
 public sealed class ReferenceKindInfo
 {
     public ReferenceKindInfo(string reference, ReferenceKind kind, PodmanArtifactMountability? podmanMounts, string source, ModelArtifact? local = null)
+        : this(reference, kind, podmanMounts, source, local, null)
     {
+    }
+
+    internal ReferenceKindInfo(string reference, ReferenceKind kind, PodmanArtifactMountability? podmanMounts, string source, ModelArtifact? local, Registry.ManifestAnswer? answer)
+    {
+        Answer = answer;
         Reference = reference;
         Kind = kind;
         PodmanMounts = kind == ReferenceKind.Artifact ? podmanMounts : null;
@@ -24,6 +30,12 @@ public sealed class ReferenceKindInfo
 
     /// <summary>The local copy the answer came from, when it came from a local store.</summary>
     public ModelArtifact? Local { get; }
+
+    /// <summary>The registry answer the kind was decided on, for the pull to carry on (only on a fresh lookup, never from the cache).</summary>
+    internal Registry.ManifestAnswer? Answer { get; }
+
+    /// <summary>This answer without the registry's manifest, as the session cache keeps it.</summary>
+    internal ReferenceKindInfo WithoutAnswer() => Answer is null ? this : new ReferenceKindInfo(Reference, Kind, PodmanMounts, Source, Local, null);
 
     public override string ToString() => $"{Reference}: {Kind} (from {Source})";
 }

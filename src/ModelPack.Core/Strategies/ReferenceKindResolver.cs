@@ -69,7 +69,7 @@ public sealed class ReferenceKindResolver
         }
 
         var info = await AskRegistryAsync(reference, client, cancellationToken).ConfigureAwait(false);
-        cache.Store(info);
+        cache.Store(info.WithoutAnswer());
         return info;
     }
 
@@ -77,17 +77,19 @@ public sealed class ReferenceKindResolver
     {
         var name = reference.ToString();
         var tagOrDigest = reference.Tag ?? reference.Digest!;
-        var top = await client.GetManifestAsync(reference.Registry, reference.Repository, tagOrDigest, cancellationToken).ConfigureAwait(false);
+        var repository = client.Repository(reference);
+        var answer = new ManifestAnswer(tagOrDigest, await repository.GetManifestAsync(tagOrDigest, cancellationToken).ConfigureAwait(false));
+        var top = answer.Top;
         ModelManifest manifest;
         if (top.IsIndex)
         {
             var index = ImageIndex.Parse(top.ToBytes(), $"The index of '{name}'", name);
             if (index.Manifests.Count > 0 && index.Manifests.All(m => m.Platform is not null && m.ArtifactType is null))
             {
-                return new ReferenceKindInfo(name, ReferenceKind.Image, null, RegistrySource);
+                return new ReferenceKindInfo(name, ReferenceKind.Image, null, RegistrySource, null, answer);
             }
 
-            manifest = (await client.ResolveManifestAsync(reference.Registry, reference.Repository, tagOrDigest, cancellationToken).ConfigureAwait(false)).Manifest;
+            manifest = (await answer.ResolveAsync(repository, cancellationToken).ConfigureAwait(false)).Manifest;
         }
         else
         {
@@ -96,12 +98,12 @@ public sealed class ReferenceKindResolver
 
         if (manifest.IsModelArtifact)
         {
-            return new ReferenceKindInfo(name, ReferenceKind.Artifact, PodmanArtifactMountability.Of(manifest), RegistrySource);
+            return new ReferenceKindInfo(name, ReferenceKind.Artifact, PodmanArtifactMountability.Of(manifest), RegistrySource, null, answer);
         }
 
         if (ModelImage.IsImageManifest(manifest))
         {
-            return new ReferenceKindInfo(name, ReferenceKind.Image, null, RegistrySource);
+            return new ReferenceKindInfo(name, ReferenceKind.Image, null, RegistrySource, null, answer);
         }
 
         throw new ModelPackException(

@@ -108,7 +108,11 @@ public sealed class StrategyChain
         return StrategySelector.Select(requested, Settings, Engine, kind.Kind, kind.PodmanMounts);
     }
 
-    /// <summary>Selects the strategy for the reference and pulls it through that strategy.</summary>
+    /// <summary>
+    /// Selects the strategy for the reference and pulls it through that strategy: the reference's kind from the
+    /// local stores or one registry GET, whose answer the built-in pull carries on (<see cref="PullContext.Answer"/>),
+    /// so the kind and the pull are decided on the same manifest. <see cref="PullContext.Selected"/> hears the choice first.
+    /// </summary>
     public async Task<ModelArtifact> PullAsync(ModelReference reference, StrategyName? requested, PullContext pull, CancellationToken cancellationToken)
     {
         if (pull is null)
@@ -120,6 +124,8 @@ public sealed class StrategyChain
         var kind = await Resolver.ResolveAsync(reference, pull.Client, cancellationToken).ConfigureAwait(false);
         var selection = StrategySelector.Select(requested, Settings, Engine, kind.Kind, kind.PodmanMounts);
         pull.Kind ??= kind.Kind;
+        pull.Answer ??= kind.Answer;
+        pull.Selected?.Invoke(selection, kind);
         return await Get(selection.Strategy).PullAsync(reference, pull, cancellationToken).ConfigureAwait(false);
     }
 
@@ -145,6 +151,11 @@ public sealed class StrategyChain
         }
 
         var selection = StrategySelector.Select(requested, Settings, Engine, kind.Kind, kind.PodmanMounts);
+        if (pull is not null)
+        {
+            pull.Answer ??= kind.Answer;
+        }
+
         return await MountThroughAsync(Get(selection.Strategy), reference, kind.Kind, options, pull, cancellationToken).ConfigureAwait(false);
     }
 

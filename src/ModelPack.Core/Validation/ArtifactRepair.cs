@@ -1,15 +1,14 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using ModelPack.Core.Errors;
-using ModelPack.Core.Layout;
 using ModelPack.Core.References;
 using ModelPack.Core.Registry;
 using ModelPack.Core.Spec;
 using ModelPack.Core.Store;
+using ModelPack.Core.Transfer;
 
 namespace ModelPack.Core.Validation;
 
@@ -50,37 +49,53 @@ public static class ArtifactRepair
             if (findings.DamagedBlobs.Count > 0)
             {
                 var source = SourceOf(artifact, options, findings, client);
-                var needed = findings.DamagedBlobs.GroupBy(b => b.Digest).Aggregate(0L, (sum, g) => FreeSpace.Add(sum, g.First().Size));
-                FreeSpace.Ensure(store.Root, needed, $"Repairing '{artifact.Reference}'", artifact.Reference);
-                foreach (var blob in findings.DamagedBlobs.GroupBy(b => b.Digest).Select(g => g.First()))
-                {
-                    log?.Invoke($"Downloading {blob.Digest} ({blob.Size} bytes) again from '{source}'.");
-                    if (blob.Digest == manifest.Digest)
-                    {
-                        var fetched = await client!.GetManifestAsync(source.Registry, source.Repository, blob.Digest, cancellationToken).ConfigureAwait(false);
-                        store.Layout.WriteBlob(fetched.RawBytes);
-                    }
-                    else
-                    {
-                        var bytes = options.Progress is null ? null : new BytesProgress(options.Progress, blob, repaired.Count, findings.DamagedBlobs.Count);
-                        await DownloadAsync(store, client!, source, blob, bytes, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    repaired.Add(blob.Digest);
-                }
+                repaired.AddRange(await DownloadAgainAsync(store, artifact, findings, client!.Repository(source), options, cancellationToken).ConfigureAwait(false));
             }
 
             // A raw layer's snapshot file is a hard link to its blob: a damaged blob means a damaged file,
             // and the new blob (a new inode) is not linked to the old file. So rebuild whenever anything changed.
-            var snapshot = store.SnapshotPath(manifest.Digest);
-            log?.Invoke($"Rebuilding the snapshot '{snapshot}'.");
-            SnapshotBuilder.Delete(snapshot);
-            await SnapshotBuilder.BuildAsync(store.SnapshotsDirectory, manifest.Digest, manifest.Layers, d => store.Layout.BlobPath(d.Digest), store.ArchiveLimits, cancellationToken).ConfigureAwait(false);
+            log?.Invoke($"Rebuilding the snapshot '{store.SnapshotPath(manifest.Digest)}'.");
+            store.DeleteSnapshot(manifest.Digest);
+            await store.BuildSnapshotAsync(manifest, artifact.Reference, cancellationToken).ConfigureAwait(false);
         }
 
         var after = StoreVerifier.Verify(store, manifest, options.Progress, cancellationToken).ToResult(artifact.Reference, artifact.Digest);
         log?.Invoke($"Repaired '{artifact.Reference}': {repaired.Count} blob(s) downloaded again, snapshot rebuilt; {after.Violations.Count} problem(s) left.");
         return new RepairResult(before, after, repaired, snapshotRebuilt: true);
+    }
+
+    /// <summary>
+    /// Downloads the damaged blobs again through the copy engine (per-blob locks, resumable, verified while
+    /// streaming, published over the damaged copy); the manifest itself is read by its digest.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> DownloadAgainAsync(ModelStore store, ModelArtifact artifact, StoreFindings findings, RegistryRepository repository, RepairOptions options, CancellationToken cancellationToken)
+    {
+        var manifest = artifact.Manifest;
+        var damaged = findings.DamagedBlobs.GroupBy(b => b.Digest).Select(g => g.First()).ToList();
+        var needed = damaged.Aggregate(0L, (sum, blob) => FreeSpace.Add(sum, blob.Size));
+        FreeSpace.Ensure(store.Root, needed, $"Repairing '{artifact.Reference}'", artifact.Reference);
+        foreach (var blob in damaged)
+        {
+            options.Log?.Invoke($"Downloading {blob.Digest} ({blob.Size} bytes) again from '{repository}'.");
+        }
+
+        if (damaged.FirstOrDefault(b => b.Digest == manifest.Digest) is Descriptor manifestBlob)
+        {
+            var fetched = await repository.GetManifestAsync(manifestBlob.Digest, cancellationToken).ConfigureAwait(false);
+            store.Layout.WriteBlob(fetched.RawBytes);
+        }
+
+        var blobs = damaged.Where(b => b.Digest != manifest.Digest).ToList();
+        var progress = options.Progress;
+        var copy = new CopyOptions
+        {
+            Concurrency = 1,
+            Force = true,
+            Log = options.Log,
+            Progress = progress is null ? null : p => progress.Report(new VerificationProgress("download " + (p.Blob.Filepath ?? p.Blob.Digest), p.Index, findings.DamagedBlobs.Count, p.BlobBytesDone, p.Blob.Size)),
+        };
+        await TransferEngine.CopyAsync(new RegistrySource(repository), new StoreTarget(store, flushToDisk: true, options.Log), blobs, copy, cancellationToken).ConfigureAwait(false);
+        return damaged.Select(b => b.Digest).ToList();
     }
 
     private static ModelReference SourceOf(ModelArtifact artifact, RepairOptions options, StoreFindings findings, RegistryClient? client)
@@ -111,45 +126,5 @@ public static class ArtifactRepair
         }
 
         return source;
-    }
-
-    private static async Task DownloadAsync(ModelStore store, RegistryClient client, ModelReference source, Descriptor blob, IProgress<long>? progress, CancellationToken cancellationToken)
-    {
-        var temp = Path.Combine(store.Layout.TempPath, "repair-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
-            {
-                await client.DownloadBlobAsync(source.Registry, source.Repository, blob.Digest, blob.Size, file, new BlobDownloadOptions { Progress = progress }, cancellationToken).ConfigureAwait(false);
-                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
-                file.Flush(flushToDisk: true);
-            }
-
-            store.Layout.PublishVerifiedFile(temp, blob.Digest, blob.Size);
-        }
-        catch
-        {
-            AtomicFile.TryDelete(temp);
-            throw;
-        }
-    }
-
-    private sealed class BytesProgress : IProgress<long>
-    {
-        private readonly IProgress<VerificationProgress> _progress;
-        private readonly Descriptor _blob;
-        private readonly int _done;
-        private readonly int _total;
-
-        public BytesProgress(IProgress<VerificationProgress> progress, Descriptor blob, int done, int total)
-        {
-            _progress = progress;
-            _blob = blob;
-            _done = done;
-            _total = total;
-        }
-
-        public void Report(long value) =>
-            _progress.Report(new VerificationProgress("download " + (_blob.Filepath ?? _blob.Digest), _done, _total, value, _blob.Size));
     }
 }

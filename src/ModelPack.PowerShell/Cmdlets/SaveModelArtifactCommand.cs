@@ -7,6 +7,7 @@ using ModelPack.Core.Errors;
 using ModelPack.Core.References;
 using ModelPack.Core.Registry;
 using ModelPack.Core.Store;
+using ModelPack.Core.Transfer;
 using ModelPack.Core.Strategies;
 using ModelPack.Internal;
 
@@ -179,12 +180,17 @@ public sealed class SaveModelArtifactCommand : StrategyCmdlet
         }
     }
 
-    /// <summary>Picks the strategy for the reference's kind (local stores, else one manifest GET) and pulls through it.</summary>
+    /// <summary>
+    /// Pulls through the chain (<see cref="StrategyChain.PullAsync"/>: the reference's kind from the local stores,
+    /// else one manifest GET, then the strategy); told the choice, it says so in a verbose line and, for podman's
+    /// pulls, which report no byte counts, shows one progress record for the whole pull.
+    /// </summary>
     private ModelArtifact Pull(ModelReference reference)
     {
         var chain = Chain;
         var clients = _clients!;
         var progress = new PullProgressWriter(reference.ToString(), () => Interlocked.Increment(ref _nextActivityId), WriteProgress);
+        ProgressRecord? enginePull = null;
         var pull = new PullContext
         {
             Client = clients.For(reference),
@@ -192,10 +198,23 @@ public sealed class SaveModelArtifactCommand : StrategyCmdlet
             {
                 Force = Force,
                 Concurrency = Settings.Concurrency ?? new PullOptions().Concurrency,
-                Progress = new PostingProgress(this, progress),
+                Progress = new PostingProgress<PullProgress>(Post, progress.Report),
                 Log = PostVerbose,
             },
             Credential = clients.Access.Credential,
+            Selected = (selection, kind) =>
+            {
+                PostVerbose($"'{reference}' is a {(kind.Kind == ReferenceKind.Image ? "model image" : "ModelPack artifact")} (from {kind.Source}); strategy {selection.Strategy}" +
+                    (selection.Requested == StrategyName.Auto ? " (Auto)" : $" (set by {DescribeStrategySource(selection.Source)})") + ".");
+                if (selection.Strategy != StrategyName.HttpBind)
+                {
+                    Post(() =>
+                    {
+                        enginePull = new ProgressRecord(Interlocked.Increment(ref _nextActivityId), "Save-ModelArtifact " + reference, $"podman pulls it ({selection.Strategy})") { PercentComplete = -1 };
+                        WriteProgress(enginePull);
+                    });
+                }
+            },
         };
         foreach (var registry in clients.Access.InsecureRegistries)
         {
@@ -207,30 +226,9 @@ public sealed class SaveModelArtifactCommand : StrategyCmdlet
             pull.InsecureRegistries.Add(reference.Registry);
         }
 
-        ProgressRecord? enginePull = null;
         try
         {
-            return Run(
-                async token =>
-                {
-                    var kind = await chain.Resolver.ResolveAsync(reference, pull.Client, token).ConfigureAwait(false);
-                    var selection = StrategySelector.Select(_requested, Settings, chain.Engine, kind.Kind, kind.PodmanMounts);
-                    PostVerbose($"'{reference}' is a {(kind.Kind == ReferenceKind.Image ? "model image" : "ModelPack artifact")} (from {kind.Source}); strategy {selection.Strategy}" +
-                        (selection.Requested == StrategyName.Auto ? " (Auto)" : $" (set by {DescribeStrategySource(selection.Source)})") + ".");
-                    if (selection.Strategy != StrategyName.HttpBind)
-                    {
-                        // podman reports no byte counts: one record for the whole pull.
-                        Post(() =>
-                        {
-                            enginePull = new ProgressRecord(Interlocked.Increment(ref _nextActivityId), "Save-ModelArtifact " + reference, $"podman pulls it ({selection.Strategy})") { PercentComplete = -1 };
-                            WriteProgress(enginePull);
-                        });
-                    }
-
-                    pull.Kind = kind.Kind;
-                    return await chain.Get(selection.Strategy).PullAsync(reference, pull, token).ConfigureAwait(false);
-                },
-                progress.Flush);
+            return Run(token => chain.PullAsync(reference, _requested, pull, token), progress.Flush);
         }
         finally
         {
@@ -243,20 +241,5 @@ public sealed class SaveModelArtifactCommand : StrategyCmdlet
                 }
             }
         }
-    }
-
-    /// <summary>Hands reports from download threads to the pipeline thread.</summary>
-    private sealed class PostingProgress : IProgress<PullProgress>
-    {
-        private readonly SaveModelArtifactCommand _cmdlet;
-        private readonly PullProgressWriter _writer;
-
-        public PostingProgress(SaveModelArtifactCommand cmdlet, PullProgressWriter writer)
-        {
-            _cmdlet = cmdlet;
-            _writer = writer;
-        }
-
-        public void Report(PullProgress value) => _cmdlet.Post(() => _writer.Report(value));
     }
 }

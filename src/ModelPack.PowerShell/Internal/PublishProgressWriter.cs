@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using ModelPack.Core.Packing;
+using ModelPack.Core.Transfer;
 using ModelPack.Core.Registry;
 
 namespace ModelPack.Internal;
@@ -38,8 +39,8 @@ internal sealed class PublishProgressWriter
             case PublishStage.BlobDone when progress.BlobDigest is not null:
                 var how = progress.Outcome switch
                 {
-                    BlobPushOutcome.AlreadyExists => "already in the repository",
-                    BlobPushOutcome.Mounted => "mounted from another repository",
+                    BlobCopyOutcome.AlreadyExists => "already in the repository",
+                    BlobCopyOutcome.Mounted => "mounted from another repository",
                     _ => "uploaded",
                 };
                 _tree.Child(progress.BlobDigest, Activity(progress.BlobDigest), $"{progress.BlobPath}: {ProgressText.Size(progress.BlobBytesTotal)}, {how}", 100, force: true);

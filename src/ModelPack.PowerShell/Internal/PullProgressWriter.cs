@@ -1,6 +1,6 @@
 using System;
 using System.Management.Automation;
-using ModelPack.Core.Store;
+using ModelPack.Core.Transfer;
 
 namespace ModelPack.Internal;
 

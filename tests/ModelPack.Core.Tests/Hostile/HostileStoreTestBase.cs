@@ -11,6 +11,7 @@ using ModelPack.Core.Spec;
 using ModelPack.Core.Store;
 using ModelPack.Core.Tests.Registry;
 using ModelPack.Core.Tests.Support;
+using ModelPack.Core.Transfer;
 
 namespace ModelPack.Core.Tests.Hostile;
 
@@ -54,7 +55,7 @@ public abstract class HostileStoreTestBase : IClassFixture<PlainRegistryFixture>
         foreach (var blob in blobs)
         {
             using var stream = new MemoryStream(blob);
-            await client.UploadBlobAsync(Registry, repository, Digest.Sha256(blob).ToString(), blob.Length, stream);
+            await TestTransfer.UploadAsync(client, Registry, repository, Digest.Sha256(blob).ToString(), blob.Length, stream);
         }
     }
 
@@ -62,7 +63,7 @@ public abstract class HostileStoreTestBase : IClassFixture<PlainRegistryFixture>
     protected async Task<ModelReference> PushManifestAsync(string repository, byte[] manifest)
     {
         using var client = Setup.Client();
-        await client.PutManifestAsync(Registry, repository, "v1", manifest, MediaTypes.OciManifest);
+        await client.Repository(Registry, repository).PutManifestAsync("v1", manifest, MediaTypes.OciManifest);
         return ModelReference.Parse($"{Proxy.HostPort}/{repository}:v1");
     }
 

@@ -48,7 +48,7 @@ public sealed class RegistryAnswerTests : IDisposable
         using var hostile = new HostileRegistry(User, Password) { EchoPassword = true };
         using var client = _setup.Client(o => o.Credentials[hostile.HostPort] = new RegistryCredential(User, Password));
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(hostile.HostPort, "models/echo", "v1"));
+        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(hostile.HostPort, "models/echo").GetManifestAsync("v1"));
 
         Assert.Equal(ErrorIds.RegistryPermissionDenied, ex.ErrorId);
         Assert.Contains("may not pull this", ex.Message, StringComparison.Ordinal);
@@ -68,7 +68,7 @@ public sealed class RegistryAnswerTests : IDisposable
         using var client = _setup.Client();
         var reference = hostile.Reference("models/mislabelled", "v1");
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.ResolveManifestAsync(hostile.HostPort, "models/mislabelled", "v1"));
+        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(hostile.HostPort, "models/mislabelled").ResolveManifestAsync("v1"));
 
         Assert.Equal(ErrorIds.ManifestMediaTypeMismatch, ex.ErrorId);
         Assert.Equal(ErrorKind.InvalidData, ex.Kind);
@@ -87,7 +87,7 @@ public sealed class RegistryAnswerTests : IDisposable
         hostile.AddManifest("models/bare", "v1", bytes, MediaTypes.OciIndex);
         using var client = _setup.Client();
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.ResolveManifestAsync(hostile.HostPort, "models/bare", "v1"));
+        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(hostile.HostPort, "models/bare").ResolveManifestAsync("v1"));
 
         Assert.Equal(ErrorIds.ManifestMediaTypeMismatch, ex.ErrorId);
         Assert.Contains("its content is an image manifest (it has 'config' and 'layers', and no 'manifests' list)", ex.Message, StringComparison.Ordinal);
@@ -102,7 +102,7 @@ public sealed class RegistryAnswerTests : IDisposable
         hostile.AddManifest("models/index", "v1", bare, MediaTypes.OciManifest);
         using var client = _setup.Client();
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.ResolveManifestAsync(hostile.HostPort, "models/index", "v1"));
+        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(hostile.HostPort, "models/index").ResolveManifestAsync("v1"));
 
         Assert.Equal(ErrorIds.ManifestMediaTypeMismatch, ex.ErrorId);
         Assert.Contains("its content is an index", ex.Message, StringComparison.Ordinal);
@@ -115,7 +115,7 @@ public sealed class RegistryAnswerTests : IDisposable
             401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\"}]}", new[] { new KeyValuePair<string, string>("WWW-Authenticate", "Bearer realm=\"http://tokens.example.invalid/token\",service=\"x\"") }));
         using var client = _setup.Client(o => o.Credentials[registry.HostPort] = new RegistryCredential(User, Password));
 
-        var ex = await Assert.ThrowsAsync<ModelPackException>(() => client.GetManifestAsync(registry.HostPort, "models/x", "v1"));
+        var ex = await Assert.ThrowsAsync<ModelPackException>(() => client.Repository(registry.HostPort, "models/x").GetManifestAsync("v1"));
 
         Assert.Equal(ErrorIds.InsecureRegistryRefused, ex.ErrorId);
         Assert.Contains("tokens.example.invalid", ex.Message, StringComparison.Ordinal);

@@ -13,6 +13,7 @@ using ModelPack.Core.Store;
 using ModelPack.Core.Tests.Layout;
 using ModelPack.Core.Tests.Registry;
 using ModelPack.Core.Tests.Support;
+using ModelPack.Core.Transfer;
 using TempDirectory = ModelPack.Core.Tests.Support.TempDirectory;
 
 namespace ModelPack.Core.Tests.Packing;
@@ -145,7 +146,7 @@ public sealed class ModelPublisherTests : IClassFixture<PlainRegistryFixture>, I
         var result = await ModelPublisher.PublishAsync(_store, artifact, ModelReference.Parse(front.HostPort + "/models/chunked:1.0"), client, options);
 
         var pushed = result.Blobs.Single(b => b.Digest == big.Digest);
-        Assert.Equal(BlobPushOutcome.Uploaded, pushed.Outcome);
+        Assert.Equal(BlobCopyOutcome.Transferred, pushed.Outcome);
         Assert.Equal(1, pushed.Resumes);
         var patches = front.Requests.Where(r => r.Method == "PATCH").ToList();
         Assert.Single(patches, p => p.Dropped);
@@ -155,7 +156,7 @@ public sealed class ModelPublisherTests : IClassFixture<PlainRegistryFixture>, I
         var session = patches.Single(p => p.Dropped).Target.Split('?')[0];
         var statusCheck = front.Requests.SkipWhile(r => !r.Dropped).Skip(1).First(r => r.Target.Split('?')[0] == session);
         Assert.Equal("GET", statusCheck.Method);
-        Assert.Equal(big.Size, await client.GetBlobSizeAsync(Registry, "models/chunked", big.Digest));
+        Assert.Equal(big.Size, await client.Repository(Registry, "models/chunked").HeadBlobAsync(big.Digest));
         Assert.Equal(Encoding.UTF8.GetString(artifact.Manifest.ToBytes()), Skopeo.Run("inspect", "--raw", "--tls-verify=false", "docker://" + Registry + "/models/chunked:1.0").TrimEnd('\n'));
     }
 
@@ -189,7 +190,7 @@ public sealed class ModelPublisherTests : IClassFixture<PlainRegistryFixture>, I
         Assert.Equal(big.Size - (4 * chunk), patches.Sum(p => (long)p.BodyLength));
         Assert.Equal("GET", front.Requests.First(r => r.Target.StartsWith("/v2/models/later/blobs/uploads/", StringComparison.Ordinal) && r.Target.Contains('?', StringComparison.Ordinal)).Method);
         Assert.Empty(Directory.GetFiles(Path.Combine(_store.TempDirectory, "uploads")));
-        Assert.Equal(big.Size, await _setup.Client().GetBlobSizeAsync(Registry, "models/later", big.Digest));
+        Assert.Equal(big.Size, await _setup.Client().Repository(Registry, "models/later").HeadBlobAsync(big.Digest));
     }
 
     [Fact]

@@ -94,7 +94,7 @@ public sealed class PublishTokenAuthTests : IClassFixture<TokenRegistryFixture>,
         var artifact = await PackAsync("models/tokened:2.0", "pull first");
         using var client = Alice();
         var before = _fixture.Tokens.Received.Count;
-        await client.HeadManifestAsync(Registry, "models/tokened", "v1");
+        await client.Repository(Registry, "models/tokened").HeadManifestAsync("v1");
 
         var result = await ModelPublisher.PublishAsync(_store, artifact, null, client);
 
@@ -107,7 +107,7 @@ public sealed class PublishTokenAuthTests : IClassFixture<TokenRegistryFixture>,
     {
         var artifact = await PackAsync("public/open:2.0", "anonymous");
         using var anonymous = _setup.Client();
-        await anonymous.HeadManifestAsync(Registry, "public/open", "v1");
+        await anonymous.Repository(Registry, "public/open").HeadManifestAsync("v1");
         var before = _fixture.Tokens.Received.Count;
 
         var error = await Assert.ThrowsAsync<RegistryException>(() => ModelPublisher.PublishAsync(_store, artifact, null, anonymous));
@@ -119,11 +119,11 @@ public sealed class PublishTokenAuthTests : IClassFixture<TokenRegistryFixture>,
         Assert.All(asked, scope => Assert.Equal("repository:public/open:pull,push", scope));
         Assert.All(_fixture.Tokens.Received.Skip(before), r => Assert.Null(r.Header("Authorization")));
         using var alice = Alice();
-        var missing = await Assert.ThrowsAsync<RegistryException>(() => alice.HeadManifestAsync(Registry, "public/open", "2.0"));
+        var missing = await Assert.ThrowsAsync<RegistryException>(() => alice.Repository(Registry, "public/open").HeadManifestAsync("2.0"));
         Assert.Equal(ErrorIds.ModelArtifactNotFound, missing.ErrorId);
         foreach (var layer in artifact.Manifest.Layers.Where(l => l.Filepath == "seed.txt"))
         {
-            Assert.Null(await alice.GetBlobSizeAsync(Registry, "public/open", layer.Digest));
+            Assert.Null(await alice.Repository(Registry, "public/open").HeadBlobAsync(layer.Digest));
         }
     }
 }

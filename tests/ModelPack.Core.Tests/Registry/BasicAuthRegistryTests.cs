@@ -9,6 +9,8 @@ using System.Text;
 using System.Threading.Tasks;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Registry;
+using ModelPack.Core.Store;
+using ModelPack.Core.Transfer;
 using ModelPack.Core.Tests.Support;
 
 namespace ModelPack.Core.Tests.Registry;
@@ -72,12 +74,11 @@ public sealed class BasicAuthRegistryTests : IClassFixture<BasicAuthRegistryFixt
         using var client = _setup.Client(o => o.Credentials[Registry] = new RegistryCredential(User, Password));
         await artifact.PushAsync(client, Registry, "models/basic-ok", "v1");
 
-        var resolved = await client.ResolveManifestAsync(Registry, "models/basic-ok", "v1");
-        using var destination = new MemoryStream();
-        await client.DownloadBlobAsync(Registry, "models/basic-ok", artifact.Layers[0].Descriptor.Digest, artifact.Layers[0].Descriptor.Size, destination);
+        var resolved = await client.Repository(Registry, "models/basic-ok").ResolveManifestAsync("v1");
+        var (downloaded, _) = await TestTransfer.DownloadAsync(client, Registry, "models/basic-ok", artifact.Layers[0].Descriptor);
 
         Assert.Equal(artifact.Manifest.Digest, resolved.Digest);
-        Assert.Equal(artifact.Layers[0].Bytes, destination.ToArray());
+        Assert.Equal(artifact.Layers[0].Bytes, downloaded);
         Assert.Contains("(authorized)", _setup.LogText);
         Assert.DoesNotContain(Password, _setup.LogText);
         Assert.DoesNotContain(BasicValue(User, Password), _setup.LogText);
@@ -89,7 +90,7 @@ public sealed class BasicAuthRegistryTests : IClassFixture<BasicAuthRegistryFixt
         const string wrong = "Wr0ng-but-secret";
         using var client = _setup.Client(o => o.Credentials[Registry] = new RegistryCredential(User, wrong));
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(Registry, "models/basic", "v1"));
+        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(Registry, "models/basic").GetManifestAsync("v1"));
 
         Assert.Equal(ErrorIds.RegistryAuthenticationFailed, ex.ErrorId);
         Assert.Equal(ErrorKind.AuthenticationError, ex.Kind);
@@ -108,7 +109,7 @@ public sealed class BasicAuthRegistryTests : IClassFixture<BasicAuthRegistryFixt
     {
         using var client = _setup.Client();
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(Registry, "models/basic", "v1"));
+        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(Registry, "models/basic").GetManifestAsync("v1"));
 
         Assert.Equal(ErrorIds.RegistryAuthenticationFailed, ex.ErrorId);
         Assert.Contains("no credentials were found", ex.Message);
@@ -133,12 +134,12 @@ public sealed class BasicAuthRegistryTests : IClassFixture<BasicAuthRegistryFixt
         _setup.Variables["REGISTRY_AUTH_FILE"] = authFile;
         using var client = _setup.Client();
 
-        var info = await client.HeadManifestAsync(Registry, "models/authfile", "v1");
+        var info = await client.Repository(Registry, "models/authfile").HeadManifestAsync("v1");
         Assert.Equal(artifact.Manifest.Digest, info.Digest);
         Assert.Contains($"entry '{Registry}/models' of '{authFile}'", _setup.LogText);
 
         // Outside the namespace only the host-level entry applies, and it is wrong.
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.HeadManifestAsync(Registry, "other/thing", "v1"));
+        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(Registry, "other/thing").HeadManifestAsync("v1"));
         Assert.Equal(ErrorIds.RegistryAuthenticationFailed, ex.ErrorId);
         Assert.DoesNotContain("host-level-wrong", ex.Message + _setup.LogText);
     }
@@ -150,9 +151,9 @@ public sealed class BasicAuthRegistryTests : IClassFixture<BasicAuthRegistryFixt
         using var client = _setup.Client();
 
         await client.PingAsync(Registry);
-        var tags = await client.ListTagsAsync(Registry, "models/basic");
+        var info = await client.Repository(Registry, "models/basic").HeadManifestAsync("v1");
 
-        Assert.Contains("v1", tags);
+        Assert.StartsWith("sha256:", info.Digest, StringComparison.Ordinal);
         Assert.Contains(Path.Combine(_home.Path, ".docker", "config.json"), _setup.LogText);
     }
 
@@ -165,9 +166,9 @@ public sealed class BasicAuthRegistryTests : IClassFixture<BasicAuthRegistryFixt
         _setup.Variables["PATH"] = bin + ":/usr/bin:/bin";
         using var client = _setup.Client();
 
-        var tags = await client.ListTagsAsync(Registry, "models/basic");
+        var info = await client.Repository(Registry, "models/basic").HeadManifestAsync("v1");
 
-        Assert.Contains("v1", tags);
+        Assert.StartsWith("sha256:", info.Digest, StringComparison.Ordinal);
         Assert.Equal(Registry, File.ReadAllText(received).Trim());
         Assert.Contains("credential helper 'docker-credential-test'", _setup.LogText);
         Assert.DoesNotContain(Password, _setup.LogText);
@@ -182,7 +183,7 @@ public sealed class BasicAuthRegistryTests : IClassFixture<BasicAuthRegistryFixt
         _setup.Variables["PATH"] = bin + ":/usr/bin:/bin";
         using var client = _setup.Client();
 
-        Assert.Contains("v1", await client.ListTagsAsync(Registry, "models/basic"));
+        Assert.StartsWith("sha256:", (await client.Repository(Registry, "models/basic").HeadManifestAsync("v1")).Digest, StringComparison.Ordinal);
         Assert.Equal(Registry, File.ReadAllText(received).Trim());
     }
 
@@ -196,7 +197,7 @@ public sealed class BasicAuthRegistryTests : IClassFixture<BasicAuthRegistryFixt
         _setup.Variables["PATH"] = bin + ":/usr/bin:/bin";
         using var client = _setup.Client();
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.ListTagsAsync(Registry, "models/basic"));
+        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(Registry, "models/basic").HeadManifestAsync("v1"));
 
         Assert.Equal(ErrorIds.RegistryAuthenticationFailed, ex.ErrorId);
         Assert.Contains("has no credentials for", _setup.LogText);
@@ -221,11 +222,10 @@ public sealed class BasicAuthRegistryTests : IClassFixture<BasicAuthRegistryFixt
                 : MiniHttpServer.ForwardAsync(upstream, "http://" + Registry, request, response));
         using var client = _setup.Client(o => o.Credentials[front.HostPort] = new RegistryCredential(User, Password));
 
-        using var destination = new MemoryStream();
-        var result = await client.DownloadBlobAsync(front.HostPort, "models/redirect", layer.Digest, layer.Size, destination);
+        var (downloaded, result) = await TestTransfer.DownloadAsync(client, front.HostPort, "models/redirect", layer);
 
-        Assert.Equal(BlobDownloadStatus.Completed, result.Status);
-        Assert.Equal(bytes, destination.ToArray());
+        Assert.Equal(BlobCopyOutcome.Transferred, result.Outcome);
+        Assert.Equal(bytes, downloaded);
         var blobRequest = Assert.Single(front.Requests, r => r.Path.Contains("/blobs/", StringComparison.Ordinal));
         Assert.Equal("Basic " + BasicValue(User, Password), blobRequest.Header("Authorization"));
         var stored = Assert.Single(storage.Requests);
@@ -254,12 +254,14 @@ public sealed class BasicAuthRegistryTests : IClassFixture<BasicAuthRegistryFixt
                 ? response.SendAsync(307, null, new[] { new KeyValuePair<string, string>("Location", $"{storage.BaseUrl}/x") })
                 : MiniHttpServer.ForwardAsync(upstream, "http://" + Registry, request, response));
         using var client = _setup.Client(o => o.Credentials[front.HostPort] = new RegistryCredential(User, Password));
-        using var destination = new MemoryStream();
+        using var temp = new TempDirectory("modelpack-redirect-bad");
+        var store = ModelStore.Open(temp.File("store"));
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.DownloadBlobAsync(front.HostPort, "models/redirect-bad", layer.Digest, layer.Size, destination));
+        var ex = await Assert.ThrowsAnyAsync<ModelPackException>(() => TestTransfer.DownloadAsync(client, front.HostPort, "models/redirect-bad", layer, store));
 
         Assert.Equal(ErrorIds.DigestMismatch, ex.ErrorId);
-        Assert.Equal(0, destination.Length);
+        Assert.Empty(Directory.GetFiles(store.TempDirectory, "*.partial"));
+        Assert.False(store.Layout.HasBlob(layer.Digest));
     }
 
     private (string Bin, string ReceivedFile) WriteHelper(string name, string user, string password)

@@ -6,11 +6,13 @@ using System.Threading.Tasks;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Registry;
 using ModelPack.Core.Spec;
+using ModelPack.Core.Store;
 using ModelPack.Core.Tests.Support;
+using ModelPack.Core.Transfer;
 
 namespace ModelPack.Core.Tests.Registry;
 
-/// <summary>DownloadBlobAsync itself across faults: resuming inside one call, and bodies that do not fit the blob.</summary>
+/// <summary>One blob's copy through the engine across faults: resuming within one copy, and bodies that do not fit the blob.</summary>
 public sealed class BlobDownloadTests : IClassFixture<PlainRegistryFixture>
 {
     private const int Size = 3 * 1024 * 1024 + 123;
@@ -24,27 +26,27 @@ public sealed class BlobDownloadTests : IClassFixture<PlainRegistryFixture>
     }
 
     [Fact]
-    public async Task Two_drops_in_one_download_are_resumed_in_the_same_call_with_the_hash_carried_over()
+    public async Task Two_drops_in_one_download_are_resumed_in_the_same_copy_with_the_hash_carried_over()
     {
-        var (digest, bytes) = await PushAsync("twice");
+        var (blob, bytes) = await PushAsync("twice");
+        var digest = blob.Digest;
         using var proxy = new FaultProxy(_fixture.Registry.HostPort, r => !r.IsBlobGet(digest) ? Fault.None : r.Nth == 1 ? Fault.Reset(1_000_000) : r.Nth == 2 ? Fault.Truncate(700_000) : Fault.None);
         using var client = _setup.Client();
-        using var destination = new MemoryStream();
 
-        var result = await client.DownloadBlobAsync(proxy.HostPort, "downloads/twice", digest, Size, destination);
+        var (written, result) = await TestTransfer.DownloadAsync(client, proxy.HostPort, "downloads/twice", blob);
 
-        Assert.Equal(BlobDownloadStatus.Completed, result.Status);
-        Assert.Equal(bytes, destination.ToArray());
+        Assert.Equal(BlobCopyOutcome.Transferred, result.Outcome);
+        Assert.Equal(bytes, written);
         Assert.Equal(new[] { null, "bytes=1000000-", "bytes=1700000-" }, proxy.BlobGets(digest).Select(r => r.Range));
         Assert.Equal(Size, result.BytesTransferred);
     }
 
     [Fact]
-    public async Task A_body_longer_than_the_blob_is_a_SizeMismatch_and_what_was_written_is_cut_off()
+    public async Task A_body_longer_than_the_blob_is_a_SizeMismatch_and_nothing_is_kept()
     {
         var bytes = new byte[50_000];
         new Random(5).NextBytes(bytes);
-        var digest = Digest.Sha256(bytes).ToString();
+        var blob = new Descriptor("application/octet-stream", Digest.Sha256(bytes).ToString(), bytes.Length);
         using var server = new MiniHttpServer(async (request, response) =>
         {
             if (request.Path == "/v2/")
@@ -59,22 +61,23 @@ public sealed class BlobDownloadTests : IClassFixture<PlainRegistryFixture>
             await body.WriteAsync(new byte[10_000]);
         });
         using var client = _setup.Client();
-        using var destination = new MemoryStream();
-        destination.Write(new byte[] { 1, 2, 3 });
+        using var temp = new TempDirectory("modelpack-long");
+        var store = ModelStore.Open(temp.File("store"));
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.DownloadBlobAsync(server.HostPort, "downloads/long", digest, bytes.Length, destination));
+        var ex = await Assert.ThrowsAnyAsync<ModelPackException>(() => TestTransfer.DownloadAsync(client, server.HostPort, "downloads/long", blob, store));
 
         Assert.Equal(ErrorIds.SizeMismatch, ex.ErrorId);
-        Assert.Equal(new byte[] { 1, 2, 3 }, destination.ToArray());
+        Assert.Empty(Directory.GetFiles(store.TempDirectory, "*.partial"));
+        Assert.False(store.Layout.HasBlob(blob.Digest));
     }
 
-    private async Task<(string Digest, byte[] Bytes)> PushAsync(string name)
+    private async Task<(Descriptor Blob, byte[] Bytes)> PushAsync(string name)
     {
         var bytes = new byte[Size];
         new Random(name.GetHashCode(StringComparison.Ordinal)).NextBytes(bytes);
         var digest = Digest.Sha256(bytes).ToString();
         using var client = _setup.Client();
-        await client.UploadBlobAsync(_fixture.Registry.HostPort, "downloads/" + name, digest, bytes.Length, new MemoryStream(bytes));
-        return (digest, bytes);
+        await TestTransfer.UploadAsync(client, _fixture.Registry.HostPort, "downloads/" + name, digest, bytes.Length, new MemoryStream(bytes));
+        return (new Descriptor("application/octet-stream", digest, bytes.Length), bytes);
     }
 }

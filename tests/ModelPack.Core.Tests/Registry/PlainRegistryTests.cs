@@ -11,6 +11,8 @@ using System.Threading.Tasks;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Registry;
 using ModelPack.Core.Spec;
+using ModelPack.Core.Store;
+using ModelPack.Core.Transfer;
 using ModelPack.Core.Tests.Support;
 
 namespace ModelPack.Core.Tests.Registry;
@@ -37,7 +39,7 @@ public sealed class PlainRegistryTests : IClassFixture<PlainRegistryFixture>
         await artifact.PushAsync(client, Registry, "models/roundtrip", "v1");
 
         using var puller = _setup.Client();
-        var resolved = await puller.ResolveManifestAsync(Registry, "models/roundtrip", "v1");
+        var resolved = await puller.Repository(Registry, "models/roundtrip").ResolveManifestAsync("v1");
         Assert.Equal(artifact.Manifest.Digest, resolved.Digest);
         Assert.Equal(artifact.ManifestBytes, resolved.Fetched.ToBytes());
         Assert.Equal(MediaTypes.OciManifest, resolved.MediaType);
@@ -45,17 +47,16 @@ public sealed class PlainRegistryTests : IClassFixture<PlainRegistryFixture>
         Assert.True(resolved.Manifest.IsModelArtifact);
         Assert.Equal(2, resolved.Manifest.Layers.Count);
 
-        var config = await puller.GetBlobBytesAsync(Registry, "models/roundtrip", resolved.Manifest.Config!.Digest, resolved.Manifest.Config.Size);
+        var config = await puller.Repository(Registry, "models/roundtrip").ReadBlobAsync(resolved.Manifest.Config!);
         Assert.Equal(artifact.Config, config);
         foreach (var (layer, expected) in resolved.Manifest.Layers.Zip(artifact.Layers.Select(l => l.Bytes)))
         {
-            var progress = new SyncProgress<long>();
-            using var destination = new MemoryStream();
-            var result = await puller.DownloadBlobAsync(Registry, "models/roundtrip", layer.Digest, layer.Size, destination, new BlobDownloadOptions { Progress = progress });
-            Assert.Equal(BlobDownloadStatus.Completed, result.Status);
+            var progress = new SyncProgress<TransferProgress>();
+            var (bytes, result) = await TestTransfer.DownloadAsync(puller, Registry, "models/roundtrip", layer, progress: progress.Report);
+            Assert.Equal(BlobCopyOutcome.Transferred, result.Outcome);
             Assert.Equal(layer.Size, result.BytesTransferred);
-            Assert.Equal(expected, destination.ToArray());
-            Assert.Equal(layer.Size, progress.Reports.Last());
+            Assert.Equal(expected, bytes);
+            Assert.Equal(layer.Size, progress.Reports.Last().BlobBytesDone);
         }
 
         // Loopback is insecure: https was tried first, then plain http, and nothing was authorized.
@@ -80,7 +81,7 @@ public sealed class PlainRegistryTests : IClassFixture<PlainRegistryFixture>
             o.Trace = trace.Enqueue;
         });
 
-        await client.ResolveManifestAsync(Registry, "models/trace", "v1");
+        await client.Repository(Registry, "models/trace").ResolveManifestAsync("v1");
 
         Assert.DoesNotContain(log, l => l.StartsWith("GET ", StringComparison.Ordinal) || l.TrimStart().StartsWith("-> ", StringComparison.Ordinal));
         Assert.Contains(log, l => l.StartsWith($"Registry '{Registry}' answers at http://{Registry}/", StringComparison.Ordinal));
@@ -95,12 +96,12 @@ public sealed class PlainRegistryTests : IClassFixture<PlainRegistryFixture>
         using var client = _setup.Client();
         await artifact.PushAsync(client, Registry, "models/head", "latest");
 
-        var info = await client.HeadManifestAsync(Registry, "models/head", "latest");
+        var info = await client.Repository(Registry, "models/head").HeadManifestAsync("latest");
 
         Assert.Equal(artifact.Manifest.Digest, info.Digest);
         Assert.Equal(MediaTypes.OciManifest, info.MediaType);
         Assert.Equal(artifact.ManifestBytes.Length, info.Size);
-        var byDigest = await client.HeadManifestAsync(Registry, "models/head", artifact.Manifest.Digest);
+        var byDigest = await client.Repository(Registry, "models/head").HeadManifestAsync(artifact.Manifest.Digest);
         Assert.Equal(info.Digest, byDigest.Digest);
     }
 
@@ -111,7 +112,7 @@ public sealed class PlainRegistryTests : IClassFixture<PlainRegistryFixture>
         using var client = _setup.Client();
         await artifact.PushAsync(client, Registry, "models/missing", "present");
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(Registry, "models/missing", "absent"));
+        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(Registry, "models/missing").GetManifestAsync("absent"));
         Assert.Equal(ErrorIds.ModelArtifactNotFound, ex.ErrorId);
         Assert.Equal(ErrorKind.ObjectNotFound, ex.Kind);
         Assert.Equal(HttpStatusCode.NotFound, ex.StatusCode);
@@ -119,12 +120,9 @@ public sealed class PlainRegistryTests : IClassFixture<PlainRegistryFixture>
         Assert.Equal($"http://{Registry}/v2/models/missing/manifests/absent", ex.Url);
         Assert.Contains("models/missing:absent", ex.Message);
 
-        var head = await Assert.ThrowsAsync<RegistryException>(() => client.HeadManifestAsync(Registry, "models/missing", "absent"));
+        var head = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(Registry, "models/missing").HeadManifestAsync("absent"));
         Assert.Equal(ErrorIds.ModelArtifactNotFound, head.ErrorId);
 
-        var tags = await Assert.ThrowsAsync<RegistryException>(() => client.ListTagsAsync(Registry, "models/never-pushed"));
-        Assert.Equal(ErrorIds.ModelArtifactNotFound, tags.ErrorId);
-        Assert.Contains("NAME_UNKNOWN", tags.ErrorCodes);
     }
 
     [Fact]
@@ -135,10 +133,9 @@ public sealed class PlainRegistryTests : IClassFixture<PlainRegistryFixture>
         await artifact.PushAsync(client, Registry, "models/blobs", "v1");
         var absent = Digest.Sha256("not uploaded").ToString();
 
-        Assert.Null(await client.GetBlobSizeAsync(Registry, "models/blobs", absent));
-        Assert.Equal(artifact.Layers[0].Descriptor.Size, await client.GetBlobSizeAsync(Registry, "models/blobs", artifact.Layers[0].Descriptor.Digest));
-        using var destination = new MemoryStream();
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.DownloadBlobAsync(Registry, "models/blobs", absent, 12, destination));
+        Assert.Null(await client.Repository(Registry, "models/blobs").HeadBlobAsync(absent));
+        Assert.Equal(artifact.Layers[0].Descriptor.Size, await client.Repository(Registry, "models/blobs").HeadBlobAsync(artifact.Layers[0].Descriptor.Digest));
+        var ex = await Assert.ThrowsAsync<RegistryException>(() => TestTransfer.DownloadAsync(client, Registry, "models/blobs", new Descriptor("application/octet-stream", absent, 12)));
         Assert.Equal(ErrorIds.BlobNotFound, ex.ErrorId);
         Assert.Equal(ErrorKind.ObjectNotFound, ex.Kind);
         Assert.Contains("BLOB_UNKNOWN", ex.ErrorCodes);
@@ -151,66 +148,9 @@ public sealed class PlainRegistryTests : IClassFixture<PlainRegistryFixture>
         var digest = Digest.Sha256(bytes).ToString();
         using var client = _setup.Client();
 
-        Assert.True(await client.UploadBlobAsync(Registry, "models/upload-once", digest, bytes.Length, new MemoryStream(bytes)));
-        Assert.False(await client.UploadBlobAsync(Registry, "models/upload-once", digest, bytes.Length, new MemoryStream(bytes)));
-        Assert.Equal(bytes.Length, await client.GetBlobSizeAsync(Registry, "models/upload-once", digest));
-    }
-
-    [Fact]
-    public async Task Tags_list_on_the_real_registry_returns_every_tag()
-    {
-        var artifact = TestArtifact.Create("tags");
-        using var client = _setup.Client();
-        foreach (var tag in new[] { "a", "b", "c" })
-        {
-            await artifact.PushAsync(client, Registry, "models/tags", tag);
-        }
-
-        // distribution 2.8.2 ignores n on tags/list: one page, no Link, and the client copes.
-        var tags = await client.ListTagsAsync(Registry, "models/tags", pageSize: 1);
-        Assert.Equal(new[] { "a", "b", "c" }, tags.OrderBy(t => t, StringComparer.Ordinal));
-    }
-
-    [Fact]
-    public async Task Tags_list_follows_Link_pages()
-    {
-        var artifact = TestArtifact.Create("paged");
-        using var client = _setup.Client();
-        foreach (var tag in new[] { "one", "three", "two" })
-        {
-            await artifact.PushAsync(client, Registry, "models/paged", tag);
-        }
-
-        // distribution 2.8.2 does not page tags/list, so a front pages the real registry's list
-        // the way distribution 3 and other registries do (n, last, Link rel="next").
-        using var upstream = new HttpClient();
-        using var front = new MiniHttpServer(async (request, response) =>
-        {
-            if (!request.Path.EndsWith("/tags/list", StringComparison.Ordinal))
-            {
-                await MiniHttpServer.ForwardAsync(upstream, "http://" + Registry, request, response);
-                return;
-            }
-
-            using var all = JsonDocument.Parse(await upstream.GetByteArrayAsync($"http://{Registry}{request.Path}"));
-            var sorted = all.RootElement.GetProperty("tags").EnumerateArray().Select(t => t.GetString()!).OrderBy(t => t, StringComparer.Ordinal).ToList();
-            var n = int.Parse(request.QueryValue("n") ?? "100");
-            var last = request.QueryValue("last");
-            var page = sorted.Where(t => last is null || string.CompareOrdinal(t, last) > 0).Take(n).ToList();
-            var headers = new List<KeyValuePair<string, string>>();
-            if (page.Count == n && sorted.IndexOf(page[^1]) < sorted.Count - 1)
-            {
-                headers.Add(new("Link", $"<{request.Path}?n={n}&last={page[^1]}>; rel=\"next\""));
-            }
-
-            await response.SendJsonAsync(200, JsonSerializer.Serialize(new { name = "models/paged", tags = page }), headers);
-        });
-
-        var tags = await client.ListTagsAsync(front.HostPort, "models/paged", pageSize: 1);
-
-        Assert.Equal(new[] { "one", "three", "two" }, tags);
-        var pages = front.Requests.Where(r => r.Path.EndsWith("/tags/list", StringComparison.Ordinal)).Select(r => r.QueryValue("last")).ToList();
-        Assert.Equal(new string?[] { null, "one", "three" }, pages);
+        Assert.True(await TestTransfer.UploadAsync(client, Registry, "models/upload-once", digest, bytes.Length, new MemoryStream(bytes)));
+        Assert.False(await TestTransfer.UploadAsync(client, Registry, "models/upload-once", digest, bytes.Length, new MemoryStream(bytes)));
+        Assert.Equal(bytes.Length, await client.Repository(Registry, "models/upload-once").HeadBlobAsync(digest));
     }
 
     [Fact]
@@ -226,7 +166,7 @@ public sealed class PlainRegistryTests : IClassFixture<PlainRegistryFixture>
 
         // 1. The entry that carries the ModelPack artifactType wins over platforms.
         await PushIndexAsync(client, repo, "by-artifact-type", amd64, modelEntry);
-        var byType = await client.ResolveManifestAsync(Registry, repo, "by-artifact-type");
+        var byType = await client.Repository(Registry, repo).ResolveManifestAsync("by-artifact-type");
         Assert.Equal(model.Manifest.Digest, byType.Digest);
         Assert.NotNull(byType.Index);
         Assert.True(byType.Manifest.IsModelArtifact);
@@ -234,41 +174,39 @@ public sealed class PlainRegistryTests : IClassFixture<PlainRegistryFixture>
         // 2. No artifactType in the index: the entry without platform whose config is a ModelPack config.
         var bare = new Descriptor(modelEntry.MediaType, modelEntry.Digest, modelEntry.Size);
         await PushIndexAsync(client, repo, "by-config", amd64, bare);
-        Assert.Equal(model.Manifest.Digest, (await client.ResolveManifestAsync(Registry, repo, "by-config")).Digest);
+        Assert.Equal(model.Manifest.Digest, (await client.Repository(Registry, repo).ResolveManifestAsync("by-config")).Digest);
 
         // 3. No model at all: linux/amd64.
         await PushIndexAsync(client, repo, "images", arm64, amd64);
-        var image = await client.ResolveManifestAsync(Registry, repo, "images");
+        var image = await client.Repository(Registry, repo).ResolveManifestAsync("images");
         Assert.Equal(amd64.Digest, image.Digest);
         Assert.False(image.Manifest.IsModelArtifact);
     }
 
     [Fact]
-    public async Task Download_resumes_from_an_offset_with_a_range_request()
+    public async Task Download_resumes_a_partial_file_with_a_range_request()
     {
         var artifact = TestArtifact.Create("resume");
         using var client = _setup.Client();
         await artifact.PushAsync(client, Registry, "models/resume", "v1");
         var (layer, bytes) = artifact.Layers[0];
         const int have = 100_000;
+        using var temp = new TempDirectory("modelpack-resume");
+        var store = ModelStore.Open(temp.File("store"));
+        File.WriteAllBytes(PartialOf(store, layer), bytes[..have]);
+        var progress = new SyncProgress<TransferProgress>();
 
-        using var partial = new MemoryStream();
-        partial.Write(bytes, 0, have);
-        using var prefix = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        prefix.AppendData(bytes, 0, have);
-        var progress = new SyncProgress<long>();
-        var result = await client.DownloadBlobAsync(Registry, "models/resume", layer.Digest, layer.Size, partial,
-            new BlobDownloadOptions { Offset = have, PrefixHash = prefix, Progress = progress });
+        var (written, result) = await TestTransfer.DownloadAsync(client, Registry, "models/resume", layer, store, progress.Report);
 
-        Assert.Equal(BlobDownloadStatus.Completed, result.Status);
         Assert.Equal(layer.Size - have, result.BytesTransferred);
-        Assert.Equal(bytes, partial.ToArray());
-        Assert.Equal(have, progress.Reports.First());
-        Assert.Equal(layer.Size, progress.Reports.Last());
+        Assert.Equal(bytes, written);
+        Assert.Equal(have, progress.Reports.First().BlobBytesDone);
+        Assert.Equal(layer.Size, progress.Reports.Last().BlobBytesDone);
+        Assert.False(File.Exists(PartialOf(store, layer)));
     }
 
     [Fact]
-    public async Task Download_from_an_offset_asks_for_a_restart_when_the_server_ignores_Range()
+    public async Task Download_from_an_offset_starts_over_in_place_when_the_server_ignores_Range()
     {
         var artifact = TestArtifact.Create("norange");
         using var client = _setup.Client();
@@ -281,21 +219,22 @@ public sealed class PlainRegistryTests : IClassFixture<PlainRegistryFixture>
             headers.Remove("Range");
             return MiniHttpServer.ForwardAsync(upstream, "http://" + Registry, new MiniRequest(request.Method, request.Target, headers, request.Body), response);
         });
+        using var temp = new TempDirectory("modelpack-norange");
+        var store = ModelStore.Open(temp.File("store"));
+        File.WriteAllBytes(PartialOf(store, layer), bytes[..1000]);
+        var log = new List<string>();
 
-        using var partial = new MemoryStream();
-        partial.Write(bytes, 0, 1000);
-        using var prefix = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        prefix.AppendData(bytes, 0, 1000);
-        var result = await client.DownloadBlobAsync(front.HostPort, "models/norange", layer.Digest, layer.Size, partial,
-            new BlobDownloadOptions { Offset = 1000, PrefixHash = prefix });
+        var (written, result) = await TestTransfer.DownloadAsync(client, front.HostPort, "models/norange", layer, store, log: log.Add);
 
-        Assert.Equal(BlobDownloadStatus.RestartRequired, result.Status);
-        Assert.Equal(1000, partial.Length);
-        Assert.Contains(front.Requests, r => r.Path.Contains("/blobs/", StringComparison.Ordinal) && r.Header("Range") == "bytes=1000-");
+        Assert.Equal(bytes, written);
+        Assert.Equal(layer.Size, result.BytesTransferred);
+        var gets = front.Requests.Where(r => r.Path.Contains("/blobs/", StringComparison.Ordinal)).ToList();
+        Assert.Equal("bytes=1000-", Assert.Single(gets).Header("Range"));
+        Assert.Contains(log, l => l.Contains("ignored the resume request", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task Corrupted_blob_bytes_are_a_DigestMismatch_and_are_cut_from_the_destination()
+    public async Task Corrupted_blob_bytes_are_a_DigestMismatch_and_nothing_is_kept()
     {
         var artifact = TestArtifact.Create("corrupt");
         using var client = _setup.Client();
@@ -312,18 +251,20 @@ public sealed class PlainRegistryTests : IClassFixture<PlainRegistryFixture>
 
                 return body;
             }));
+        using var temp = new TempDirectory("modelpack-corrupt");
+        var store = ModelStore.Open(temp.File("store"));
 
-        using var destination = new MemoryStream();
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.DownloadBlobAsync(front.HostPort, "models/corrupt", layer.Digest, layer.Size, destination));
+        var ex = await Assert.ThrowsAnyAsync<ModelPackException>(() => TestTransfer.DownloadAsync(client, front.HostPort, "models/corrupt", layer, store));
 
         Assert.Equal(ErrorIds.DigestMismatch, ex.ErrorId);
         Assert.Equal(ErrorKind.InvalidData, ex.Kind);
         Assert.Equal(layer.Digest, ex.Target);
-        Assert.Equal(0, destination.Length);
+        Assert.False(File.Exists(PartialOf(store, layer)));
+        Assert.False(store.Layout.HasBlob(layer.Digest));
     }
 
     [Fact]
-    public async Task Resume_with_a_wrong_prefix_fails_the_whole_digest_and_cuts_what_it_wrote()
+    public async Task A_partial_with_wrong_bytes_fails_the_whole_digest_and_one_fresh_download_replaces_it()
     {
         var artifact = TestArtifact.Create("badprefix");
         using var client = _setup.Client();
@@ -331,16 +272,16 @@ public sealed class PlainRegistryTests : IClassFixture<PlainRegistryFixture>
         var (layer, bytes) = artifact.Layers[0];
         var wrong = (byte[])bytes.Clone();
         wrong[10] ^= 0x01;
-        using var partial = new MemoryStream();
-        partial.Write(wrong, 0, 5000);
-        using var prefix = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        prefix.AppendData(wrong, 0, 5000);
+        using var temp = new TempDirectory("modelpack-badprefix");
+        var store = ModelStore.Open(temp.File("store"));
+        File.WriteAllBytes(PartialOf(store, layer), wrong[..5000]);
+        var log = new List<string>();
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.DownloadBlobAsync(Registry, "models/badprefix", layer.Digest, layer.Size, partial,
-            new BlobDownloadOptions { Offset = 5000, PrefixHash = prefix }));
+        var (written, result) = await TestTransfer.DownloadAsync(client, Registry, "models/badprefix", layer, store, log: log.Add);
 
-        Assert.Equal(ErrorIds.DigestMismatch, ex.ErrorId);
-        Assert.Equal(5000, partial.Length);
+        Assert.Equal(bytes, written);
+        Assert.Equal(layer.Size - 5000 + layer.Size, result.BytesTransferred);
+        Assert.Contains(log, l => l.Contains("did not verify (DigestMismatch)", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -350,13 +291,16 @@ public sealed class PlainRegistryTests : IClassFixture<PlainRegistryFixture>
         using var client = _setup.Client();
         await artifact.PushAsync(client, Registry, "models/size", "v1");
         var (layer, _) = artifact.Layers[1];
-        using var destination = new MemoryStream();
+        var wrong = new Descriptor(layer.MediaType, layer.Digest, layer.Size + 1);
+        using var temp = new TempDirectory("modelpack-size");
+        var store = ModelStore.Open(temp.File("store"));
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.DownloadBlobAsync(Registry, "models/size", layer.Digest, layer.Size + 1, destination));
+        var ex = await Assert.ThrowsAsync<RegistryException>(() => TestTransfer.DownloadAsync(client, Registry, "models/size", wrong, store));
 
         Assert.Equal(ErrorIds.SizeMismatch, ex.ErrorId);
         Assert.Equal(ErrorKind.InvalidData, ex.Kind);
-        Assert.Equal(0, destination.Length);
+        Assert.False(File.Exists(PartialOf(store, layer)));
+        Assert.False(store.Layout.HasBlob(layer.Digest));
     }
 
     [Fact]
@@ -376,7 +320,7 @@ public sealed class PlainRegistryTests : IClassFixture<PlainRegistryFixture>
                 }
             }));
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(front.HostPort, "models/lying", "v1"));
+        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(front.HostPort, "models/lying").GetManifestAsync("v1"));
 
         Assert.Equal(ErrorIds.DigestMismatch, ex.ErrorId);
         Assert.Contains("Docker-Content-Digest", ex.Message);
@@ -407,7 +351,7 @@ public sealed class PlainRegistryTests : IClassFixture<PlainRegistryFixture>
         });
         using var client = _setup.Client();
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(fake.HostPort, "models/huge", "v1"));
+        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(fake.HostPort, "models/huge").GetManifestAsync("v1"));
         await done.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(ErrorIds.ManifestTooLarge, ex.ErrorId);
@@ -441,7 +385,7 @@ public sealed class PlainRegistryTests : IClassFixture<PlainRegistryFixture>
         });
         using var client = _setup.Client();
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(fake.HostPort, "models/huge", "v1"));
+        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(fake.HostPort, "models/huge").GetManifestAsync("v1"));
         await done.Task.WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(ErrorIds.ManifestTooLarge, ex.ErrorId);
@@ -486,17 +430,19 @@ public sealed class PlainRegistryTests : IClassFixture<PlainRegistryFixture>
     {
         var config = Encoding.UTF8.GetBytes("{\"architecture\":\"" + architecture + "\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}");
         var configDigest = Digest.Sha256(config).ToString();
-        await client.UploadBlobAsync(Registry, repo, configDigest, config.Length, new MemoryStream(config));
+        await TestTransfer.UploadAsync(client, Registry, repo, configDigest, config.Length, new MemoryStream(config));
         var manifest = Encoding.UTF8.GetBytes(
             "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OciManifest + "\",\"config\":{\"mediaType\":\"" + MediaTypes.OciImageConfig +
             "\",\"digest\":\"" + configDigest + "\",\"size\":" + config.Length + "},\"layers\":[]}");
-        var digest = await client.PutManifestAsync(Registry, repo, "image-" + architecture, manifest, MediaTypes.OciManifest);
+        var digest = await client.Repository(Registry, repo).PutManifestAsync("image-" + architecture, manifest, MediaTypes.OciManifest);
         return new Descriptor(MediaTypes.OciManifest, digest, manifest.Length, platform: new Platform(architecture, "linux"));
     }
 
     private async Task PushIndexAsync(RegistryClient client, string repo, string tag, params Descriptor[] manifests)
     {
         var index = ImageIndex.Create(manifests);
-        await client.PutManifestAsync(Registry, repo, tag, index.ToBytes(), MediaTypes.OciIndex);
+        await client.Repository(Registry, repo).PutManifestAsync(tag, index.ToBytes(), MediaTypes.OciIndex);
     }
+
+    private static string PartialOf(ModelStore store, Descriptor blob) => Path.Combine(store.TempDirectory, Digest.Parse(blob.Digest).Encoded + ".partial");
 }

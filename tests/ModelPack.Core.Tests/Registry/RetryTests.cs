@@ -35,7 +35,7 @@ public sealed class RetryTests : IClassFixture<PlainRegistryFixture>
         using var proxy = new FaultProxy(Registry, r => IsManifestGet(r) && r.Nth == 1 ? Fault.Answer(500) : Fault.None);
         using var client = _setup.Client();
 
-        var fetched = await client.GetManifestAsync(proxy.HostPort, "models/r500", "v1");
+        var fetched = await client.Repository(proxy.HostPort, "models/r500").GetManifestAsync("v1");
 
         Assert.Equal(artifact.Manifest.Digest, fetched.Digest);
         Assert.Equal(new[] { 500, 200 }, proxy.Requests.Where(IsManifestGet).Select(r => r.Status));
@@ -50,7 +50,7 @@ public sealed class RetryTests : IClassFixture<PlainRegistryFixture>
         using var proxy = new FaultProxy(Registry, r => IsManifestGet(r) && r.Nth <= 2 ? Fault.Answer(429, ("Retry-After", "7")) : Fault.None);
         using var client = _setup.Client();
 
-        await client.GetManifestAsync(proxy.HostPort, "models/r429", "v1");
+        await client.Repository(proxy.HostPort, "models/r429").GetManifestAsync("v1");
 
         Assert.Equal(new[] { TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(7) }, _setup.RetryTimer.Delays);
         Assert.Equal(3, proxy.Requests.Count(IsManifestGet));
@@ -65,7 +65,7 @@ public sealed class RetryTests : IClassFixture<PlainRegistryFixture>
         using var proxy = new FaultProxy(Registry, r => IsManifestGet(r) && r.Nth == 1 ? Fault.Answer(503, ("Retry-After", until)) : Fault.None);
         using var client = new RegistryClient(_setup.Options(o => o.Clock = () => now));
 
-        await client.GetManifestAsync(proxy.HostPort, "models/rdate", "v1");
+        await client.Repository(proxy.HostPort, "models/rdate").GetManifestAsync("v1");
 
         Assert.Equal(TimeSpan.FromSeconds(42), Assert.Single(_setup.RetryTimer.Delays));
     }
@@ -77,7 +77,7 @@ public sealed class RetryTests : IClassFixture<PlainRegistryFixture>
         using var proxy = new FaultProxy(Registry, r => IsManifestGet(r) ? Fault.Answer(429, ("Retry-After", "3600")) : Fault.None);
         using var client = _setup.Client();
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(proxy.HostPort, "models/rlong", "v1"));
+        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(proxy.HostPort, "models/rlong").GetManifestAsync("v1"));
 
         Assert.Equal(HttpStatusCode.TooManyRequests, ex.StatusCode);
         Assert.Equal(ErrorKind.ResourceUnavailable, ex.Kind);
@@ -95,7 +95,7 @@ public sealed class RetryTests : IClassFixture<PlainRegistryFixture>
         using var proxy = new FaultProxy(Registry, r => IsManifestGet(r) ? Fault.Answer(503) : Fault.None);
         using var client = _setup.Client();
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(proxy.HostPort, "models/storm", "v1"));
+        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(proxy.HostPort, "models/storm").GetManifestAsync("v1"));
 
         Assert.Equal(ErrorIds.RegistryError, ex.ErrorId);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ex.StatusCode);
@@ -126,7 +126,7 @@ public sealed class RetryTests : IClassFixture<PlainRegistryFixture>
             o.RetryMaxDelay = TimeSpan.FromSeconds(4);
         });
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(proxy.HostPort, "models/budget", "v1"));
+        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(proxy.HostPort, "models/budget").GetManifestAsync("v1"));
 
         Assert.Contains("the 20 s retry budget is spent", ex.Message, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadGateway, ex.StatusCode);
@@ -143,7 +143,7 @@ public sealed class RetryTests : IClassFixture<PlainRegistryFixture>
         using var proxy = new FaultProxy(Registry, r => IsManifestGet(r) && r.Nth <= 2 ? Fault.Drop() : Fault.None);
         using var client = _setup.Client();
 
-        var fetched = await client.GetManifestAsync(proxy.HostPort, "models/drop", "v1");
+        var fetched = await client.Repository(proxy.HostPort, "models/drop").GetManifestAsync("v1");
 
         Assert.Equal(artifact.Manifest.Digest, fetched.Digest);
         Assert.Equal(3, proxy.Requests.Count(IsManifestGet));
@@ -157,7 +157,7 @@ public sealed class RetryTests : IClassFixture<PlainRegistryFixture>
         using var proxy = new FaultProxy(Registry);
         using var client = _setup.Client();
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(proxy.HostPort, "models/refusal", "no-such-tag"));
+        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(proxy.HostPort, "models/refusal").GetManifestAsync("no-such-tag"));
 
         Assert.Equal(ErrorIds.ModelArtifactNotFound, ex.ErrorId);
         Assert.Equal(1, ex.Attempts);
@@ -172,7 +172,7 @@ public sealed class RetryTests : IClassFixture<PlainRegistryFixture>
         using var proxy = new FaultProxy(Registry, r => IsManifestGet(r) ? Fault.Answer(500) : Fault.None);
         using var client = _setup.Client(o => o.MaxRetry = 0);
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(proxy.HostPort, "models/noretry", "v1"));
+        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(proxy.HostPort, "models/noretry").GetManifestAsync("v1"));
 
         Assert.Equal(HttpStatusCode.InternalServerError, ex.StatusCode);
         Assert.Equal(1, ex.Attempts);
@@ -189,15 +189,15 @@ public sealed class RetryTests : IClassFixture<PlainRegistryFixture>
         using var failing = new FaultProxy(Registry, r => r.Method == "POST" ? Fault.Answer(500) : Fault.None);
         using var client = _setup.Client();
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.UploadBlobAsync(failing.HostPort, "models/upload", digest, bytes.Length, new MemoryStream(bytes)));
+        var ex = await Assert.ThrowsAsync<RegistryException>(() => TestTransfer.UploadAsync(client, failing.HostPort, "models/upload", digest, bytes.Length, new MemoryStream(bytes)));
 
         Assert.Equal(HttpStatusCode.InternalServerError, ex.StatusCode);
         Assert.Single(failing.Requests, r => r.Method == "POST");
 
         using var limited = new FaultProxy(Registry, r => r.Method == "POST" && r.Nth == 1 ? Fault.Answer(429, ("Retry-After", "1")) : Fault.None);
-        Assert.True(await client.UploadBlobAsync(limited.HostPort, "models/upload", digest, bytes.Length, new MemoryStream(bytes)));
+        Assert.True(await TestTransfer.UploadAsync(client, limited.HostPort, "models/upload", digest, bytes.Length, new MemoryStream(bytes)));
         Assert.Equal(2, limited.Requests.Count(r => r.Method == "POST"));
-        Assert.Equal(bytes, await client.GetBlobBytesAsync(Registry, "models/upload", digest, bytes.Length));
+        Assert.Equal(bytes, await client.Repository(Registry, "models/upload").ReadBlobAsync(new Descriptor("application/octet-stream", digest, bytes.Length)));
     }
 
     [Fact]
@@ -209,10 +209,10 @@ public sealed class RetryTests : IClassFixture<PlainRegistryFixture>
         using var proxy = new FaultProxy(Registry, r => r.Method == "PUT" && r.Nth == 1 ? Fault.Answer(503) : Fault.None);
         using var client = _setup.Client();
 
-        Assert.True(await client.UploadBlobAsync(proxy.HostPort, "models/replay", digest, bytes.Length, new MemoryStream(bytes)));
+        Assert.True(await TestTransfer.UploadAsync(client, proxy.HostPort, "models/replay", digest, bytes.Length, new MemoryStream(bytes)));
 
         Assert.Equal(2, proxy.Requests.Count(r => r.Method == "PUT"));
-        Assert.Equal(bytes, await client.GetBlobBytesAsync(Registry, "models/replay", digest, bytes.Length));
+        Assert.Equal(bytes, await client.Repository(Registry, "models/replay").ReadBlobAsync(new Descriptor("application/octet-stream", digest, bytes.Length)));
     }
 
     [Theory]

@@ -56,7 +56,7 @@ public sealed class TlsRegistryTests : IClassFixture<TlsRegistryFixture>
         using var client = _setup.Client(o => o.TrustedCertificates.Add(_fixture.Authority.PublicCertificate));
 
         await artifact.PushAsync(client, Registry, "models/tls", "v1");
-        var resolved = await client.ResolveManifestAsync(Registry, "models/tls", "v1");
+        var resolved = await client.Repository(Registry, "models/tls").ResolveManifestAsync("v1");
 
         Assert.Equal(artifact.Manifest.Digest, resolved.Digest);
         Assert.Contains($"answers at https://{Registry}/", _setup.LogText);

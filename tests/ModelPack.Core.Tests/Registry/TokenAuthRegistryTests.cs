@@ -92,14 +92,13 @@ public sealed class TokenAuthRegistryTests : IClassFixture<TokenRegistryFixture>
         using var client = _setup.Client(o => o.Credentials[Registry] = new RegistryCredential(User, Password));
         var before = _fixture.Tokens.Received.Count;
 
-        var resolved = await client.ResolveManifestAsync(Registry, "models/tokened", "v1");
+        var resolved = await client.Repository(Registry, "models/tokened").ResolveManifestAsync("v1");
         foreach (var layer in resolved.Manifest.Layers)
         {
-            using var destination = new MemoryStream();
-            await client.DownloadBlobAsync(Registry, "models/tokened", layer.Digest, layer.Size, destination);
+            await TestTransfer.DownloadAsync(client, Registry, "models/tokened", layer);
         }
 
-        await client.HeadManifestAsync(Registry, "models/tokened", "v1");
+        await client.Repository(Registry, "models/tokened").HeadManifestAsync("v1");
 
         Assert.Equal(1, client.TokenRequests);
         var request = Assert.Single(_fixture.Tokens.Received.Skip(before));
@@ -119,13 +118,13 @@ public sealed class TokenAuthRegistryTests : IClassFixture<TokenRegistryFixture>
             o.Clock = () => now;
         });
 
-        await client.HeadManifestAsync(Registry, "models/tokened", "v1");
+        await client.Repository(Registry, "models/tokened").HeadManifestAsync("v1");
         now += TimeSpan.FromSeconds(200);
-        await client.HeadManifestAsync(Registry, "models/tokened", "v1");
+        await client.Repository(Registry, "models/tokened").HeadManifestAsync("v1");
         Assert.Equal(1, client.TokenRequests);
 
         now += TimeSpan.FromSeconds(101);
-        await client.HeadManifestAsync(Registry, "models/tokened", "v1");
+        await client.Repository(Registry, "models/tokened").HeadManifestAsync("v1");
         Assert.Equal(2, client.TokenRequests);
     }
 
@@ -134,9 +133,9 @@ public sealed class TokenAuthRegistryTests : IClassFixture<TokenRegistryFixture>
     {
         using var client = _setup.Client(o => o.Credentials[Registry] = new RegistryCredential(User, Password));
 
-        await client.HeadManifestAsync(Registry, "models/tokened", "v1");
-        await client.HeadManifestAsync(Registry, "public/open", "v1");
-        await client.HeadManifestAsync(Registry, "models/tokened", "v1");
+        await client.Repository(Registry, "models/tokened").HeadManifestAsync("v1");
+        await client.Repository(Registry, "public/open").HeadManifestAsync("v1");
+        await client.Repository(Registry, "models/tokened").HeadManifestAsync("v1");
 
         Assert.Equal(2, client.TokenRequests);
     }
@@ -146,7 +145,7 @@ public sealed class TokenAuthRegistryTests : IClassFixture<TokenRegistryFixture>
     {
         using var client = _setup.Client(o => o.Credentials[Registry] = new RegistryCredential(User, Password));
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(Registry, "secret/weights", "v1"));
+        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(Registry, "secret/weights").GetManifestAsync("v1"));
 
         Assert.Equal(ErrorIds.RegistryPermissionDenied, ex.ErrorId);
         Assert.Equal(ErrorKind.PermissionDenied, ex.Kind);
@@ -159,11 +158,11 @@ public sealed class TokenAuthRegistryTests : IClassFixture<TokenRegistryFixture>
     {
         using var client = _setup.Client();
 
-        var info = await client.HeadManifestAsync(Registry, "public/open", "v1");
+        var info = await client.Repository(Registry, "public/open").HeadManifestAsync("v1");
         Assert.Equal(Model.Manifest.Digest, info.Digest);
         Assert.Null(_fixture.Tokens.Received[^1].Header("Authorization"));
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(Registry, "models/tokened", "v1"));
+        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(Registry, "models/tokened").GetManifestAsync("v1"));
         Assert.Equal(ErrorIds.RegistryAuthenticationFailed, ex.ErrorId);
         Assert.Contains("no credentials were found", ex.Message);
     }
@@ -174,7 +173,7 @@ public sealed class TokenAuthRegistryTests : IClassFixture<TokenRegistryFixture>
         const string wrong = "not-alices-password";
         using var client = _setup.Client(o => o.Credentials[Registry] = new RegistryCredential(User, wrong));
 
-        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(Registry, "models/tokened", "v1"));
+        var ex = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(Registry, "models/tokened").GetManifestAsync("v1"));
 
         Assert.Equal(ErrorIds.RegistryAuthenticationFailed, ex.ErrorId);
         Assert.Equal(HttpStatusCode.Unauthorized, ex.StatusCode);
@@ -192,7 +191,7 @@ public sealed class TokenAuthRegistryTests : IClassFixture<TokenRegistryFixture>
         using var client = _setup.Client();
         var before = _fixture.Tokens.Received.Count;
 
-        var fetched = await client.GetManifestAsync(Registry, "models/tokened", "v1");
+        var fetched = await client.Repository(Registry, "models/tokened").GetManifestAsync("v1");
 
         Assert.Equal(Model.Manifest.Digest, fetched.Digest);
         var request = Assert.Single(_fixture.Tokens.Received.Skip(before));
@@ -214,14 +213,14 @@ public sealed class TokenAuthRegistryTests : IClassFixture<TokenRegistryFixture>
                 o.Clock = () => now;
             });
 
-            await client.HeadManifestAsync(Registry, "models/tokened", "v1");
+            await client.Repository(Registry, "models/tokened").HeadManifestAsync("v1");
             now += TimeSpan.FromSeconds(30);
-            await client.HeadManifestAsync(Registry, "models/tokened", "v1");
+            await client.Repository(Registry, "models/tokened").HeadManifestAsync("v1");
             Assert.Equal(1, client.TokenRequests);
 
             // Without expires_in a token lives 60 s.
             now += TimeSpan.FromSeconds(31);
-            await client.HeadManifestAsync(Registry, "models/tokened", "v1");
+            await client.Repository(Registry, "models/tokened").HeadManifestAsync("v1");
             Assert.Equal(2, client.TokenRequests);
         }
         finally

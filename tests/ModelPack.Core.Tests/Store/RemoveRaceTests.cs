@@ -6,6 +6,7 @@ using ModelPack.Core.References;
 using ModelPack.Core.Store;
 using ModelPack.Core.Tests.Registry;
 using ModelPack.Core.Tests.Support;
+using ModelPack.Core.Transfer;
 
 namespace ModelPack.Core.Tests.Store;
 

@@ -16,6 +16,7 @@ using ModelPack.Core.Strategies;
 using ModelPack.Core.Tests.Engines;
 using ModelPack.Core.Tests.Registry;
 using ModelPack.Core.Tests.Support;
+using ModelPack.Core.Transfer;
 
 namespace ModelPack.Core.Tests.Strategies;
 

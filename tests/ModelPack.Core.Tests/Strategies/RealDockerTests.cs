@@ -13,6 +13,7 @@ using ModelPack.Core.Spec;
 using ModelPack.Core.Store;
 using ModelPack.Core.Strategies;
 using ModelPack.Core.Tests.Support;
+using ModelPack.Core.Transfer;
 
 namespace ModelPack.Core.Tests.Strategies;
 

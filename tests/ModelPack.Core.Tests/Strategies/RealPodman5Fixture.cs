@@ -119,7 +119,7 @@ public sealed class RealPodman5Fixture : IAsyncLifetime, IDisposable
             await Plain.PushAsync(client, Registry, "models/pretty", "compact");
             var pretty = Indented(Plain.ManifestBytes);
             PrettyDigest = Digest.Sha256(pretty).ToString();
-            await client.PutManifestAsync(Registry, "models/pretty", "1", pretty, MediaTypes.OciManifest);
+            await client.Repository(Registry, "models/pretty").PutManifestAsync("1", pretty, MediaTypes.OciManifest);
 
             TarManifest = await new ArtifactBuilder("with-tar")
                 .Raw("model.gguf", TestArtifact.Bytes(504, 10_000))
@@ -215,7 +215,7 @@ public sealed class RealPodman5Fixture : IAsyncLifetime, IDisposable
         foreach (var blob in new[] { text, empty })
         {
             using var stream = new MemoryStream(blob);
-            await client.UploadBlobAsync(Registry, "files/bad-created", Digest.Sha256(blob).ToString(), blob.Length, stream);
+            await TestTransfer.UploadAsync(client, Registry, "files/bad-created", Digest.Sha256(blob).ToString(), blob.Length, stream);
         }
 
         var manifest = Encoding.UTF8.GetBytes(
@@ -223,6 +223,6 @@ public sealed class RealPodman5Fixture : IAsyncLifetime, IDisposable
             "\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\"" + Digest.Sha256(empty) + "\",\"size\":2}," +
             "\"layers\":[{\"mediaType\":\"text/plain\",\"digest\":\"" + Digest.Sha256(text) + "\",\"size\":" + text.Length + ",\"annotations\":{\"org.opencontainers.image.title\":\"notes.txt\"}}]," +
             "\"annotations\":{\"org.opencontainers.image.created\":\"2024-01-01 10:00\"}}");
-        await client.PutManifestAsync(Registry, "files/bad-created", "1", manifest, MediaTypes.OciManifest);
+        await client.Repository(Registry, "files/bad-created").PutManifestAsync("1", manifest, MediaTypes.OciManifest);
     }
 }

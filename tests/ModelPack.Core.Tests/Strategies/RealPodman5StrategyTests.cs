@@ -13,6 +13,7 @@ using ModelPack.Core.References;
 using ModelPack.Core.Spec;
 using ModelPack.Core.Strategies;
 using ModelPack.Core.Tests.Support;
+using ModelPack.Core.Transfer;
 
 namespace ModelPack.Core.Tests.Strategies;
 
@@ -347,7 +348,7 @@ public sealed class RealPodman5StrategyTests
         var reference = ModelReference.Parse(fixture.ProtectedRegistry + "/models/plain:1");
         var withCredential = Pull();
         withCredential.InsecureRegistries.Add(fixture.ProtectedRegistry);
-        withCredential.Options = new ModelPack.Core.Store.PullOptions { Log = log.Add };
+        withCredential.Options = new ModelPack.Core.Transfer.PullOptions { Log = log.Add };
         withCredential.Credential = new ModelPack.Core.Registry.RegistryCredential(RealPodman5Fixture.User, RealPodman5Fixture.Password);
         var without = Pull();
         without.InsecureRegistries.Add(fixture.ProtectedRegistry);

@@ -11,6 +11,7 @@ using ModelPack.Core.References;
 using ModelPack.Core.Spec;
 using ModelPack.Core.Strategies;
 using ModelPack.Core.Tests.Support;
+using ModelPack.Core.Transfer;
 
 namespace ModelPack.Core.Tests.Strategies;
 

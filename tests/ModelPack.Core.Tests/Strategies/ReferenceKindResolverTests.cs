@@ -15,6 +15,7 @@ using ModelPack.Core.Store;
 using ModelPack.Core.Strategies;
 using ModelPack.Core.Tests.Registry;
 using ModelPack.Core.Tests.Support;
+using ModelPack.Core.Transfer;
 
 namespace ModelPack.Core.Tests.Strategies;
 
@@ -108,9 +109,9 @@ public sealed class ReferenceKindResolverTests : IClassFixture<PlainRegistryFixt
         var plain = Encoding.UTF8.GetBytes(
             "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\"" + Digest.Sha256(empty) + "\",\"size\":2,\"data\":\"e30=\"}," +
             "\"layers\":[{\"mediaType\":\"text/plain; charset=utf-8\",\"digest\":\"" + Digest.Sha256(text) + "\",\"size\":" + text.Length + ",\"annotations\":{\"org.opencontainers.image.title\":\"notes.txt\"}}]}");
-        await client.UploadBlobAsync(Registry, "kind/plain", Digest.Sha256(empty).ToString(), empty.Length, new MemoryStream(empty));
-        await client.UploadBlobAsync(Registry, "kind/plain", Digest.Sha256(text).ToString(), text.Length, new MemoryStream(text));
-        await client.PutManifestAsync(Registry, "kind/plain", "1", plain, MediaTypes.OciManifest);
+        await TestTransfer.UploadAsync(client, Registry, "kind/plain", Digest.Sha256(empty).ToString(), empty.Length, new MemoryStream(empty));
+        await TestTransfer.UploadAsync(client, Registry, "kind/plain", Digest.Sha256(text).ToString(), text.Length, new MemoryStream(text));
+        await client.Repository(Registry, "kind/plain").PutManifestAsync("1", plain, MediaTypes.OciManifest);
 
         var missing = await Assert.ThrowsAsync<ModelPackException>(() => Resolver.ResolveAsync(ModelReference.Parse(Registry + "/kind/nowhere:1"), null, CancellationToken.None));
         var notModel = await Assert.ThrowsAsync<ModelPackException>(() => Resolver.ResolveAsync(ModelReference.Parse(Registry + "/kind/plain:1"), client, CancellationToken.None));

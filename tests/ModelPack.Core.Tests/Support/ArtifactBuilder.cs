@@ -51,10 +51,10 @@ public sealed class ArtifactBuilder
         foreach (var (descriptor, bytes) in _layers.Append((configDescriptor, config)))
         {
             using var stream = new MemoryStream(bytes);
-            await client.UploadBlobAsync(registry, repository, descriptor.Digest, descriptor.Size, stream);
+            await TestTransfer.UploadAsync(client, registry, repository, descriptor.Digest, descriptor.Size, stream);
         }
 
-        await client.PutManifestAsync(registry, repository, tag, manifest.ToBytes(), MediaTypes.OciManifest);
+        await client.Repository(registry, repository).PutManifestAsync(tag, manifest.ToBytes(), MediaTypes.OciManifest);
         return manifest;
     }
 

@@ -108,10 +108,10 @@ public sealed class ImageBuilder
         foreach (var (descriptor, bytes) in layers.Select(l => (l.Descriptor, l.Blob)).Append((configDescriptor, config)))
         {
             using var stream = new MemoryStream(bytes);
-            await client.UploadBlobAsync(registry, repository, descriptor.Digest, descriptor.Size, stream);
+            await TestTransfer.UploadAsync(client, registry, repository, descriptor.Digest, descriptor.Size, stream);
         }
 
-        await client.PutManifestAsync(registry, repository, tag, manifest, MediaTypes.OciManifest);
+        await client.Repository(registry, repository).PutManifestAsync(tag, manifest, MediaTypes.OciManifest);
         return digest;
     }
 

@@ -75,10 +75,10 @@ public sealed class TestArtifact
         foreach (var (descriptor, bytes) in Blobs)
         {
             using var stream = new MemoryStream(bytes);
-            await client.UploadBlobAsync(registry, repository, descriptor.Digest, descriptor.Size, stream);
+            await TestTransfer.UploadAsync(client, registry, repository, descriptor.Digest, descriptor.Size, stream);
         }
 
-        await client.PutManifestAsync(registry, repository, tag, ManifestBytes, MediaTypes.OciManifest);
+        await client.Repository(registry, repository).PutManifestAsync(tag, ManifestBytes, MediaTypes.OciManifest);
     }
 
     private static Descriptor Layer(LayerKind kind, byte[] bytes, string path) =>

@@ -353,10 +353,10 @@ public sealed class HostileRegistryTests : StoreTestBase
         foreach (var blob in new[] { weights, config })
         {
             using var stream = new MemoryStream(blob);
-            await client.UploadBlobAsync(Fixture.Registry.HostPort, repository, Digest.Sha256(blob).ToString(), blob.Length, stream);
+            await TestTransfer.UploadAsync(client, Fixture.Registry.HostPort, repository, Digest.Sha256(blob).ToString(), blob.Length, stream);
         }
 
-        await client.PutManifestAsync(Fixture.Registry.HostPort, repository, "v1", bytes, MediaTypes.OciManifest);
+        await client.Repository(Fixture.Registry.HostPort, repository).PutManifestAsync("v1", bytes, MediaTypes.OciManifest);
         return $"{Fixture.Host}/{repository}:v1";
     }
 

@@ -179,7 +179,7 @@ public sealed class RealPodman5CmdletTests : IClassFixture<RealPodman5Sandboxes>
         var pretty = JsonSerializer.SerializeToUtf8Bytes(JsonDocument.Parse(model.ManifestBytes).RootElement, Indented);
         using (var client = new RegistryClient(new RegistryClientOptions { UseCredentialFiles = false, UseRegistriesConf = false }))
         {
-            await client.PutManifestAsync(_fixture.Registry.HostPort, repository, "1", pretty, MediaTypes.OciManifest);
+            await client.Repository(_fixture.Registry.HostPort, repository).PutManifestAsync("1", pretty, MediaTypes.OciManifest);
         }
 
         var reference = $"{_fixture.Host}/{repository}:1";
@@ -313,7 +313,7 @@ public sealed class RealPodman5CmdletTests : IClassFixture<RealPodman5Sandboxes>
         foreach (var blob in new[] { text, empty })
         {
             using var stream = new MemoryStream(blob);
-            await client.UploadBlobAsync(_fixture.Registry.HostPort, repository, Digest.Sha256(blob).ToString(), blob.Length, stream);
+            await TestTransfer.UploadAsync(client, _fixture.Registry.HostPort, repository, Digest.Sha256(blob).ToString(), blob.Length, stream);
         }
 
         var manifest = System.Text.Encoding.UTF8.GetBytes(
@@ -321,7 +321,7 @@ public sealed class RealPodman5CmdletTests : IClassFixture<RealPodman5Sandboxes>
             "\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\"" + Digest.Sha256(empty) + "\",\"size\":2}," +
             "\"layers\":[{\"mediaType\":\"text/plain\",\"digest\":\"" + Digest.Sha256(text) + "\",\"size\":" + text.Length + "}]," +
             "\"annotations\":{\"org.opencontainers.image.created\":\"last Tuesday\"}}");
-        await client.PutManifestAsync(_fixture.Registry.HostPort, repository, "1", manifest, MediaTypes.OciManifest);
+        await client.Repository(_fixture.Registry.HostPort, repository).PutManifestAsync("1", manifest, MediaTypes.OciManifest);
         return $"{_fixture.Host}/{repository}:1";
     }
 }

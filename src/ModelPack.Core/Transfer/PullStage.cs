@@ -1,4 +1,4 @@
-namespace ModelPack.Core.Store;
+namespace ModelPack.Core.Transfer;
 
 /// <summary>Where a pull is.</summary>
 public enum PullStage

@@ -1,4 +1,4 @@
-namespace ModelPack.Core.Store;
+namespace ModelPack.Core.Transfer;
 
 /// <summary>One progress report of a pull: a layer's bytes, or the artifact's overall stage.</summary>
 public sealed class PullProgress

@@ -1,8 +1,8 @@
 using System;
 
-namespace ModelPack.Core.Store;
+namespace ModelPack.Core.Transfer;
 
-/// <summary>How <see cref="ModelStore.PullAsync"/> behaves.</summary>
+/// <summary>How <see cref="StorePull.PullAsync(Store.ModelStore, Registry.RegistryClient, References.ModelReference, PullOptions?, System.Threading.CancellationToken)"/> behaves.</summary>
 public sealed class PullOptions
 {
     /// <summary>Re-fetch the manifest, config and every blob even when the store already has them.</summary>

@@ -1,4 +1,4 @@
-namespace ModelPack.Core.Store;
+namespace ModelPack.Core.Transfer;
 
 /// <summary>What a pull did.</summary>
 public sealed class PullResult

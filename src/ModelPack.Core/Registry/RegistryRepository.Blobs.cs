@@ -1,0 +1,151 @@
+using System;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Threading;
+using System.Threading.Tasks;
+using ModelPack.Core.Errors;
+using ModelPack.Core.Spec;
+using ModelPack.Core.Transfer;
+
+namespace ModelPack.Core.Registry;
+
+/// <summary>Blob reads of the repository: HEAD, a small blob into memory, and a blob's body from an offset for a copy.</summary>
+internal sealed partial class RegistryRepository
+{
+    /// <summary>Largest blob <see cref="ReadBlobAsync"/> reads into memory.</summary>
+    public const long MaxInMemoryBlob = 64L * 1024 * 1024;
+
+    /// <summary>A blob's size (-1 when the registry does not say), or null when the repository does not have it.</summary>
+    /// <param name="scope">The token scope to ask with; the pull scope when null.</param>
+    public async Task<long?> HeadBlobAsync(string digest, string? scope = null, CancellationToken cancellationToken = default)
+    {
+        ParseDigest(digest);
+        var session = await SessionAsync(cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(session, new RegistryRequest(HttpMethod.Head, Api(session, "blobs/" + digest)) { Scope = scope }, cancellationToken).ConfigureAwait(false);
+        if (response.Status == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        if (!response.IsSuccess)
+        {
+            throw await ErrorAsync(session, response, NotFoundMeaning.Blob, digest, cancellationToken).ConfigureAwait(false);
+        }
+
+        return response.Content.Headers.ContentLength ?? -1;
+    }
+
+    /// <summary>Reads a small blob (a config) into memory, verified; at most <see cref="MaxInMemoryBlob"/> bytes.</summary>
+    public async Task<byte[]> ReadBlobAsync(Descriptor blob, CancellationToken cancellationToken = default)
+    {
+        if (blob.Size > MaxInMemoryBlob)
+        {
+            throw new ArgumentOutOfRangeException(nameof(blob), $"Blobs over {MaxInMemoryBlob} bytes must be copied, not read into memory.");
+        }
+
+        var expected = ParseDigest(blob.Digest);
+        var target = Target(blob.Digest);
+        var session = await SessionAsync(cancellationToken).ConfigureAwait(false);
+        using var response = await SendAsync(session, new RegistryRequest(HttpMethod.Get, Api(session, "blobs/" + blob.Digest)), cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            throw await ErrorAsync(session, response, NotFoundMeaning.Blob, blob.Digest, cancellationToken).ConfigureAwait(false);
+        }
+
+        var bytes = await _client.Transport.ReadBoundedAsync(response.Content, blob.Size, Registry, response.Url, cancellationToken).ConfigureAwait(false);
+        if (bytes is null || bytes.LongLength != blob.Size)
+        {
+            throw ManifestChecks.Mismatch(ErrorIds.SizeMismatch, blob.Digest, response.Url, $"Blob {blob.Digest} of '{target}' should have {blob.Size} bytes, the registry sent {(bytes is null ? "more" : bytes.LongLength.ToString(System.Globalization.CultureInfo.InvariantCulture))}.");
+        }
+
+        using var hasher = expected.CreateHasher();
+        hasher.AppendData(bytes);
+        var hash = hasher.GetHashAndReset();
+        if (!expected.Matches(hash))
+        {
+            throw TransferErrors.Altered(target, expected, hash);
+        }
+
+        return bytes;
+    }
+
+    /// <summary>
+    /// GETs a blob's bytes from <paramref name="offset"/> (with Range when above 0) for a copy, checking what the
+    /// answer announces: a registry that ignores the Range and sends the whole blob (200) gives a stream that
+    /// starts at 0; a range that starts elsewhere gives none (the copy asks again from 0); a body of another
+    /// length than the rest of the blob is a SizeMismatch.
+    /// </summary>
+    /// <param name="retry">The blob's retry bookkeeping, shared by all its requests.</param>
+    public async Task<BlobStream> OpenBlobAsync(Descriptor blob, long offset, RetryState retry, CancellationToken cancellationToken)
+    {
+        var digest = blob.Digest;
+        ParseDigest(digest);
+        var size = blob.Size;
+        var session = await SessionAsync(cancellationToken).ConfigureAwait(false);
+        var request = new RegistryRequest(HttpMethod.Get, Api(session, "blobs/" + digest))
+        {
+            Configure = offset > 0 ? r => r.Headers.Range = new RangeHeaderValue(offset, null) : null,
+            Retry = retry,
+        };
+        var response = await SendAsync(session, request, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!response.IsSuccess)
+            {
+                throw await ErrorAsync(session, response, NotFoundMeaning.Blob, digest, cancellationToken).ConfigureAwait(false);
+            }
+
+            var start = offset;
+            if (offset > 0 && !RangeHonoured(response, offset, size))
+            {
+                Log.Log($"  the server did not honour 'Range: bytes={offset}-' ({(int)response.Status}).");
+                if (response.Status != HttpStatusCode.OK)
+                {
+                    response.Dispose();
+                    return new BlobStream(null, 0);
+                }
+
+                start = 0;
+            }
+            else if (offset == 0 && response.Status == HttpStatusCode.PartialContent)
+            {
+                throw RegistryErrors.Protocol(Registry, response.Url, digest, $"Registry '{Registry}' answered a whole-blob request for {digest} with partial content.");
+            }
+
+            if (response.Content.Headers.ContentLength is long length && length != size - start)
+            {
+                throw ManifestChecks.Mismatch(ErrorIds.SizeMismatch, digest, response.Url, $"Blob {digest} of '{Target(digest)}' should have {size - start} more bytes, the registry announced {length}. Nothing was kept.");
+            }
+
+            Stream body;
+            try
+            {
+                body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw RegistryErrors.Unreachable(Registry, response.Url, ex.Message, ex);
+            }
+
+            return new BlobStream(new RegistryBlobStream(body, this, response.Url, digest, start, size, cancellationToken), start, response);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    private static bool RangeHonoured(RegistryResponse response, long offset, long size)
+    {
+        if (response.Status != HttpStatusCode.PartialContent)
+        {
+            return false;
+        }
+
+        var range = response.Content.Headers.ContentRange;
+        return range is not null && range.HasRange && range.From == offset && (range.To is null || range.To == size - 1) && (!range.HasLength || range.Length == size);
+    }
+}

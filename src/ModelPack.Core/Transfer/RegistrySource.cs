@@ -1,0 +1,64 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using ModelPack.Core.Errors;
+using ModelPack.Core.Registry;
+using ModelPack.Core.Spec;
+
+namespace ModelPack.Core.Transfer;
+
+/// <summary>
+/// Blobs of a registry repository. A blob's requests share one retry budget: a connection that drops or stalls
+/// mid-blob (RegistryUnreachable) is retried from the byte it stopped at, and an attempt that delivered at least
+/// <see cref="RetryPolicy.ProgressResetBytes"/> starts a fresh streak, so a long download over a flaky link goes
+/// on while it makes progress. A registry that is too slow (RegistryTooSlow) already had a whole window and is
+/// not retried.
+/// </summary>
+internal sealed class RegistrySource : IBlobSource
+{
+    private readonly RegistryRepository _repository;
+
+    public RegistrySource(RegistryRepository repository) => _repository = repository ?? throw new ArgumentNullException(nameof(repository));
+
+    public IBlobReader Reader(Descriptor blob) => new BlobReader(_repository, blob);
+
+    private sealed class BlobReader : IBlobReader
+    {
+        private readonly RegistryRepository _repository;
+        private readonly Descriptor _blob;
+        private readonly RetryState _retry;
+
+        public BlobReader(RegistryRepository repository, Descriptor blob)
+        {
+            _repository = repository;
+            _blob = blob;
+            _retry = repository.Client.Sender.BeginRetries();
+            Target = repository.Target(blob.Digest);
+        }
+
+        public string Target { get; }
+
+        public int BufferSize => _repository.Client.BufferSize;
+
+        public Task<BlobStream> OpenAsync(long offset, CancellationToken cancellationToken) =>
+            _repository.OpenBlobAsync(_blob, offset, _retry, cancellationToken);
+
+        public async Task<bool> RetryAsync(Exception failure, long progressed, CancellationToken cancellationToken)
+        {
+            if (failure is not RegistryException { ErrorId: ErrorIds.RegistryUnreachable } registry || !RetryPolicy.IsTransient(registry))
+            {
+                return false;
+            }
+
+            if (progressed >= RetryPolicy.ProgressResetBytes)
+            {
+                _retry.Progressed();
+            }
+
+            return await _retry.TryWaitAsync(registry.Message, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        public Exception Final(Exception failure) =>
+            failure is RegistryException { ErrorId: ErrorIds.RegistryUnreachable } registry && RetryPolicy.IsTransient(registry) ? _retry.Final(registry) : failure;
+    }
+}

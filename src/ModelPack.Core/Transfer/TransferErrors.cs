@@ -1,0 +1,31 @@
+using ModelPack.Core.Errors;
+using ModelPack.Core.Spec;
+
+namespace ModelPack.Core.Transfer;
+
+/// <summary>The errors and log lines of the copy engine, in one place.</summary>
+internal static class TransferErrors
+{
+    public static ModelPackException TooLong(string target, string digest, long size) =>
+        new(ErrorIds.SizeMismatch, ErrorKind.InvalidData, $"Blob {digest} of '{target}' is longer than the {size} bytes its descriptor says. It was discarded.", digest);
+
+    public static ModelPackException EndedEarly(string target, string digest, long position, long size) =>
+        new(ErrorIds.SizeMismatch, ErrorKind.InvalidData, $"Blob {digest} of '{target}' ended after {position} of the {size} bytes its descriptor says.", digest);
+
+    public static ModelPackException Altered(string target, Digest expected, byte[] hash) =>
+        new(
+            ErrorIds.DigestMismatch,
+            ErrorKind.InvalidData,
+            $"Blob {expected} of '{target}' arrived with digest {expected.Algorithm}:{Digest.ToLowerHex(hash)}: the data was altered on the way or by the registry. It was discarded; download it again.",
+            expected.ToString());
+
+    public static string Resuming(string digest, long offset, long size) => $"Resuming {digest} at {offset} of {size} bytes.";
+
+    public static string DiscardingLonger(string digest) => $"Discarding the partial download of {digest}: it is longer than the blob.";
+
+    public static string Waiting(string digest) => $"Waiting for another download of {digest} to finish.";
+
+    public static string StartingOver(StartOverReason reason, string digest, string why) => reason == StartOverReason.OffsetIgnored
+        ? $"The registry ignored the resume request for {digest} ({why}); taking {digest} from the start."
+        : $"The resumed download of {digest} did not verify ({why}); downloading it again from the start.";
+}
