@@ -271,97 +271,6 @@ public sealed class OciLayoutTests : IDisposable
     }
 
     [Fact]
-    public async Task WriteBlobAsync_publishes_verified_content_and_reports_progress()
-    {
-        var layout = OciLayout.Create(_temp.Sub("layout"));
-        var bytes = Enumerable.Range(0, 3_000_000).Select(i => (byte)(i % 251)).ToArray();
-        var digest = Digest.Sha256(bytes).ToString();
-        var reports = new List<long>();
-
-        var written = await layout.WriteBlobAsync(new MemoryStream(bytes), digest, bytes.Length, new SyncProgress(reports.Add), CancellationToken.None);
-
-        Assert.Equal(digest, written);
-        Assert.Equal(bytes, File.ReadAllBytes(layout.BlobPath(digest)));
-        Assert.Equal(bytes.Length, reports.Last());
-        Assert.True(reports.Count > 1);
-        Assert.Equal(reports.OrderBy(r => r), reports);
-        Assert.Empty(Directory.GetFiles(Path.Combine(layout.Root, "tmp")));
-    }
-
-    [Fact]
-    public async Task WriteBlobAsync_keeps_content_in_tmp_until_it_is_verified()
-    {
-        var layout = OciLayout.Create(_temp.Sub("layout"));
-        var bytes = Enumerable.Range(0, 200_000).Select(i => (byte)i).ToArray();
-        var digest = Digest.Sha256(bytes).ToString();
-        var source = new GatedStream(bytes, gateAfter: 100_000);
-
-        var write = layout.WriteBlobAsync(source, digest, bytes.Length, null, CancellationToken.None);
-        Assert.True(await source.ReachedGate.WaitAsync(TimeSpan.FromSeconds(10)));
-
-        Assert.False(File.Exists(layout.BlobPath(digest)));
-        var partial = Assert.Single(Directory.GetFiles(Path.Combine(layout.Root, "tmp")));
-        Assert.True(new FileInfo(partial).Length <= 100_000);
-
-        source.Open();
-        await write;
-        Assert.True(File.Exists(layout.BlobPath(digest)));
-        Assert.False(File.Exists(partial));
-    }
-
-    [Fact]
-    public async Task WriteBlobAsync_with_the_wrong_digest_leaves_nothing_behind()
-    {
-        var layout = OciLayout.Create(_temp.Sub("layout"));
-        var bytes = Encoding.UTF8.GetBytes("what the registry actually sent");
-        var promised = Digest.Sha256("what the manifest promised").ToString();
-
-        var ex = await Assert.ThrowsAsync<ModelPackException>(() => layout.WriteBlobAsync(new MemoryStream(bytes), promised, bytes.Length, null, CancellationToken.None));
-
-        Assert.Equal(ErrorIds.DigestMismatch, ex.ErrorId);
-        Assert.Equal(ErrorKind.InvalidData, ex.Kind);
-        Assert.Equal(promised, ex.Target);
-        Assert.False(layout.HasBlob(promised));
-        Assert.False(layout.HasBlob(Digest.Sha256(bytes).ToString()));
-        AssertNoBlobsAndNoTemp(layout);
-    }
-
-    [Theory]
-    [InlineData(-1)]
-    [InlineData(+1)]
-    public async Task WriteBlobAsync_with_the_wrong_size_leaves_nothing_behind(int sizeError)
-    {
-        var layout = OciLayout.Create(_temp.Sub("layout"));
-        var bytes = Encoding.UTF8.GetBytes("sized content");
-        var digest = Digest.Sha256(bytes).ToString();
-
-        var ex = await Assert.ThrowsAsync<ModelPackException>(() => layout.WriteBlobAsync(new MemoryStream(bytes), digest, bytes.Length + sizeError, null, CancellationToken.None));
-
-        Assert.Equal(ErrorIds.SizeMismatch, ex.ErrorId);
-        AssertNoBlobsAndNoTemp(layout);
-    }
-
-    [Fact]
-    public async Task WriteBlobAsync_that_fails_or_is_cancelled_midway_leaves_nothing_behind()
-    {
-        var layout = OciLayout.Create(_temp.Sub("layout"));
-        var bytes = new byte[500_000];
-        var digest = Digest.Sha256(bytes).ToString();
-
-        await Assert.ThrowsAsync<IOException>(() => layout.WriteBlobAsync(new FailingStream(bytes, failAfter: 200_000), digest, bytes.Length, null, CancellationToken.None));
-        AssertNoBlobsAndNoTemp(layout);
-
-        using var cancel = new CancellationTokenSource();
-        var source = new GatedStream(bytes, gateAfter: 100_000);
-        var write = layout.WriteBlobAsync(source, digest, bytes.Length, null, cancel.Token);
-        Assert.True(await source.ReachedGate.WaitAsync(TimeSpan.FromSeconds(10)));
-        cancel.Cancel();
-        source.Open();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => write);
-        AssertNoBlobsAndNoTemp(layout);
-    }
-
-    [Fact]
     public void DeleteBlob_removes_only_that_blob()
     {
         var layout = OciLayout.Create(_temp.Sub("layout"));
@@ -574,21 +483,9 @@ public sealed class OciLayoutTests : IDisposable
         Assert.Equal(artifact.Manifest.Digest, ex.Target);
     }
 
-    private static void AssertNoBlobsAndNoTemp(OciLayout layout)
-    {
-        Assert.Empty(Directory.GetFiles(Path.Combine(layout.Root, "blobs"), "*", SearchOption.AllDirectories));
-        Assert.Empty(Directory.GetFiles(Path.Combine(layout.Root, "tmp")));
-    }
-
     private static string Canonical(string json)
     {
         using var doc = JsonDocument.Parse(json);
         return JsonSerializer.Serialize(doc.RootElement);
-    }
-
-    /// <summary>Reports synchronously (Progress&lt;T&gt; would post to the thread pool and race the assertions).</summary>
-    private sealed class SyncProgress(Action<long> report) : IProgress<long>
-    {
-        public void Report(long value) => report(value);
     }
 }
