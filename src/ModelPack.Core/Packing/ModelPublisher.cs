@@ -74,29 +74,17 @@ public static class ModelPublisher
         options ??= new PublishOptions();
         var log = options.Log;
         var target = destination ?? DestinationOf(artifact);
-        var manifestBytes = store.Layout.ReadBlob(artifact.Manifest.ToDescriptor());
-        var manifest = ModelManifest.Parse(manifestBytes);
-        if (target.Digest is string pinned && pinned != manifest.Digest)
-        {
-            throw new ModelPackException(ErrorIds.DigestMismatch, ErrorKind.InvalidArgument, $"Cannot publish {manifest.Digest} as '{target}': the destination names another digest.", target.ToString());
-        }
-
-        manifest.ThrowIfInvalid($"The manifest of '{artifact.Reference}'");
-        var configDescriptor = manifest.Config!;
-        var configBytes = store.Layout.ReadBlob(configDescriptor);
-        var config = ModelConfig.Parse(configBytes);
-        config.ThrowIfInvalid($"The config of '{artifact.Reference}'");
-
+        var (manifestBytes, manifest, config) = ReadStored(store, artifact, target);
         var destinationName = target.ToString();
         var repository = client.Repository(target);
         var registry = new RegistryTarget(repository, options.Upload(), MountSources(artifact, target, options), new UploadSessions(store.TempDirectory));
         await registry.PrepareAsync(cancellationToken).ConfigureAwait(false);
         var remote = new ModelArtifact(destinationName, manifest, config, RemoteArtifactReader.StrategyName, null);
+        var configDescriptor = manifest.Config!;
         var blobs = new List<Descriptor> { configDescriptor };
         blobs.AddRange(manifest.Layers.GroupBy(l => l.Digest, StringComparer.Ordinal).Select(g => g.First()).Where(l => l.Digest != configDescriptor.Digest));
         var progress = options.Progress;
         progress?.Report(Stage(destinationName, PublishStage.Checking, blobs));
-
         if (target.Tag is string tag && !options.Force && await TagNamesAsync(repository, tag, manifest.Digest, cancellationToken).ConfigureAwait(false))
         {
             log?.Invoke($"'{destinationName}' already is {manifest.Digest}; nothing to publish.");
@@ -122,6 +110,22 @@ public static class ModelPublisher
         await repository.PutManifestAsync(target.Tag ?? manifest.Digest, manifestBytes, mediaType, cancellationToken).ConfigureAwait(false);
         progress?.Report(Stage(destinationName, PublishStage.Completed, blobs, blobs.Sum(b => b.Size)));
         return new PublishResult(remote, results, manifestPushed: true);
+    }
+
+    /// <summary>The stored manifest (its exact bytes) and config, read back verified and validated before anything is sent.</summary>
+    private static (byte[] Bytes, ModelManifest Manifest, ModelConfig Config) ReadStored(ModelStore store, ModelArtifact artifact, ModelReference target)
+    {
+        var manifestBytes = store.Layout.ReadBlob(artifact.Manifest.ToDescriptor());
+        var manifest = ModelManifest.Parse(manifestBytes);
+        if (target.Digest is string pinned && pinned != manifest.Digest)
+        {
+            throw new ModelPackException(ErrorIds.DigestMismatch, ErrorKind.InvalidArgument, $"Cannot publish {manifest.Digest} as '{target}': the destination names another digest.", target.ToString());
+        }
+
+        manifest.ThrowIfInvalid($"The manifest of '{artifact.Reference}'");
+        var config = ModelConfig.Parse(store.Layout.ReadBlob(manifest.Config!));
+        config.ThrowIfInvalid($"The config of '{artifact.Reference}'");
+        return (manifestBytes, manifest, config);
     }
 
     private static ModelReference DestinationOf(ModelArtifact artifact)
@@ -164,17 +168,8 @@ public static class ModelPublisher
     }
 
     private static PublishProgress Stage(string destination, PublishStage stage, IReadOnlyList<Descriptor> blobs, long done = 0) =>
-        new(destination, stage, null, null, 0, 0, null, done, blobs.Sum(b => b.Size));
+        new(destination, stage, done, blobs.Sum(b => b.Size));
 
     private static PublishProgress Report(string destination, Descriptor config, TransferProgress p) =>
-        new(
-            destination,
-            p.Outcome is null ? PublishStage.Uploading : PublishStage.BlobDone,
-            p.Blob.Digest,
-            p.Index == 0 && p.Blob.Digest == config.Digest ? "config" : p.Blob.Filepath ?? p.Blob.Title ?? p.Blob.Digest,
-            p.BlobBytesDone,
-            p.Blob.Size,
-            p.Outcome,
-            p.BytesDone,
-            p.BytesTotal);
+        new(destination, p.Outcome is null ? PublishStage.Uploading : PublishStage.BlobDone, 0, 0, p, p.Index == 0 && p.Blob.Digest == config.Digest ? "config" : p.Blob.Filepath ?? p.Blob.Title ?? p.Blob.Digest);
 }

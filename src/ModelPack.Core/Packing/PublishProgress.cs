@@ -5,17 +5,19 @@ namespace ModelPack.Core.Packing;
 /// <summary>One progress report of a publish: a blob's bytes, or the publish's overall stage.</summary>
 public sealed class PublishProgress
 {
-    public PublishProgress(string destination, PublishStage stage, string? blobDigest, string? blobPath, long blobBytesDone, long blobBytesTotal, BlobCopyOutcome? outcome, long bytesDone, long bytesTotal)
+    /// <param name="blob">The blob's report from the copy engine (<see cref="PublishStage.Uploading"/>, <see cref="PublishStage.BlobDone"/>).</param>
+    /// <param name="blobPath">How the blob is named: its file path, or "config".</param>
+    internal PublishProgress(string destination, PublishStage stage, long bytesDone, long bytesTotal, TransferProgress? blob = null, string? blobPath = null)
     {
         Destination = destination;
         Stage = stage;
-        BlobDigest = blobDigest;
+        BlobDigest = blob?.Blob.Digest;
         BlobPath = blobPath;
-        BlobBytesDone = blobBytesDone;
-        BlobBytesTotal = blobBytesTotal;
-        Outcome = outcome;
-        BytesDone = bytesDone;
-        BytesTotal = bytesTotal;
+        BlobBytesDone = blob?.BlobBytesDone ?? 0;
+        BlobBytesTotal = blob?.Blob.Size ?? 0;
+        Outcome = blob?.Outcome;
+        BytesDone = blob?.BytesDone ?? bytesDone;
+        BytesTotal = blob?.BytesTotal ?? bytesTotal;
     }
 
     public string Destination { get; }

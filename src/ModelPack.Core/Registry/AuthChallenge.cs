@@ -69,59 +69,60 @@ internal sealed class AuthChallenge
         while (scheme.Length > 0)
         {
             var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            string? nextScheme = null;
-            while (true)
-            {
-                p.SkipSeparators();
-                if (p.AtEnd)
-                {
-                    break;
-                }
-
-                var mark = p.Position;
-                var name = p.ReadToken();
-                if (name.Length == 0)
-                {
-                    // Not a token: skip one character so malformed input cannot loop.
-                    p.Position = mark + 1;
-                    continue;
-                }
-
-                p.SkipSpaces();
-                if (p.Current == '=')
-                {
-                    p.Position++;
-                    p.SkipSpaces();
-                    if (p.AtEnd || p.Current == ',')
-                    {
-                        // token68 ("abc==") or an empty value: nothing a registry challenge needs.
-                        while (!p.AtEnd && p.Current == '=')
-                        {
-                            p.Position++;
-                        }
-
-                        continue;
-                    }
-
-                    var value = p.Current == '"' ? p.ReadQuoted() : p.ReadBareValue();
-                    if (!parameters.ContainsKey(name))
-                    {
-                        parameters[name] = value;
-                    }
-                }
-                else
-                {
-                    // A bare token after a comma starts the next challenge.
-                    nextScheme = name;
-                    break;
-                }
-            }
-
+            var nextScheme = ReadParameters(p, parameters);
             result.Add(new AuthChallenge(scheme, parameters));
             scheme = nextScheme ?? string.Empty;
         }
 
         return result;
+    }
+
+    /// <summary>Reads one challenge's <c>name=value</c> parameters; returns the scheme of the next challenge, or null at the end.</summary>
+    private static string? ReadParameters(Cursor p, Dictionary<string, string> parameters)
+    {
+        while (true)
+        {
+            p.SkipSeparators();
+            if (p.AtEnd)
+            {
+                return null;
+            }
+
+            var mark = p.Position;
+            var name = p.ReadToken();
+            if (name.Length == 0)
+            {
+                // Not a token: skip one character so malformed input cannot loop.
+                p.Position = mark + 1;
+                continue;
+            }
+
+            p.SkipSpaces();
+            if (p.Current != '=')
+            {
+                // A bare token after a comma starts the next challenge.
+                return name;
+            }
+
+            p.Position++;
+            p.SkipSpaces();
+            if (p.AtEnd || p.Current == ',')
+            {
+                // token68 ("abc==") or an empty value: nothing a registry challenge needs.
+                while (!p.AtEnd && p.Current == '=')
+                {
+                    p.Position++;
+                }
+
+                continue;
+            }
+
+            var value = p.Current == '"' ? p.ReadQuoted() : p.ReadBareValue();
+            if (!parameters.ContainsKey(name))
+            {
+                parameters[name] = value;
+            }
+        }
     }
 
     public override string ToString() => Realm is null ? Scheme : $"{Scheme} realm=\"{Realm}\"";

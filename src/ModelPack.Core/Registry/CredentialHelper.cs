@@ -29,15 +29,29 @@ internal static class CredentialHelper
             throw Failure($"The credential helper name '{helper}' in '{configuredIn}' is not a plain name.", helper);
         }
 
-        var path = environment.FindExecutable(name);
-        if (path is null)
+        var path = environment.FindExecutable(name) ?? throw Failure(
+            $"The credential helper '{name}' named in '{configuredIn}' for '{serverUrl}' was not found on PATH. Install it, or remove the entry and log in again.",
+            name);
+        log($"Asking credential helper '{path}' for '{serverUrl}'.");
+        var (exitCode, output, error) = await RunAsync(path, name, serverUrl, environment, cancellationToken).ConfigureAwait(false);
+        if (exitCode != 0)
         {
-            throw Failure(
-                $"The credential helper '{name}' named in '{configuredIn}' for '{serverUrl}' was not found on PATH. Install it, or remove the entry and log in again.",
-                name);
+            if (Contains(output, "credentials not found") || Contains(error, "credentials not found"))
+            {
+                log($"Credential helper '{name}' has no credentials for '{serverUrl}'.");
+                return null;
+            }
+
+            // Only the first line of stderr: helpers do not print secrets there, and stdout may hold one.
+            throw Failure($"The credential helper '{name}' failed for '{serverUrl}' (exit code {exitCode}): {FirstLine(error)}", name);
         }
 
-        log($"Asking credential helper '{path}' for '{serverUrl}'.");
+        return Parse(output, name, serverUrl, configuredIn, log);
+    }
+
+    /// <summary>Runs <c>HELPER get</c> with the server on stdin; stops it after <see cref="Timeout"/>.</summary>
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string path, string name, string serverUrl, RegistryEnvironment environment, CancellationToken cancellationToken)
+    {
         var start = new ProcessStartInfo(path, "get")
         {
             UseShellExecute = false,
@@ -91,20 +105,12 @@ internal static class CredentialHelper
         }
 
         process.WaitForExit();
-        var output = await stdout.ConfigureAwait(false);
-        var error = await stderr.ConfigureAwait(false);
-        if (process.ExitCode != 0)
-        {
-            if (Contains(output, "credentials not found") || Contains(error, "credentials not found"))
-            {
-                log($"Credential helper '{name}' has no credentials for '{serverUrl}'.");
-                return null;
-            }
+        return (process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
+    }
 
-            // Only the first line of stderr: helpers do not print secrets there, and stdout may hold one.
-            throw Failure($"The credential helper '{name}' failed for '{serverUrl}' (exit code {process.ExitCode}): {FirstLine(error)}", name);
-        }
-
+    /// <summary>The credential in the helper's <c>{"Username","Secret"}</c>; null when it has no secret.</summary>
+    private static RegistryCredential? Parse(string output, string name, string serverUrl, string configuredIn, Action<string> log)
+    {
         string? user;
         string? secret;
         try

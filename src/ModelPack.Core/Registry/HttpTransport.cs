@@ -24,17 +24,19 @@ internal sealed class HttpTransport
     private readonly SecretRedactor _log;
     private readonly TimeSpan _timeout;
 
-    /// <param name="minTransferRate">Bytes per second a download must keep up over <paramref name="rateWindow"/>; 0 turns the check off.</param>
-    /// <param name="rateWindow">How long a download may fall below the rate, and how long a request without a body may wait for its answer.</param>
-    public HttpTransport(HttpClient http, InsecureRegistryPolicy policy, CertificateValidator certificates, SecretRedactor log, TimeSpan timeout, long minTransferRate, TimeSpan rateWindow)
+    /// <param name="options">
+    /// RequestTimeout; MinTransferRate, the bytes per second a download must keep up over TransferRateWindow (0 turns
+    /// the check off); TransferRateWindow, also how long a request without a body may wait for its answer.
+    /// </param>
+    public HttpTransport(HttpClient http, InsecureRegistryPolicy policy, CertificateValidator certificates, SecretRedactor log, RegistryClientOptions options)
     {
         _http = http;
         _policy = policy;
         _certificates = certificates;
         _log = log;
-        _timeout = timeout;
-        MinTransferRate = minTransferRate;
-        RateWindow = rateWindow;
+        _timeout = options.RequestTimeout;
+        MinTransferRate = options.MinTransferRate;
+        RateWindow = options.TransferRateWindow;
     }
 
     public TimeSpan Timeout => _timeout;
@@ -74,28 +76,25 @@ internal sealed class HttpTransport
         string registry,
         CancellationToken cancellationToken)
     {
-        var uri = request.Uri;
+        var current = request.Uri;
         var method = request.Method;
-        var configure = request.Configure;
-        var current = uri;
-        var currentMethod = method;
         for (var hop = 0; ; hop++)
         {
             _policy.EnsureTransportAllowed(current, hop == 0 ? "a registry request" : "following a redirect");
-            var message = new HttpRequestMessage(currentMethod, current);
-            configure?.Invoke(message);
-            if (content is not null && currentMethod != HttpMethod.Get && currentMethod != HttpMethod.Head)
+            var authorized = authorization is not null && authorizedFor is not null && SameAuthority(current, authorizedFor);
+            var message = new HttpRequestMessage(method, current);
+            request.Configure?.Invoke(message);
+            if (content is not null && method != HttpMethod.Get && method != HttpMethod.Head)
             {
                 message.Content = content();
             }
 
-            var authorized = authorization is not null && authorizedFor is not null && SameAuthority(current, authorizedFor);
             if (authorized)
             {
                 message.Headers.Authorization = authorization;
             }
 
-            _log.Trace($"{currentMethod} {SafeUrl.Format(current)}{(authorized ? " (authorized)" : string.Empty)}");
+            _log.Trace($"{method} {SafeUrl.Format(current)}{(authorized ? " (authorized)" : string.Empty)}");
             HttpResponseMessage response;
             try
             {
@@ -107,16 +106,12 @@ internal sealed class HttpTransport
                 throw;
             }
 
-            var status = (int)response.StatusCode;
-            _log.Trace($"  -> {status} {response.ReasonPhrase}");
-            var isRedirect = status is 301 or 302 or 303 or 307 or 308;
-            var canFollow = currentMethod == HttpMethod.Get || currentMethod == HttpMethod.Head;
-            if (!isRedirect || !canFollow || response.Headers.Location is null)
+            _log.Trace($"  -> {(int)response.StatusCode} {response.ReasonPhrase}");
+            if (RedirectTarget(response, method, current) is not Uri target)
             {
                 return new RegistryResponse(response, current);
             }
 
-            var target = response.Headers.Location.IsAbsoluteUri ? response.Headers.Location : new Uri(current, response.Headers.Location);
             response.Dispose();
             message.Dispose();
             if (hop >= MaxRedirects)
@@ -128,6 +123,19 @@ internal sealed class HttpTransport
             _log.Trace($"  redirected to {SafeUrl.Format(target)}{(dropsCredentials ? " (another host: no Authorization sent)" : string.Empty)}");
             current = target;
         }
+    }
+
+    /// <summary>Where a GET or HEAD is redirected to; null for any other answer (which is the response).</summary>
+    private static Uri? RedirectTarget(HttpResponseMessage response, HttpMethod method, Uri current)
+    {
+        var isRedirect = (int)response.StatusCode is 301 or 302 or 303 or 307 or 308;
+        var canFollow = method == HttpMethod.Get || method == HttpMethod.Head;
+        if (!isRedirect || !canFollow || response.Headers.Location is not Uri location)
+        {
+            return null;
+        }
+
+        return location.IsAbsoluteUri ? location : new Uri(current, location);
     }
 
     /// <summary>

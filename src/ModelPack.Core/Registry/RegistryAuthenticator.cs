@@ -82,14 +82,7 @@ internal sealed class RegistryAuthenticator : IDisposable
         var credential = await CredentialAsync(session, repository, cancellationToken).ConfigureAwait(false);
         if (challenge.IsBasic)
         {
-            if (credential?.Password is null)
-            {
-                return default;
-            }
-
-            var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes(credential.UserName + ":" + credential.Password));
-            _redactor.Add(basic);
-            return new Authorization(new AuthenticationHeaderValue("Basic", basic), fresh: true);
+            return Basic(credential) is AuthenticationHeaderValue basic ? new Authorization(basic, fresh: true) : default;
         }
 
         if (!challenge.IsBearer)
@@ -161,6 +154,51 @@ internal sealed class RegistryAuthenticator : IDisposable
             throw RegistryErrors.Protocol(registry, null, registry, $"Registry '{registry}' named an invalid token realm {DisplayText.Quote(_redactor.Redact(challenge.Realm ?? string.Empty))}.");
         }
 
+        var who = credential is null ? "anonymously" : "as " + credential;
+        _redactor.Trace($"Requesting a token from {SafeUrl.Format(realm)} (service '{challenge.Service}', scope '{scope}') {who}.");
+        Interlocked.Increment(ref _tokenRequests);
+        using var response = credential?.IdentityToken is string refreshToken
+            ? await _transport.SendAsync(new RegistryRequest(HttpMethod.Post, realm), () => RefreshForm(refreshToken, challenge, scope), null, null, registry, cancellationToken).ConfigureAwait(false)
+            : await _transport.SendAsync(new RegistryRequest(HttpMethod.Get, TokenUri(realm, challenge, scope)), null, Basic(credential), realm, registry, cancellationToken).ConfigureAwait(false);
+        var body = await _transport.ReadBoundedAsync(response.Content, MaxTokenResponse, registry, response.Url, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccess)
+        {
+            throw TokenRefused(response, body, registry, credential, scope).Redacted(_redactor.Redact);
+        }
+
+        if (body is null)
+        {
+            throw RegistryErrors.Protocol(registry, response.Url, registry, $"The token service of '{registry}' sent an oversized answer.");
+        }
+
+        return ParseToken(body, registry, response.Url);
+    }
+
+    /// <summary>The OAuth2 refresh-token form of an identity token (POST to the realm).</summary>
+    private static FormUrlEncodedContent RefreshForm(string refreshToken, AuthChallenge challenge, string? scope)
+    {
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new("grant_type", "refresh_token"),
+            new("refresh_token", refreshToken),
+            new("client_id", ClientId),
+        };
+        if (challenge.Service is string service)
+        {
+            form.Add(new KeyValuePair<string, string>("service", service));
+        }
+
+        if (!string.IsNullOrEmpty(scope))
+        {
+            form.Add(new KeyValuePair<string, string>("scope", scope!));
+        }
+
+        return new FormUrlEncodedContent(form);
+    }
+
+    /// <summary>The realm with the challenge's service and one <c>scope</c> parameter per resource (GET).</summary>
+    private static Uri TokenUri(Uri realm, AuthChallenge challenge, string? scope)
+    {
         var query = new List<string>();
         if (challenge.Service is string service)
         {
@@ -172,64 +210,23 @@ internal sealed class RegistryAuthenticator : IDisposable
             query.Add("scope=" + Uri.EscapeDataString(single));
         }
 
-        var who = credential is null ? "anonymously" : "as " + credential;
-        _redactor.Trace($"Requesting a token from {SafeUrl.Format(realm)} (service '{challenge.Service}', scope '{scope}') {who}.");
-        Interlocked.Increment(ref _tokenRequests);
+        var builder = new UriBuilder(realm);
+        var existing = builder.Query.TrimStart('?');
+        builder.Query = string.Join("&", existing.Length > 0 ? new[] { existing }.Concat(query) : query);
+        return builder.Uri;
+    }
 
-        RegistryResponse response;
-        if (credential?.IdentityToken is string refreshToken)
+    /// <summary>Basic credentials for the token request (the encoded value is redacted everywhere); none without a password.</summary>
+    private AuthenticationHeaderValue? Basic(RegistryCredential? credential)
+    {
+        if (credential?.Password is not string password)
         {
-            var form = new List<KeyValuePair<string, string>>
-            {
-                new("grant_type", "refresh_token"),
-                new("refresh_token", refreshToken),
-                new("client_id", ClientId),
-            };
-            if (challenge.Service is string s)
-            {
-                form.Add(new KeyValuePair<string, string>("service", s));
-            }
-
-            if (!string.IsNullOrEmpty(scope))
-            {
-                form.Add(new KeyValuePair<string, string>("scope", scope!));
-            }
-
-            response = await _transport.SendAsync(
-                new RegistryRequest(HttpMethod.Post, realm), () => new FormUrlEncodedContent(form), null, null, registry, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            var builder = new UriBuilder(realm);
-            var existing = builder.Query.TrimStart('?');
-            builder.Query = string.Join("&", existing.Length > 0 ? new[] { existing }.Concat(query) : query);
-            AuthenticationHeaderValue? basic = null;
-            if (credential?.Password is string password)
-            {
-                var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(credential.UserName + ":" + password));
-                _redactor.Add(encoded);
-                basic = new AuthenticationHeaderValue("Basic", encoded);
-            }
-
-            response = await _transport.SendAsync(
-                new RegistryRequest(HttpMethod.Get, builder.Uri), null, basic, realm, registry, cancellationToken).ConfigureAwait(false);
+            return null;
         }
 
-        using (response)
-        {
-            var body = await _transport.ReadBoundedAsync(response.Content, MaxTokenResponse, registry, response.Url, cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccess)
-            {
-                throw TokenRefused(response, body, registry, credential, scope).Redacted(_redactor.Redact);
-            }
-
-            if (body is null)
-            {
-                throw RegistryErrors.Protocol(registry, response.Url, registry, $"The token service of '{registry}' sent an oversized answer.");
-            }
-
-            return ParseToken(body, registry, response.Url);
-        }
+        var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(credential.UserName + ":" + password));
+        _redactor.Add(encoded);
+        return new AuthenticationHeaderValue("Basic", encoded);
     }
 
     private BearerToken ParseToken(byte[] body, string registry, Uri url)

@@ -28,8 +28,9 @@ internal sealed class RegistryBlobStream : Stream
     private long _read;
 
     /// <param name="start">The blob offset of the body's first byte.</param>
-    public RegistryBlobStream(Stream body, RegistryRepository repository, Uri url, string digest, long start, long size, CancellationToken cancellationToken)
+    public RegistryBlobStream(Stream body, RegistryRepository repository, Uri url, Spec.Descriptor blob, long start, CancellationToken cancellationToken)
     {
+        var (digest, size) = (blob.Digest, blob.Size);
         _body = body;
         _rate = repository.Client.Transport.GuardRate();
         _cancel = cancellationToken;

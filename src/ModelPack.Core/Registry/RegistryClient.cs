@@ -29,7 +29,7 @@ public sealed class RegistryClient : IDisposable
         BufferSize = options.BufferSize;
         ReadIdleTimeout = options.ReadIdleTimeout;
         Log = new SecretRedactor(options.Log, options.Trace);
-        var retry = new RetryPolicy(options.MaxRetry, options.RetryBudget, options.RetryBaseDelay, options.RetryMaxDelay, options.RetryTimer, options.Clock, Log.Log);
+        var retry = new RetryPolicy(options, Log.Log);
         var conf = options.UseRegistriesConf ? RegistriesConf.Load(options.Environment, Log.Log) : RegistriesConf.Empty;
         var policy = new InsecureRegistryPolicy(options.InsecureRegistries, conf, options.LoopbackIsInsecure);
         var certificates = new CertificateValidator(options.TrustedCertificates.Cast<X509Certificate2>(), policy.IsInsecure, Log);
@@ -47,7 +47,7 @@ public sealed class RegistryClient : IDisposable
         };
         _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.TryParseAdd(options.UserAgent);
-        Transport = new HttpTransport(_http, policy, certificates, Log, options.RequestTimeout, options.MinTransferRate, options.TransferRateWindow);
+        Transport = new HttpTransport(_http, policy, certificates, Log, options);
         var credentials = new CredentialResolver(options.Credentials, options.Environment, options.UseCredentialFiles, Log);
         _auth = new RegistryAuthenticator(Transport, credentials, Log, options.Clock);
         Sender = new RegistrySender(Transport, _auth, retry, Log);

@@ -1,6 +1,5 @@
 using System;
 using System.Globalization;
-using System.Net;
 using ModelPack.Core.Errors;
 
 namespace ModelPack.Core.Registry;
@@ -8,84 +7,49 @@ namespace ModelPack.Core.Registry;
 /// <summary>Turns a failed response into a <see cref="RegistryException"/> with the documented ErrorId and kind.</summary>
 internal static class RegistryErrors
 {
-    public static RegistryException FromResponse(
-        HttpStatusCode status,
-        string method,
-        Uri url,
-        OciErrorBody body,
-        NotFoundMeaning notFound,
-        string target,
-        string registry,
-        RegistryCredential? credential,
-        AuthChallenge? challenge)
+    /// <summary>The error a failed answer stands for: its ErrorId and kind by status, its message naming who asked for what.</summary>
+    public static RegistryException FromResponse(FailedAnswer answer)
     {
+        var body = answer.Body;
         var codes = body.Messages.Count > 0 ? " (" + string.Join("; ", body.Messages) + ")" : string.Empty;
-        var code = (int)status;
-        var where = string.Format(CultureInfo.InvariantCulture, " [{0} {1}: HTTP {2}]", method, SafeUrl.Format(url), code);
-        string id;
-        ErrorKind kind;
-        string message;
-        switch (code)
+        var code = (int)answer.Status;
+        var where = string.Format(CultureInfo.InvariantCulture, " [{0} {1}: HTTP {2}]", answer.Method, SafeUrl.Format(answer.Url), code);
+        var (id, kind, message) = code is 401 or 403 ? Denied(answer, code, codes) : Failed(answer, code, codes);
+        return new RegistryException(id, kind, message + where, answer.Target, answer.Status, body.Codes, SafeUrl.Format(answer.Url));
+    }
+
+    private static (string Id, ErrorKind Kind, string Message) Denied(FailedAnswer answer, int code, string codes)
+    {
+        var (registry, target, credential) = (answer.Registry, answer.Target, answer.Credential);
+        if (code == 403)
         {
-            case 401 when credential is not null && string.Equals(challenge?.Error, "insufficient_scope", StringComparison.OrdinalIgnoreCase):
-                // The credentials were good enough for a token, but the token grants nothing here.
-                id = ErrorIds.RegistryPermissionDenied;
-                kind = ErrorKind.PermissionDenied;
-                message = $"Registry '{registry}' denied {credential} access to '{target}'{codes}. The account has no permission for this repository, or it does not exist.";
-                break;
-            case 401 when credential is not null:
-                id = ErrorIds.RegistryAuthenticationFailed;
-                kind = ErrorKind.AuthenticationError;
-                message = $"Registry '{registry}' rejected the credentials ({credential}, from {credential.Source}) for '{target}'{codes}. Check the user name and password, or log in again.";
-                break;
-            case 401:
-                id = ErrorIds.RegistryAuthenticationFailed;
-                kind = ErrorKind.AuthenticationError;
-                message = $"Registry '{registry}' requires authentication for '{target}'{codes}, and no credentials were found for it. Pass a credential, or log in with 'podman login {registry}' or 'docker login {registry}'.";
-                break;
-            case 403:
-                id = ErrorIds.RegistryPermissionDenied;
-                kind = ErrorKind.PermissionDenied;
-                message = $"Registry '{registry}' denied {(credential is null ? "anonymous" : credential.ToString())} access to '{target}'{codes}.";
-                break;
-            case 404 when notFound == NotFoundMeaning.Manifest:
-                id = ErrorIds.ModelArtifactNotFound;
-                kind = ErrorKind.ObjectNotFound;
-                message = $"'{target}' was not found in registry '{registry}'{codes}. Check the repository name and the tag or digest.";
-                break;
-            case 404 when notFound == NotFoundMeaning.Repository:
-                id = ErrorIds.ModelArtifactNotFound;
-                kind = ErrorKind.ObjectNotFound;
-                message = $"Repository '{target}' was not found in registry '{registry}'{codes}.";
-                break;
-            case 404 when notFound == NotFoundMeaning.Blob:
-                id = ErrorIds.BlobNotFound;
-                kind = ErrorKind.ObjectNotFound;
-                message = $"Blob '{target}' was not found in registry '{registry}'{codes}; the manifest refers to content the registry does not have.";
-                break;
-            case 404:
-                id = ErrorIds.RegistryError;
-                kind = ErrorKind.ObjectNotFound;
-                message = $"Registry '{registry}' has no resource for '{target}'{codes}.";
-                break;
-            case 429:
-                id = ErrorIds.RegistryError;
-                kind = ErrorKind.ResourceUnavailable;
-                message = $"Registry '{registry}' is rate-limiting requests for '{target}'{codes}. Wait and try again, or log in for a higher limit.";
-                break;
-            case >= 500:
-                id = ErrorIds.RegistryError;
-                kind = ErrorKind.ResourceUnavailable;
-                message = $"Registry '{registry}' failed to serve '{target}'{codes}. Try again later.";
-                break;
-            default:
-                id = ErrorIds.RegistryError;
-                kind = ErrorKind.InvalidOperation;
-                message = $"Registry '{registry}' refused the request for '{target}'{codes}.";
-                break;
+            return (ErrorIds.RegistryPermissionDenied, ErrorKind.PermissionDenied, $"Registry '{registry}' denied {(credential is null ? "anonymous" : credential.ToString())} access to '{target}'{codes}.");
         }
 
-        return new RegistryException(id, kind, message + where, target, status, body.Codes, SafeUrl.Format(url));
+        if (credential is not null && string.Equals(answer.Challenge?.Error, "insufficient_scope", StringComparison.OrdinalIgnoreCase))
+        {
+            // The credentials were good enough for a token, but the token grants nothing here.
+            return (ErrorIds.RegistryPermissionDenied, ErrorKind.PermissionDenied, $"Registry '{registry}' denied {credential} access to '{target}'{codes}. The account has no permission for this repository, or it does not exist.");
+        }
+
+        return credential is not null
+            ? (ErrorIds.RegistryAuthenticationFailed, ErrorKind.AuthenticationError, $"Registry '{registry}' rejected the credentials ({credential}, from {credential.Source}) for '{target}'{codes}. Check the user name and password, or log in again.")
+            : (ErrorIds.RegistryAuthenticationFailed, ErrorKind.AuthenticationError, $"Registry '{registry}' requires authentication for '{target}'{codes}, and no credentials were found for it. Pass a credential, or log in with 'podman login {registry}' or 'docker login {registry}'.");
+    }
+
+    private static (string Id, ErrorKind Kind, string Message) Failed(FailedAnswer answer, int code, string codes)
+    {
+        var (registry, target) = (answer.Registry, answer.Target);
+        return code switch
+        {
+            404 when answer.NotFound == NotFoundMeaning.Manifest => (ErrorIds.ModelArtifactNotFound, ErrorKind.ObjectNotFound, $"'{target}' was not found in registry '{registry}'{codes}. Check the repository name and the tag or digest."),
+            404 when answer.NotFound == NotFoundMeaning.Repository => (ErrorIds.ModelArtifactNotFound, ErrorKind.ObjectNotFound, $"Repository '{target}' was not found in registry '{registry}'{codes}."),
+            404 when answer.NotFound == NotFoundMeaning.Blob => (ErrorIds.BlobNotFound, ErrorKind.ObjectNotFound, $"Blob '{target}' was not found in registry '{registry}'{codes}; the manifest refers to content the registry does not have."),
+            404 => (ErrorIds.RegistryError, ErrorKind.ObjectNotFound, $"Registry '{registry}' has no resource for '{target}'{codes}."),
+            429 => (ErrorIds.RegistryError, ErrorKind.ResourceUnavailable, $"Registry '{registry}' is rate-limiting requests for '{target}'{codes}. Wait and try again, or log in for a higher limit."),
+            >= 500 => (ErrorIds.RegistryError, ErrorKind.ResourceUnavailable, $"Registry '{registry}' failed to serve '{target}'{codes}. Try again later."),
+            _ => (ErrorIds.RegistryError, ErrorKind.InvalidOperation, $"Registry '{registry}' refused the request for '{target}'{codes}."),
+        };
     }
 
     public static RegistryException Unreachable(string registry, Uri url, string reason, Exception? inner) =>

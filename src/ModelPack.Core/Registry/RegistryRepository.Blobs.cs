@@ -129,7 +129,7 @@ internal sealed partial class RegistryRepository
                 throw RegistryErrors.Unreachable(Registry, response.Url, ex.Message, ex);
             }
 
-            return new BlobStream(new RegistryBlobStream(body, this, response.Url, digest, start, size, cancellationToken), start, response);
+            return new BlobStream(new RegistryBlobStream(body, this, response.Url, blob, start, cancellationToken), start, response);
         }
         catch
         {

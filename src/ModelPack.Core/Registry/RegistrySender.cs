@@ -70,7 +70,15 @@ internal sealed class RegistrySender
             credential = await _auth.CredentialAsync(session, repository, cancellationToken).ConfigureAwait(false);
         }
 
-        var error = RegistryErrors.FromResponse(response.Status, method.Method, response.Url, errors, notFound, target, session.Address.Key, credential, RegistryHeaders.Challenge(response)).Redacted(_log.Redact);
+        var answer = new FailedAnswer(response.Status, method.Method, response.Url, errors)
+        {
+            NotFound = notFound,
+            Target = target,
+            Registry = session.Address.Key,
+            Credential = credential,
+            Challenge = RegistryHeaders.Challenge(response),
+        };
+        var error = RegistryErrors.FromResponse(answer).Redacted(_log.Redact);
         if (response.Retry is RetryState retry)
         {
             error = retry.Final(error);

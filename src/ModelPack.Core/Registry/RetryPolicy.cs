@@ -27,14 +27,15 @@ internal sealed class RetryPolicy
 
     private static readonly RandomNumberGenerator Random = RandomNumberGenerator.Create();
 
-    public RetryPolicy(int maxRetry, TimeSpan budget, TimeSpan baseDelay, TimeSpan maxDelay, RetryTimer timer, Func<DateTimeOffset> clock, Action<string> log)
+    /// <param name="options">MaxRetry, RetryBudget, RetryBaseDelay, RetryMaxDelay, and the timer and clock tests stand in for.</param>
+    public RetryPolicy(RegistryClientOptions options, Action<string> log)
     {
-        MaxRetry = maxRetry;
-        Budget = budget;
-        BaseDelay = baseDelay;
-        MaxDelay = maxDelay;
-        Timer = timer;
-        Clock = clock;
+        MaxRetry = options.MaxRetry;
+        Budget = options.RetryBudget;
+        BaseDelay = options.RetryBaseDelay;
+        MaxDelay = options.RetryMaxDelay;
+        Timer = options.RetryTimer;
+        Clock = options.Clock;
         Log = log;
     }
 

@@ -41,19 +41,19 @@ internal static class ArtifactPull
 
         var progress = options.Progress;
         var total = blobs.Sum(b => b.Size);
-        copied.AddRange(await TransferEngine.CopyAsync(source, target, manifest.Layers, Copy(options, progress is null ? null : p => progress.Report(Layer(refName, p, config.Size))), cancellationToken).ConfigureAwait(false));
+        copied.AddRange(await TransferEngine.CopyAsync(source, target, manifest.Layers, Copy(options, progress is null ? null : p => progress.Report(PullProgress.OfLayer(refName, p, config.Size))), cancellationToken).ConfigureAwait(false));
 
-        progress?.Report(new PullProgress(refName, PullStage.Materializing, null, null, 0, 0, total, total));
+        progress?.Report(new PullProgress(refName, PullStage.Materializing, total, total));
         if (options.Force)
         {
             store.DeleteSnapshot(manifest.Digest);
         }
 
         var snapshot = await store.BuildSnapshotAsync(manifest, refName, cancellationToken).ConfigureAwait(false);
-        progress?.Report(new PullProgress(refName, PullStage.Tagging, null, null, 0, 0, total, total));
+        progress?.Report(new PullProgress(refName, PullStage.Tagging, total, total));
         store.Tag(refName, resolved, writes, cancellationToken);
         var artifact = new ModelArtifact(refName, manifest, modelConfig, ModelStore.StrategyName, snapshot, store.Root);
-        progress?.Report(new PullProgress(refName, PullStage.Completed, null, null, 0, 0, total, total));
+        progress?.Report(new PullProgress(refName, PullStage.Completed, total, total));
         var (transferred, downloaded) = Count(copied);
         log?.Invoke($"Pulled '{refName}' ({manifest.Digest}): {downloaded} blob(s), {transferred} bytes transferred.");
         return new PullResult(artifact, upToDate: false, transferred, downloaded);
@@ -69,15 +69,4 @@ internal static class ArtifactPull
         var list = copied.ToList();
         return (list.Sum(c => c.BytesTransferred), list.Count(c => c.BytesTransferred > 0));
     }
-
-    private static PullProgress Layer(string refName, TransferProgress p, long configSize) =>
-        new(
-            refName,
-            p.Outcome is null ? PullStage.Downloading : PullStage.LayerDone,
-            p.Blob.Digest,
-            p.Blob.Filepath ?? p.Blob.Title,
-            p.BlobBytesDone,
-            p.Blob.Size,
-            configSize + p.BytesDone,
-            configSize + p.BytesTotal);
 }

@@ -29,11 +29,10 @@ internal static class ImagePull
         blobs.AddRange(manifest.Layers);
         using var writes = await store.BeginWritesAsync(resolved.Digest, blobs, Array.Empty<Descriptor>(), refName, cancellationToken).ConfigureAwait(false);
         var progress = options.Progress;
-        var copy = ArtifactPull.Copy(options, progress is null ? null : p => progress.Report(new PullProgress(
-            refName, p.Outcome is null ? PullStage.Downloading : PullStage.LayerDone, p.Blob.Digest, null, p.BlobBytesDone, p.Blob.Size, p.BytesDone, p.BytesTotal)));
+        var copy = ArtifactPull.Copy(options, progress is null ? null : p => progress.Report(PullProgress.OfLayer(refName, p)));
         var copied = await TransferEngine.CopyAsync(new RegistrySource(repository), new StoreTarget(store, writes.FlushToDisk, options.Log), blobs, copy, cancellationToken).ConfigureAwait(false);
 
-        progress?.Report(new PullProgress(refName, PullStage.Materializing, null, null, 0, 0, 0, 0));
+        progress?.Report(new PullProgress(refName, PullStage.Materializing, 0, 0));
         if (options.Force)
         {
             store.DeleteSnapshot(manifest.Digest);
@@ -42,7 +41,7 @@ internal static class ImagePull
         var snapshot = await store.BuildSnapshotAsync(manifest, refName, cancellationToken).ConfigureAwait(false);
         store.Tag(refName, resolved, writes, cancellationToken);
         var artifact = new ModelArtifact(refName, manifest, null, ModelStore.StrategyName, snapshot, store.Root);
-        progress?.Report(new PullProgress(refName, PullStage.Completed, null, null, 0, 0, artifact.Size, artifact.Size));
+        progress?.Report(new PullProgress(refName, PullStage.Completed, artifact.Size, artifact.Size));
         var (transferred, downloaded) = ArtifactPull.Count(copied);
         options.Log?.Invoke($"Pulled image '{refName}' ({manifest.Digest}): {downloaded} blob(s), {transferred} bytes transferred; its /{ModelImage.ModelsDirectory} is the snapshot.");
         return new PullResult(artifact, upToDate: false, transferred, downloaded);

@@ -24,17 +24,18 @@ internal sealed class PartialBlob : IDisposable
     private readonly Action<string>? _log;
     private IncrementalHash _hasher;
 
-    private PartialBlob(string path, Descriptor blob, Digest digest, FileStream file, bool writeBehind, IncrementalHash hasher, long offset, Action<string>? log)
+    /// <param name="file">Open at the end of the bytes kept, which <paramref name="hasher"/> has been fed.</param>
+    private PartialBlob(string path, Descriptor blob, FileStream file, IncrementalHash hasher, bool writeBehind, Action<string>? log)
     {
         FilePath = path;
         Blob = blob;
-        Digest = digest;
+        Digest = Digest.Parse(blob.Digest);
         _file = file;
         _writer = new WriteBehindStream(file, writeBehind);
         _hasher = hasher;
         _log = log;
-        Position = offset;
-        Inherited = offset;
+        Position = file.Position;
+        Inherited = file.Position;
     }
 
     public string FilePath { get; }
@@ -91,7 +92,7 @@ internal sealed class PartialBlob : IDisposable
             }
 
             file.Position = offset;
-            return new PartialBlob(path, blob, digest, file, writeBehind, hasher, offset, log);
+            return new PartialBlob(path, blob, file, hasher, writeBehind, log);
         }
         catch
         {

@@ -41,7 +41,7 @@ internal sealed class PullStart : IDisposable
         var log = options.Log;
         var refName = reference.ToString();
         var tagOrDigest = reference.Tag ?? reference.Digest!;
-        options.Progress?.Report(new PullProgress(refName, PullStage.Resolving, null, null, 0, 0, 0, 0));
+        options.Progress?.Report(new PullProgress(refName, PullStage.Resolving, 0, 0));
         store.TryCleanTemporaryFiles(log);
         var activity = await store.EnterActivityAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -60,7 +60,7 @@ internal sealed class PullStart : IDisposable
                 if (current == existing.Digest || current == store.StoredSourceDigest(refName))
                 {
                     log?.Invoke($"'{refName}' is up to date ({existing.Digest}); nothing to download.");
-                    options.Progress?.Report(new PullProgress(refName, PullStage.Completed, null, null, 0, 0, existing.Size, existing.Size));
+                    options.Progress?.Report(new PullProgress(refName, PullStage.Completed, existing.Size, existing.Size));
                     return new PullStart(refName, activity, new PullResult(existing, upToDate: true, 0, 0), null);
                 }
 

@@ -11,7 +11,14 @@ public class RegistryErrorsTests
     private static readonly Uri Url = new("https://user:pw@reg.example/v2/a/b/blobs/uploads/abc?_state=SECRETSTATE&digest=sha256:1");
 
     private static RegistryException Map(int status, NotFoundMeaning notFound = NotFoundMeaning.Manifest, RegistryCredential? credential = null, AuthChallenge? challenge = null, string? body = null) =>
-        RegistryErrors.FromResponse((HttpStatusCode)status, "GET", Url, OciErrorBody.Parse(body is null ? null : Encoding.UTF8.GetBytes(body)), notFound, "reg.example/a/b:v1", "reg.example", credential, challenge);
+        RegistryErrors.FromResponse(new FailedAnswer((HttpStatusCode)status, "GET", Url, OciErrorBody.Parse(body is null ? null : Encoding.UTF8.GetBytes(body)))
+        {
+            NotFound = notFound,
+            Target = "reg.example/a/b:v1",
+            Registry = "reg.example",
+            Credential = credential,
+            Challenge = challenge,
+        });
 
     [Theory]
     [InlineData(401, ErrorIds.RegistryAuthenticationFailed, ErrorKind.AuthenticationError)]

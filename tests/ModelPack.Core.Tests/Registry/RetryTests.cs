@@ -233,7 +233,8 @@ public sealed class RetryTests : IClassFixture<PlainRegistryFixture>
     [Fact]
     public void Backoff_grows_exponentially_with_full_jitter_and_a_cap()
     {
-        var policy = new RetryPolicy(5, TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1), new VirtualRetryTimer(), () => DateTimeOffset.UtcNow, _ => { });
+        var options = new RegistryClientOptions { MaxRetry = 5, RetryBudget = TimeSpan.FromMinutes(2), RetryBaseDelay = TimeSpan.FromMilliseconds(100), RetryMaxDelay = TimeSpan.FromSeconds(1), RetryTimer = new VirtualRetryTimer() };
+        var policy = new RetryPolicy(options, _ => { });
         for (var retry = 0; retry < 8; retry++)
         {
             var ceiling = TimeSpan.FromMilliseconds(Math.Min(1000, 100 * Math.Pow(2, retry)));
