@@ -19,9 +19,6 @@ internal static class LayoutErrors
     public static ModelPackException DigestMismatch(string root, string expected, string actual) =>
         new(ErrorIds.DigestMismatch, ErrorKind.InvalidData, $"Blob {expected} in the OCI layout '{root}' is corrupt: its content hashes to {actual}. Remove the artifact and pull it again.", expected);
 
-    public static ModelPackException IncomingDigestMismatch(string root, string expected, string actual) =>
-        new(ErrorIds.DigestMismatch, ErrorKind.InvalidData, $"Content written to the OCI layout '{root}' as {expected} hashes to {actual}; it was discarded. The source sent different data than its descriptor promised.", expected);
-
     public static ModelPackException SizeMismatch(string digest, string message) =>
         new(ErrorIds.SizeMismatch, ErrorKind.InvalidData, message, digest);
 

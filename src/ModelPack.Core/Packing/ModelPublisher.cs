@@ -1,11 +1,9 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using ModelPack.Core.Errors;
-using ModelPack.Core.Layout;
 using ModelPack.Core.References;
 using ModelPack.Core.Registry;
 using ModelPack.Core.Spec;
@@ -128,17 +126,34 @@ public static class ModelPublisher
         return (manifestBytes, manifest, config);
     }
 
-    private static ModelReference DestinationOf(ModelArtifact artifact)
+    /// <summary>
+    /// Where to publish <paramref name="artifact"/>: <paramref name="destination"/> (keeping the artifact's tag when it
+    /// names none), else the artifact's own reference; InvalidReference when that names no registry.
+    /// </summary>
+    public static ModelReference DestinationOf(ModelArtifact artifact, string? destination = null)
     {
-        if (artifact.Registry is not null && ModelReference.TryParse(artifact.Reference, out var parsed, out _))
+        if (artifact is null)
         {
-            return parsed!;
+            throw new ArgumentNullException(nameof(artifact));
+        }
+
+        if (destination is not null)
+        {
+            var parsed = ModelReference.Parse(destination);
+            var lastSegment = destination.Substring(destination.LastIndexOf('/') + 1);
+            var namesTagOrDigest = lastSegment.IndexOf(':') >= 0 || lastSegment.IndexOf('@') >= 0;
+            return !namesTagOrDigest && artifact.Tag is string tag ? parsed.WithTag(tag) : parsed;
+        }
+
+        if (artifact.Registry is not null && ModelReference.TryParse(artifact.Reference, out var own, out _))
+        {
+            return own!;
         }
 
         throw new ModelPackException(
             ErrorIds.InvalidReference,
             ErrorKind.InvalidArgument,
-            $"'{artifact.Reference}' names no registry to publish to; give a destination such as 'registry.example.com/models/name:tag'.",
+            $"'{artifact.Reference}' names no registry to publish to; give a destination (-Destination) such as 'registry.example.com/models/name:tag'.",
             artifact.Reference);
     }
 

@@ -39,7 +39,7 @@ internal sealed class BlobUpload
 
     /// <param name="scope">The token scope of the whole push (the repository's push scope with its mount sources).</param>
     /// <param name="progress">Bytes of the blob the registry has or is receiving, from the upload's thread.</param>
-    /// <param name="locationChanged">Told the upload session's URL after every step (to resume in a later run).</param>
+    /// <param name="locationChanged">Told a chunked upload's session URL after every step (to resume in a later run), and null once done.</param>
     public BlobUpload(RegistryRepository repository, Descriptor blob, string scope, UploadSettings settings, Action<long>? progress, Action<Uri?>? locationChanged)
     {
         _repository = repository;
@@ -292,7 +292,12 @@ internal sealed class BlobUpload
     {
         Location = location;
         Offset = offset;
-        _locationChanged?.Invoke(location);
+        if (Size > _settings.MonolithicThreshold)
+        {
+            // Only a chunked upload can continue at its session later; a small one starts again, whole.
+            _locationChanged?.Invoke(location);
+        }
+
         _progress?.Invoke(offset);
     }
 

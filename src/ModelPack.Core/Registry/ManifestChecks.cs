@@ -97,6 +97,20 @@ internal static class ManifestChecks
         return ModelManifest.Parse(fetched.RawBytes, $"The manifest of '{target}'", target);
     }
 
+    /// <summary>NotAModelArtifact: what a manifest is instead (its artifactType and config media type).</summary>
+    /// <param name="digest">The manifest's digest, when known, for the message.</param>
+    /// <param name="orImage">Whether a model packaged as an image would have done.</param>
+    public static ModelPackException NotAModel(string reference, string? digest, ModelManifest manifest, bool orImage)
+    {
+        var what = $"artifactType '{manifest.ArtifactType ?? "none"}', config '{manifest.Config?.MediaType ?? "none"}'";
+        var which = digest is null ? $"'{reference}'" : $"'{reference}' ({digest})";
+        return new ModelPackException(
+            ErrorIds.NotAModelArtifact,
+            ErrorKind.InvalidData,
+            orImage ? $"{which} is neither a ModelPack model nor a container image: {what}." : $"{which} is not a ModelPack model: {what}.",
+            reference);
+    }
+
     public static RegistryException TooLarge(string target, Uri? url, long? size) =>
         new(
             ErrorIds.ManifestTooLarge,

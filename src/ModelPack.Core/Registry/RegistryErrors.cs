@@ -61,6 +61,14 @@ internal static class RegistryErrors
             url: SafeUrl.Format(url),
             innerException: inner);
 
+    /// <summary>DigestMismatch for a blob whose bytes hash to something else than its digest.</summary>
+    public static ModelPackException BlobAltered(string target, Spec.Digest expected, byte[] hash) =>
+        new(
+            ErrorIds.DigestMismatch,
+            ErrorKind.InvalidData,
+            $"Blob {expected} of '{target}' arrived with digest {expected.Algorithm}:{Spec.Digest.ToLowerHex(hash)}: the data was altered on the way or by the registry. It was discarded; download it again.",
+            expected.ToString());
+
     public static RegistryException Protocol(string registry, Uri? url, string target, string message) =>
         new(ErrorIds.RegistryError, ErrorKind.InvalidData, message, target, url: url is null ? null : SafeUrl.Format(url));
 }

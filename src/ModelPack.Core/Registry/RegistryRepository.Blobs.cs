@@ -7,7 +7,6 @@ using System.Threading;
 using System.Threading.Tasks;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Spec;
-using ModelPack.Core.Transfer;
 
 namespace ModelPack.Core.Registry;
 
@@ -65,7 +64,7 @@ internal sealed partial class RegistryRepository
         var hash = hasher.GetHashAndReset();
         if (!expected.Matches(hash))
         {
-            throw TransferErrors.Altered(target, expected, hash);
+            throw RegistryErrors.BlobAltered(target, expected, hash);
         }
 
         return bytes;
@@ -78,7 +77,8 @@ internal sealed partial class RegistryRepository
     /// length than the rest of the blob is a SizeMismatch.
     /// </summary>
     /// <param name="retry">The blob's retry bookkeeping, shared by all its requests.</param>
-    public async Task<BlobStream> OpenBlobAsync(Descriptor blob, long offset, RetryState retry, CancellationToken cancellationToken)
+    /// <returns>The body (null: ask again from 0), the blob offset it starts at, and the response to dispose with it.</returns>
+    public async Task<(Stream? Body, long Start, IDisposable? Response)> OpenBlobAsync(Descriptor blob, long offset, RetryState retry, CancellationToken cancellationToken)
     {
         var digest = blob.Digest;
         ParseDigest(digest);
@@ -104,7 +104,7 @@ internal sealed partial class RegistryRepository
                 if (response.Status != HttpStatusCode.OK)
                 {
                     response.Dispose();
-                    return new BlobStream(null, 0);
+                    return (null, 0, null);
                 }
 
                 start = 0;
@@ -129,7 +129,7 @@ internal sealed partial class RegistryRepository
                 throw RegistryErrors.Unreachable(Registry, response.Url, ex.Message, ex);
             }
 
-            return new BlobStream(new RegistryBlobStream(body, this, response.Url, blob, start, cancellationToken), start, response);
+            return (new RegistryBlobStream(body, this, response.Url, blob, start, cancellationToken), start, response);
         }
         catch
         {

@@ -18,7 +18,7 @@ public static class RemoteArtifactReader
         var manifest = resolved.Manifest;
         if (!manifest.IsModelArtifact)
         {
-            throw new ModelPackException(ErrorIds.NotAModelArtifact, ErrorKind.InvalidData, $"'{reference}' ({resolved.Digest}) is not a ModelPack model: artifactType '{manifest.ArtifactType ?? "none"}', config '{manifest.Config?.MediaType ?? "none"}'.", reference.ToString());
+            throw ManifestChecks.NotAModel(reference.ToString(), resolved.Digest, manifest, orImage: false);
         }
 
         ModelConfig? config = null;

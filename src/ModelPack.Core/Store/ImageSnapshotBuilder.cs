@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -100,32 +99,7 @@ public static class ImageSnapshotBuilder
             return final;
         }
 
-        Directory.CreateDirectory(snapshotsDir);
-        var temporary = Path.Combine(
-            snapshotsDir,
-            SnapshotBuilder.TemporaryPrefix + Path.GetFileName(final) + "-" + Guid.NewGuid().ToString("N", CultureInfo.InvariantCulture).Substring(0, 12));
-        try
-        {
-            Directory.CreateDirectory(temporary);
-            await Task.Run(() => Extract(temporary, reference, layers, blobPath, limits, cancellationToken), cancellationToken).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                Directory.Move(temporary, final);
-            }
-            catch (IOException) when (Directory.Exists(final))
-            {
-                // Another process finished the same snapshot first; only complete snapshots are renamed in.
-                DirectoryTree.TryDelete(temporary);
-            }
-
-            return final;
-        }
-        catch
-        {
-            DirectoryTree.TryDelete(temporary);
-            throw;
-        }
+        return await SnapshotBuilder.BuildInPlaceAsync(snapshotsDir, final, temporary => Extract(temporary, reference, layers, blobPath, limits, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     private static void Extract(string temporary, string reference, IReadOnlyList<Descriptor> layers, Func<Descriptor, string> blobPath, ArchiveLimits limits, CancellationToken cancellationToken)

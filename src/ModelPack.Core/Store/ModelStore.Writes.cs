@@ -4,7 +4,6 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using ModelPack.Core.Layout;
 using ModelPack.Core.Registry;
 using ModelPack.Core.Spec;
 

@@ -94,13 +94,22 @@ public static class SnapshotBuilder
             Delete(final);
         }
 
+        return await BuildInPlaceAsync(snapshotsDir, final, temporary => Materialize(new SnapshotTree(temporary), layers, blobPath, limits, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Fills a fresh temporary directory beside <paramref name="final"/> (on a pool thread) and renames it into
+    /// place: only complete snapshots are ever renamed in, so when another process finished the same snapshot
+    /// first, theirs is as good as this one, which is removed. On any failure nothing is left behind.
+    /// </summary>
+    internal static async Task<string> BuildInPlaceAsync(string snapshotsDir, string final, Action<string> fill, CancellationToken cancellationToken)
+    {
         Directory.CreateDirectory(snapshotsDir);
         var temporary = Path.Combine(snapshotsDir, TemporaryName(Path.GetFileName(final)));
         try
         {
             Directory.CreateDirectory(temporary);
-            await Task.Run(() => Materialize(new SnapshotTree(temporary), layers, blobPath, limits, cancellationToken), cancellationToken)
-                .ConfigureAwait(false);
+            await Task.Run(() => fill(temporary), cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
@@ -108,8 +117,6 @@ public static class SnapshotBuilder
             }
             catch (IOException) when (Directory.Exists(final))
             {
-                // Another process finished the same snapshot first. Only complete snapshots are ever renamed
-                // into place, so theirs is as good as ours.
                 DirectoryTree.TryDelete(temporary);
             }
 

@@ -1,6 +1,5 @@
 using System;
 using System.IO;
-using System.IO.Compression;
 using System.Linq;
 using System.Threading;
 using ModelPack.Core.Errors;
@@ -8,7 +7,6 @@ using ModelPack.Core.Spec;
 using SharpCompress.Common;
 using SharpCompress.Common.Tar;
 using SharpCompress.Readers;
-using ZstdDecompressionStream = SharpCompress.Compressors.ZStandard.DecompressionStream;
 
 namespace ModelPack.Core.Store;
 

@@ -1,12 +1,10 @@
 using System;
 using System.IO;
 using System.IO.Compression;
-using System.Linq;
 using System.Threading;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Spec;
 using SharpCompress.Common;
-using SharpCompress.Common.Tar;
 using SharpCompress.Readers;
 using ZstdDecompressionStream = SharpCompress.Compressors.ZStandard.DecompressionStream;
 

@@ -106,10 +106,6 @@ public sealed class ReferenceKindResolver
             return new ReferenceKindInfo(name, ReferenceKind.Image, null, RegistrySource, null, answer);
         }
 
-        throw new ModelPackException(
-            ErrorIds.NotAModelArtifact,
-            ErrorKind.InvalidData,
-            $"'{name}' is neither a ModelPack model nor a container image: artifactType '{manifest.ArtifactType ?? "none"}', config '{manifest.Config?.MediaType ?? "none"}'.",
-            name);
+        throw ManifestChecks.NotAModel(name, null, manifest, orImage: true);
     }
 }

@@ -40,8 +40,11 @@ internal sealed class RegistrySource : IBlobSource
 
         public int BufferSize => _repository.Client.BufferSize;
 
-        public Task<BlobStream> OpenAsync(long offset, CancellationToken cancellationToken) =>
-            _repository.OpenBlobAsync(_blob, offset, _retry, cancellationToken);
+        public async Task<BlobStream> OpenAsync(long offset, CancellationToken cancellationToken)
+        {
+            var (body, start, response) = await _repository.OpenBlobAsync(_blob, offset, _retry, cancellationToken).ConfigureAwait(false);
+            return new BlobStream(body, start, response);
+        }
 
         public async Task<bool> RetryAsync(Exception failure, long progressed, CancellationToken cancellationToken)
         {

@@ -5,7 +5,6 @@ using ModelPack.Core.Errors;
 using ModelPack.Core.Images;
 using ModelPack.Core.References;
 using ModelPack.Core.Registry;
-using ModelPack.Core.Spec;
 using ModelPack.Core.Store;
 
 namespace ModelPack.Core.Transfer;
@@ -90,7 +89,7 @@ public static class StorePull
                 return await ImagePull.RunAsync(store, repository, start, options, cancellationToken).ConfigureAwait(false);
             }
 
-            throw NotAModel(start.RefName, start.Resolved, imagesToo);
+            throw ManifestChecks.NotAModel(start.RefName, start.Resolved.Digest, manifest, imagesToo);
         }
         catch (ModelPackException ex) when (ex.Kind is ErrorKind.InvalidData or ErrorKind.SecurityError)
         {
@@ -98,18 +97,5 @@ public static class StorePull
             store.CollectGarbage();
             throw;
         }
-    }
-
-    private static ModelPackException NotAModel(string refName, ResolvedManifest resolved, bool imagesToo)
-    {
-        var manifest = resolved.Manifest;
-        var what = $"artifactType '{manifest.ArtifactType ?? "none"}', config '{manifest.Config?.MediaType ?? "none"}'";
-        return new ModelPackException(
-            ErrorIds.NotAModelArtifact,
-            ErrorKind.InvalidData,
-            imagesToo
-                ? $"'{refName}' ({resolved.Digest}) is neither a ModelPack model nor a container image: {what}."
-                : $"'{refName}' ({resolved.Digest}) is not a ModelPack model: {what}.",
-            refName);
     }
 }

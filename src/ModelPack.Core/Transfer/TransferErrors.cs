@@ -12,12 +12,7 @@ internal static class TransferErrors
     public static ModelPackException EndedEarly(string target, string digest, long position, long size) =>
         new(ErrorIds.SizeMismatch, ErrorKind.InvalidData, $"Blob {digest} of '{target}' ended after {position} of the {size} bytes its descriptor says.", digest);
 
-    public static ModelPackException Altered(string target, Digest expected, byte[] hash) =>
-        new(
-            ErrorIds.DigestMismatch,
-            ErrorKind.InvalidData,
-            $"Blob {expected} of '{target}' arrived with digest {expected.Algorithm}:{Digest.ToLowerHex(hash)}: the data was altered on the way or by the registry. It was discarded; download it again.",
-            expected.ToString());
+    public static ModelPackException Altered(string target, Digest expected, byte[] hash) => Registry.RegistryErrors.BlobAltered(target, expected, hash);
 
     public static string Resuming(string digest, long offset, long size) => $"Resuming {digest} at {offset} of {size} bytes.";
 

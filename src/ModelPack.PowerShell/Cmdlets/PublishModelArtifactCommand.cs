@@ -191,32 +191,7 @@ public sealed class PublishModelArtifactCommand : StoreCmdlet
     }
 
     /// <summary>-Destination (keeping the source's tag when it names none), else the artifact's own reference.</summary>
-    private ModelReference DestinationFor(ModelArtifact artifact)
-    {
-        if (Destination is null)
-        {
-            if (artifact.Registry is not null && ModelReference.TryParse(artifact.Reference, out var own, out _))
-            {
-                return own!;
-            }
-
-            throw new ModelPackException(
-                ErrorIds.InvalidReference,
-                ErrorKind.InvalidArgument,
-                $"'{artifact.Reference}' names no registry to publish to; give -Destination 'registry.example.com/models/name:tag'.",
-                artifact.Reference);
-        }
-
-        var destination = ModelReference.Parse(Destination);
-        var lastSegment = Destination.Substring(Destination.LastIndexOf('/') + 1);
-        var namesTagOrDigest = lastSegment.IndexOf(':') >= 0 || lastSegment.IndexOf('@') >= 0;
-        if (!namesTagOrDigest && artifact.Tag is string tag)
-        {
-            destination = destination.WithTag(tag);
-        }
-
-        return destination;
-    }
+    private ModelReference DestinationFor(ModelArtifact artifact) => ModelPublisher.DestinationOf(artifact, Destination);
 
     private PublishResult Push(ModelStore store, ModelArtifact artifact, ModelReference target)
     {

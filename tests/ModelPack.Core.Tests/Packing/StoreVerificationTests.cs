@@ -120,6 +120,26 @@ public sealed class StoreVerificationTests : IClassFixture<PlainRegistryFixture>
     }
 
     [Fact]
+    public async Task A_repair_resumes_the_download_an_interrupted_repair_left_in_the_blobs_partial_file()
+    {
+        var artifact = await PackAndPublishAsync("models/resumed-repair:1.0");
+        var layer = artifact.Manifest.Layers.Single(l => l.Filepath == Weight);
+        var intact = File.ReadAllBytes(_store.Layout.BlobPath(layer.Digest));
+        Flip(_store.Layout.BlobPath(layer.Digest), 10);
+        var kept = intact.Length / 2;
+        File.WriteAllBytes(Path.Combine(_store.TempDirectory, Digest.Parse(layer.Digest).Encoded + ".partial"), intact[..kept]);
+        using var proxy = new FaultProxy(_fixture.Registry.HostPort);
+        using var client = _setup.Client();
+        var options = new RepairOptions { Source = ModelReference.Parse(proxy.HostPort + "/models/resumed-repair:1.0") };
+
+        var repair = await ArtifactRepair.RepairAsync(_store, artifact, client, options);
+
+        Assert.True(repair.IsRepaired, string.Join("\n", repair.After.Violations));
+        Assert.Equal(new[] { "bytes=" + kept + "-" }, proxy.BlobGets(layer.Digest).Select(r => r.Range));
+        Assert.Equal(intact, File.ReadAllBytes(_store.Layout.BlobPath(layer.Digest)));
+    }
+
+    [Fact]
     public async Task A_missing_config_blob_is_found_and_repaired_from_the_registry()
     {
         var artifact = await PackAndPublishAsync("models/noconfig:1.0");
