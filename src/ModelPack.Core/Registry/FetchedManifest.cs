@@ -4,7 +4,7 @@ using ModelPack.Core.Spec;
 namespace ModelPack.Core.Registry;
 
 /// <summary>A manifest or index as the registry served it: exact bytes, media type and verified digest.</summary>
-public sealed class FetchedManifest
+internal sealed class FetchedManifest
 {
     private readonly byte[] _bytes;
 

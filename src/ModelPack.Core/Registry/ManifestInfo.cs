@@ -1,7 +1,7 @@
 namespace ModelPack.Core.Registry;
 
 /// <summary>What a manifest HEAD tells: the digest a tag points at, its media type and size.</summary>
-public sealed class ManifestInfo
+internal sealed class ManifestInfo
 {
     internal ManifestInfo(string digest, string mediaType, long size)
     {

@@ -7,7 +7,7 @@ namespace ModelPack.Core.Registry;
 /// linux/amd64) entry was chosen. <see cref="Manifest"/> may be an ordinary image manifest;
 /// <see cref="ModelManifest.IsModelArtifact"/> tells.
 /// </summary>
-public sealed class ResolvedManifest
+internal sealed class ResolvedManifest
 {
     internal ResolvedManifest(ModelManifest manifest, FetchedManifest fetched, FetchedManifest? index)
     {

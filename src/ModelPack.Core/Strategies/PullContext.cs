@@ -29,7 +29,7 @@ public sealed class PullContext
 
     /// <summary>
     /// Told the strategy chosen for the reference and what the reference turned out to be, before the pull starts
-    /// (Save-ModelArtifact's verbose line and its progress record for an engine's pull).
+    /// (Save-ModelArtifact shows a progress record for an engine's pull, which reports no bytes).
     /// </summary>
     public Action<StrategySelection, ReferenceKindInfo>? Selected { get; set; }
 

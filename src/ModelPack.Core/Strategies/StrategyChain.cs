@@ -111,7 +111,8 @@ public sealed class StrategyChain
     /// <summary>
     /// Selects the strategy for the reference and pulls it through that strategy: the reference's kind from the
     /// local stores or one registry GET, whose answer the built-in pull carries on (<see cref="PullContext.Answer"/>),
-    /// so the kind and the pull are decided on the same manifest. <see cref="PullContext.Selected"/> hears the choice first.
+    /// so the kind and the pull are decided on the same manifest. The choice is logged (a verbose line) and told to
+    /// <see cref="PullContext.Selected"/> before the pull starts.
     /// </summary>
     public async Task<ModelArtifact> PullAsync(ModelReference reference, StrategyName? requested, PullContext pull, CancellationToken cancellationToken)
     {
@@ -125,9 +126,15 @@ public sealed class StrategyChain
         var selection = StrategySelector.Select(requested, Settings, Engine, kind.Kind, kind.PodmanMounts);
         pull.Kind ??= kind.Kind;
         pull.Answer ??= kind.Answer;
+        pull.Log?.Invoke(Decision(reference, kind, selection));
         pull.Selected?.Invoke(selection, kind);
         return await Get(selection.Strategy).PullAsync(reference, pull, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>"'REF' is a ModelPack artifact (from registry); strategy HttpBind (Auto).", the verbose line of a pull's choice.</summary>
+    private string Decision(ModelReference reference, ReferenceKindInfo kind, StrategySelection selection) =>
+        $"'{reference}' is a {(kind.Kind == ReferenceKind.Image ? "model image" : "ModelPack artifact")} (from {kind.Source}); strategy {selection.Strategy}" +
+        (selection.Requested == StrategyName.Auto ? " (Auto)" : $" (set by {Settings.DescribeSource(selection.Source, ModelPackSettings.StrategyVariable, "-Strategy")})") + ".";
 
     /// <summary>
     /// The mounts for a reference. A reference some local store holds is mounted as that stored artifact (see

@@ -182,8 +182,8 @@ public sealed class SaveModelArtifactCommand : StrategyCmdlet
 
     /// <summary>
     /// Pulls through the chain (<see cref="StrategyChain.PullAsync"/>: the reference's kind from the local stores,
-    /// else one manifest GET, then the strategy); told the choice, it says so in a verbose line and, for podman's
-    /// pulls, which report no byte counts, shows one progress record for the whole pull.
+    /// else one manifest GET, then the strategy; the chain logs its choice as a verbose line). For podman's pulls, which
+    /// report no byte counts, one progress record stands for the whole pull.
     /// </summary>
     private ModelArtifact Pull(ModelReference reference)
     {
@@ -202,10 +202,8 @@ public sealed class SaveModelArtifactCommand : StrategyCmdlet
                 Log = PostVerbose,
             },
             Credential = clients.Access.Credential,
-            Selected = (selection, kind) =>
+            Selected = (selection, _) =>
             {
-                PostVerbose($"'{reference}' is a {(kind.Kind == ReferenceKind.Image ? "model image" : "ModelPack artifact")} (from {kind.Source}); strategy {selection.Strategy}" +
-                    (selection.Requested == StrategyName.Auto ? " (Auto)" : $" (set by {DescribeStrategySource(selection.Source)})") + ".");
                 if (selection.Strategy != StrategyName.HttpBind)
                 {
                     Post(() =>
