@@ -55,6 +55,9 @@ public class ModuleManifestTests
         Assert.Contains("ModelPack.Core.dll", dependencies);
         Assert.Contains("System.Text.Json.dll", dependencies);
         Assert.Contains("SharpCompress.dll", dependencies);
+        Assert.Contains("Tomlyn.dll", dependencies);
+        Assert.Contains("Microsoft.Extensions.FileSystemGlobbing.dll", dependencies);
+        Assert.Contains("JsonSchema.Net.dll", dependencies);
         Assert.DoesNotContain("ModelPack.PowerShell.dll", dependencies);
         // PowerShellStandard.Library is a reference assembly only; shipping it would break loading.
         Assert.DoesNotContain("System.Management.Automation.dll", top.Concat(dependencies));
