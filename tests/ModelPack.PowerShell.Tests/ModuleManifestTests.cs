@@ -65,6 +65,21 @@ public class ModuleManifestTests
     }
 
     [Fact]
+    public void In_this_process_the_module_uses_the_tests_own_copy_of_Core()
+    {
+        // This test host has ModelPack.Core among its trusted platform assemblies (it references the project), so
+        // the loader's context defers to that copy, as it does for any library the host already has: one Core,
+        // and the hosted tests may compare the module's objects with Core's types directly. In a host that does
+        // not reference the module (SmokeTests, pwsh) Core comes from Dependencies/ into the module's context.
+        using var ps = new PowerShellSession();
+        var resolved = (Type)ps.RunOk("[ModelPack.ModelArtifact]").Single().BaseObject;
+        var emitted = ps.RunOk("@(Get-ModelStrategy)[0]").Single().BaseObject.GetType();
+
+        Assert.Same(typeof(ModelArtifact), resolved);
+        Assert.Same(typeof(ModelPack.Core.Strategies.StrategyInfo), emitted);
+    }
+
+    [Fact]
     public void The_cmdlet_and_loader_assemblies_reference_nothing_that_loads_privately_but_the_engine()
     {
         // The cmdlets live in the default load context and Core's libraries in the private one: a cmdlet that
