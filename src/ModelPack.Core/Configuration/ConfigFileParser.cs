@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text.Json;
 using ModelPack.Core.Errors;
+using ModelPack.Core.References;
 using ModelPack.Core.Spec;
 using ModelPack.Core.Store;
 using ModelPack.Core.Strategies;
@@ -212,13 +213,13 @@ internal static class ConfigFileParser
         var hosts = new List<string>();
         foreach (var item in value.EnumerateArray())
         {
-            var host = item.ValueKind == JsonValueKind.String ? item.GetString()!.Trim() : null;
-            if (host is null || !RegistryHostSyntax.IsValid(host))
+            var text = item.ValueKind == JsonValueKind.String ? item.GetString()!.Trim() : null;
+            if (text is null || HostGrammar.Check(text, out var host) is not null)
             {
                 throw Invalid(path, line, $"{DisplayText.Quote(InsecureRegistriesKey)} must be {Shape}, without a scheme or path; {Describe(item)} is not.");
             }
 
-            hosts.Add(host.ToLowerInvariant());
+            hosts.Add(host.Key);
         }
 
         return hosts;

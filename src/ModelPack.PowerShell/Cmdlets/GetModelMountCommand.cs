@@ -314,7 +314,7 @@ public sealed class GetModelMountCommand : StrategyCmdlet
     private bool NeedsInsecurePull(ModelMount mount) =>
         mount.Type != "bind" &&
         ModelReference.TryParse(mount.Reference, out var reference, out _) &&
-        (LoopbackRegistry.Is(reference!.Registry) || Settings.InsecureRegistries.Contains(reference.Registry, StringComparer.OrdinalIgnoreCase));
+        (reference!.IsLoopback || Settings.InsecureRegistries.Contains(reference.Registry, StringComparer.OrdinalIgnoreCase));
 
     private List<object> Render(IReadOnlyList<ModelMount> mounts) => As switch
     {

@@ -202,7 +202,7 @@ public sealed class SaveModelArtifactCommand : StrategyCmdlet
             pull.InsecureRegistries.Add(registry);
         }
 
-        if (clients.Access.AllowsInsecure(reference.Registry))
+        if (clients.Access.AllowsInsecure(reference))
         {
             pull.InsecureRegistries.Add(reference.Registry);
         }
