@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Security.Cryptography;
 using System.Threading;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Spec;
@@ -271,7 +270,7 @@ internal static class StoreVerifier
 
     private static (long Size, string Digest) Hash(Stream stream, CancellationToken cancellationToken)
     {
-        using var hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var hasher = DigestAlgorithm.Sha256.CreateHasher();
         var buffer = new byte[BufferSize];
         long size = 0;
         int read;
