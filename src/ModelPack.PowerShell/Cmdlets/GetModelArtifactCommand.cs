@@ -71,7 +71,7 @@ public sealed class GetModelArtifactCommand : StrategyCmdlet
     {
         if (ParameterSetName == RemoteSet)
         {
-            _clients = CreateRegistryClients(Credential, SkipTlsVerify, MaxRetry, PostVerbose, PostDebug);
+            _clients = OpenRegistryClients(Credential, SkipTlsVerify, MaxRetry);
         }
         else if (ParameterSetName == StoreSet)
         {
@@ -110,16 +110,6 @@ public sealed class GetModelArtifactCommand : StrategyCmdlet
                 ListStoreArtifacts();
                 break;
         }
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _clients?.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 
     /// <summary>

@@ -21,10 +21,8 @@ namespace ModelPack.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ModelMount", DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(ModelMount), typeof(string), typeof(QuadletFile))]
-public sealed class GetModelMountCommand : StrategyCmdlet
+public sealed class GetModelMountCommand : ModelInputCmdlet
 {
-    private const string ReferenceSet = "Reference";
-    private const string InputObjectSet = "InputObject";
 
     private StrategyName? _requested;
     private MountOptions? _options;
@@ -37,15 +35,6 @@ public sealed class GetModelMountCommand : StrategyCmdlet
     /// <summary>Without -UnitName: the repository-derived unit name each rendered model took, and which model took it.</summary>
     private readonly Dictionary<string, string> _derivedNames = new(StringComparer.OrdinalIgnoreCase);
 
-    [Parameter(ParameterSetName = ReferenceSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(StoreReferenceCompleter))]
-    public string[] Reference { get; set; } = Array.Empty<string>();
-
-    [Parameter(ParameterSetName = InputObjectSet, Mandatory = true, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public ModelArtifact? InputObject { get; set; }
-
     /// <summary>Where the model appears inside the container.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -53,16 +42,6 @@ public sealed class GetModelMountCommand : StrategyCmdlet
 
     [Parameter]
     public MountFormat As { get; set; } = MountFormat.Object;
-
-    /// <summary>Which strategy's mount: Auto (default: MODELPACK_STRATEGY, the config file, else where the model is stored), PodmanArtifact, PodmanImage or HttpBind.</summary>
-    [Parameter]
-    [StrategyNameTransformation]
-    public StrategyName Strategy { get; set; } = StrategyName.Auto;
-
-    /// <summary>podman, docker, none, auto, or a path to a podman or docker executable: the engine whose syntax the mounts use.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Engine { get; set; }
 
     /// <summary>
     /// The base name of what -As Quadlet and -As Kubernetes generate: the unit files NAME.container and NAME.artifact or

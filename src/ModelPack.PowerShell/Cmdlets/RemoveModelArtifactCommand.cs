@@ -19,10 +19,8 @@ namespace ModelPack.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "ModelArtifact", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(ModelArtifact))]
-public sealed class RemoveModelArtifactCommand : StrategyCmdlet
+public sealed class RemoveModelArtifactCommand : ModelInputCmdlet
 {
-    private const string ReferenceSet = "Reference";
-    private const string InputObjectSet = "InputObject";
     private const string Action = "Remove model artifact";
 
     private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
@@ -33,21 +31,7 @@ public sealed class RemoveModelArtifactCommand : StrategyCmdlet
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(StoreReferenceCompleter))]
-    public string[] Reference { get; set; } = Array.Empty<string>();
-
-    [Parameter(ParameterSetName = InputObjectSet, Mandatory = true, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public ModelArtifact? InputObject { get; set; }
-
-    /// <summary>Only from this strategy's store (default Auto: from every store that holds it).</summary>
-    [Parameter]
-    [StrategyNameTransformation]
-    public StrategyName Strategy { get; set; } = StrategyName.Auto;
-
-    /// <summary>podman, docker, none, auto, or a path to a podman or docker executable: whose stores are searched.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Engine { get; set; }
+    public override string[] Reference { get; set; } = Array.Empty<string>();
 
     /// <summary>Remove without asking for confirmation (-WhatIf still only describes).</summary>
     [Parameter]
@@ -118,19 +102,11 @@ public sealed class RemoveModelArtifactCommand : StrategyCmdlet
                 return;
             }
 
-            // The store that holds it, even if MODELPACK_STORE changed since it was listed.
-            ModelStore store;
-            try
+            if (OpenStoreOf(artifact) is ModelStore store)
             {
-                store = OpenStoreAt(artifact.StorePath);
-            }
-            catch (ModelPackException ex)
-            {
-                WriteModelPackError(ex, artifact.StorePath);
-                return;
+                Remove(artifact, $"the store '{store.Root}'", _ => Task.FromResult(store.Remove(artifact.Reference)));
             }
 
-            Remove(artifact, $"the store '{store.Root}'", _ => Task.FromResult(store.Remove(artifact.Reference)));
             return;
         }
 
