@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Spec;
@@ -51,23 +52,25 @@ public static class ModelPackSettingsLoader
 
         var engineText = env.Get(ModelPackSettings.EngineVariable)?.Trim();
         var storeText = env.Get(ModelPackSettings.StoreVariable);
-        return new ModelPackSettings(
-            strategy,
-            strategySource,
-            string.IsNullOrEmpty(engineText) ? file?.Engine : engineText,
-            string.IsNullOrEmpty(engineText) ? SettingSource.ConfigFile : SettingSource.EnvironmentVariable,
-            storeText ?? file?.Store,
-            storeText is null ? SettingSource.ConfigFile : SettingSource.EnvironmentVariable,
-            file?.InsecureRegistries,
-            file?.MaxRetry,
-            file?.Concurrency,
-            file is null ? null : path,
-            file?.Warnings,
-            file?.Durability,
-            file?.MinTransferRate,
-            file?.TransferRateWindow,
-            file?.MaxLayerEntries,
-            file?.MaxCompressionRatio);
+        return new ModelPackSettings
+        {
+            Strategy = strategy,
+            StrategySource = strategySource,
+            Engine = string.IsNullOrEmpty(engineText) ? file?.Engine : engineText,
+            EngineSource = string.IsNullOrEmpty(engineText) ? SettingSource.ConfigFile : SettingSource.EnvironmentVariable,
+            Store = storeText ?? file?.Store,
+            StoreSource = storeText is null ? SettingSource.ConfigFile : SettingSource.EnvironmentVariable,
+            InsecureRegistries = (IReadOnlyList<string>?)file?.InsecureRegistries ?? Array.Empty<string>(),
+            MaxRetry = file?.MaxRetry,
+            Concurrency = file?.Concurrency,
+            ConfigFilePath = file is null ? null : path,
+            Warnings = (IReadOnlyList<string>?)file?.Warnings ?? Array.Empty<string>(),
+            Durability = file?.Durability,
+            MinTransferRate = file?.MinTransferRate,
+            TransferRateWindow = file?.TransferRateWindow,
+            MaxLayerEntries = file?.MaxLayerEntries,
+            MaxCompressionRatio = file?.MaxCompressionRatio,
+        };
     }
 
     /// <summary>

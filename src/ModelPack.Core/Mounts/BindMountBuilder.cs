@@ -49,6 +49,6 @@ public static class BindMountBuilder
 
         var entryPath = EntryPathResolver.EntryPath(artifact.Manifest.Layers, target);
         var argument = $"--mount=type={MountType},{MountText.Field("src", source, artifact.Reference)},destination={target},ro";
-        return new ModelMount(artifact.Reference, artifact.Strategy, engine, MountType, source, target, readOnly: true, subPath: null, argument, entryPath);
+        return new ModelMount(artifact.Reference, artifact.Strategy, engine, new MountSpec(MountType, source, target), argument, entryPath);
     }
 }

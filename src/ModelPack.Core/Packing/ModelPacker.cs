@@ -218,7 +218,7 @@ public static class ModelPacker
         public void FileProgress(PlannedFile file, long bytes)
         {
             BytesRead = _bytesDoneBefore + bytes;
-            _progress?.Report(new PackProgress(_reference, PackStage.Packing, file.Path, file.Kind, bytes, file.Size, _filesDone, _filesTotal, BytesRead, _bytesTotal));
+            _progress?.Report(Progress(PackStage.Packing, file.Path, file.Kind, bytes, file.Size));
             if (bytes == file.Size)
             {
                 _bytesDoneBefore += file.Size;
@@ -229,10 +229,22 @@ public static class ModelPacker
         public void LayerDone(PlannedLayer layer)
         {
             BytesRead = _bytesDoneBefore;
-            _progress?.Report(new PackProgress(_reference, PackStage.LayerDone, layer.Path, layer.Kind, layer.SourceSize, layer.SourceSize, _filesDone, _filesTotal, BytesRead, _bytesTotal));
+            _progress?.Report(Progress(PackStage.LayerDone, layer.Path, layer.Kind, layer.SourceSize, layer.SourceSize));
         }
 
-        public void Stage(PackStage stage) =>
-            _progress?.Report(new PackProgress(_reference, stage, null, null, 0, 0, _filesDone, _filesTotal, BytesRead, _bytesTotal));
+        public void Stage(PackStage stage) => _progress?.Report(Progress(stage, null, null, 0, 0));
+
+        private PackProgress Progress(PackStage stage, string? path, LayerKind? kind, long fileBytesDone, long fileBytesTotal) =>
+            new(_reference, stage)
+            {
+                FilePath = path,
+                Kind = kind,
+                FileBytesDone = fileBytesDone,
+                FileBytesTotal = fileBytesTotal,
+                FilesDone = _filesDone,
+                FilesTotal = _filesTotal,
+                BytesDone = BytesRead,
+                BytesTotal = _bytesTotal,
+            };
     }
 }

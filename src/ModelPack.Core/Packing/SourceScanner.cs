@@ -229,7 +229,13 @@ internal sealed class SourceScanner
         var time = _request.PreserveModificationTimes
             ? TruncateToSeconds(new DateTimeOffset(File.GetLastWriteTimeUtc(fullPath), TimeSpan.Zero))
             : TruncateToSeconds(_request.ModificationTime ?? PackRequest.DefaultModificationTime);
-        _files.Add(new PlannedFile(normalized, fullPath, kind.Value, untested, size, SourceFiles.IsExecutable(fullPath), time, datasetRoot));
+        _files.Add(new PlannedFile(normalized, fullPath, kind.Value, size)
+        {
+            Untested = untested,
+            Executable = SourceFiles.IsExecutable(fullPath),
+            ModificationTime = time,
+            DatasetRoot = datasetRoot,
+        });
     }
 
     /// <summary>Whether Include (when it applies) or Exclude leaves <paramref name="relative"/> (NFC) out; records why.</summary>

@@ -128,7 +128,7 @@ public sealed class PodmanArtifactStrategy : PodmanStrategy
 
             var target = destination + "/" + LayerPath.Normalize(name!);
             var argument = $"--mount=type=artifact,{MountText.Field("src", artifact.Reference, artifact.Reference)},digest={layer.Digest},{MountText.Field("destination", target, artifact.Reference)}";
-            mounts.Add(new ModelMount(artifact.Reference, Name.ToString(), "podman", "artifact", artifact.Reference, target, readOnly: true, subPath: null, argument, entryPath));
+            mounts.Add(new ModelMount(artifact.Reference, Name.ToString(), "podman", new MountSpec("artifact", artifact.Reference, target), argument, entryPath));
         }
 
         return mounts;
@@ -255,6 +255,6 @@ public sealed class PodmanArtifactStrategy : PodmanStrategy
             return null;
         }
 
-        return new ModelArtifact(info.Name, manifest, null, Name.ToString(), null, null, RegistryDigest(info, index), null);
+        return ModelArtifact.InEngineStore(info.Name, manifest, Name.ToString(), RegistryDigest(info, index), null);
     }
 }

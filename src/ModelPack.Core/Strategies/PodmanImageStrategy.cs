@@ -146,7 +146,7 @@ public sealed class PodmanImageStrategy : PodmanStrategy
         var entryPath = relative is null ? null : modelRoot + "/" + relative;
         return new[]
         {
-            new ModelMount(artifact.Reference, Name.ToString(), "podman", "image", artifact.Reference, destination, readOnly: true, subpath ? SubPath : null, argument, entryPath),
+            new ModelMount(artifact.Reference, Name.ToString(), "podman", new MountSpec("image", artifact.Reference, destination, subpath ? SubPath : null), argument, entryPath),
         };
     }
 
@@ -187,7 +187,7 @@ public sealed class PodmanImageStrategy : PodmanStrategy
     }
 
     private ModelArtifact ToArtifact(string name, PodmanImageInfo image) =>
-        new(name, image.Describe(), null, Name.ToString(), null, null, image.Digest, image.Size);
+        ModelArtifact.InEngineStore(name, image.Describe(), Name.ToString(), image.Digest, image.Size);
 
     private static IReadOnlyList<PodmanImageInfo> Parse(IReadOnlyList<string> args, string stdout, string target)
     {

@@ -111,7 +111,7 @@ public static class StrategySelector
                 _ => JudgeHttpBind(engine),
             };
             var reason = blocker is null ? fine! : Capitalize(requirement) + "; " + blocker + ".";
-            result.Add(new Judgement(new StrategyInfo(name, order++, blocker is null, reason, engine.Kind, engine.Path, engine.Version), requirement, blocker));
+            result.Add(new Judgement(new StrategyInfo(name, order++, blocker is null, reason, engine), requirement, blocker));
         }
 
         return result;
