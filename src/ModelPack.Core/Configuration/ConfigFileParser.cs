@@ -65,41 +65,7 @@ internal static class ConfigFileParser
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var line = lines.LineOf(reader.TokenStartIndex);
-                string key;
-                try
-                {
-                    key = reader.GetString()!;
-                }
-                catch (InvalidOperationException)
-                {
-                    throw Invalid(path, line, "a setting's name is not text (bytes that are not UTF-8, or an escaped lone surrogate such as \\ud800).");
-                }
-
-                reader.Read();
-                var value = JsonElement.ParseValue(ref reader);
-                try
-                {
-                    JsonText.EnsureDecodable(value, JsonPath.Property(JsonPath.Root, key));
-                }
-                catch (UndecodableJsonException ex)
-                {
-                    throw Invalid(path, line, $"{ex.Path} {ex.Problem}.");
-                }
-
-                var known = Array.Find(KnownKeys, k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
-                if (known is null)
-                {
-                    content.Warnings.Add($"{path}, line {line}: unknown setting {DisplayText.Quote(key)} is ignored (known: {string.Join(", ", KnownKeys)}).");
-                    continue;
-                }
-
-                if (!seen.Add(known))
-                {
-                    content.Warnings.Add($"{path}, line {line}: {DisplayText.Quote(known)} is set again; this later value is used.");
-                }
-
-                Apply(content, known, value, path, line, homeDirectory);
+                ReadSetting(ref reader, content, seen, lines, path, homeDirectory);
             }
 
             // Anything after the object other than blanks or comments is an error (the reader throws).
@@ -112,6 +78,46 @@ internal static class ConfigFileParser
         }
 
         return content;
+    }
+
+    /// <summary>Reads the setting whose name the reader is on, and its value; an unknown or repeated one is a warning.</summary>
+    private static void ReadSetting(ref Utf8JsonReader reader, ConfigFileContent content, HashSet<string> seen, LineCounter lines, string path, string? homeDirectory)
+    {
+        var line = lines.LineOf(reader.TokenStartIndex);
+        string key;
+        try
+        {
+            key = reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw Invalid(path, line, "a setting's name is not text (bytes that are not UTF-8, or an escaped lone surrogate such as \\ud800).");
+        }
+
+        reader.Read();
+        var value = JsonElement.ParseValue(ref reader);
+        try
+        {
+            JsonText.EnsureDecodable(value, JsonPath.Property(JsonPath.Root, key));
+        }
+        catch (UndecodableJsonException ex)
+        {
+            throw Invalid(path, line, $"{ex.Path} {ex.Problem}.");
+        }
+
+        var known = Array.Find(KnownKeys, k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
+        if (known is null)
+        {
+            content.Warnings.Add($"{path}, line {line}: unknown setting {DisplayText.Quote(key)} is ignored (known: {string.Join(", ", KnownKeys)}).");
+            return;
+        }
+
+        if (!seen.Add(known))
+        {
+            content.Warnings.Add($"{path}, line {line}: {DisplayText.Quote(known)} is set again; this later value is used.");
+        }
+
+        Apply(content, known, value, path, line, homeDirectory);
     }
 
     private static void Apply(ConfigFileContent content, string key, JsonElement value, string path, long line, string? home)

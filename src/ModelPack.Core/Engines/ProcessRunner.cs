@@ -50,21 +50,7 @@ public sealed class ProcessRunner : IProcessRunner
         TimeSpan timeout,
         CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(file))
-        {
-            throw new ArgumentException("A program to run is required.", nameof(file));
-        }
-
-        if (args is null)
-        {
-            throw new ArgumentNullException(nameof(args));
-        }
-
-        if (timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
-        {
-            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be positive or infinite.");
-        }
-
+        CheckArguments(file, args, timeout);
         cancellationToken.ThrowIfCancellationRequested();
         using var process = new Process { StartInfo = CreateStartInfo(file, args, env), EnableRaisingEvents = true };
         var exited = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -106,6 +92,24 @@ public sealed class ProcessRunner : IProcessRunner
 
         await input.ConfigureAwait(false);
         return new ProcessResult(process.ExitCode, stdout.Text, stderr.Text);
+    }
+
+    private static void CheckArguments(string file, IReadOnlyList<string> args, TimeSpan timeout)
+    {
+        if (string.IsNullOrEmpty(file))
+        {
+            throw new ArgumentException("A program to run is required.", nameof(file));
+        }
+
+        if (args is null)
+        {
+            throw new ArgumentNullException(nameof(args));
+        }
+
+        if (timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be positive or infinite.");
+        }
     }
 
     private ProcessStartInfo CreateStartInfo(string file, IReadOnlyList<string> args, IDictionary<string, string?>? env)

@@ -10,6 +10,12 @@ internal static class PackErrors
 {
     private const int MaxListed = 20;
 
+    public static ModelPackException ManifestTooLarge(string reference, long size, int layers, long limit) => new(
+        ErrorIds.ManifestTooLarge,
+        ErrorKind.InvalidArgument,
+        $"The manifest for '{reference}' would have {size} bytes ({layers} layers), more than the {limit} registries accept. Pack datasets as tar (one layer per listed directory) or exclude files.",
+        reference);
+
     public static ModelPackException LinksOutside(string root, IReadOnlyList<(string Path, string Target)> links) => new(
         ErrorIds.LinkOutsideModel,
         ErrorKind.SecurityError,
