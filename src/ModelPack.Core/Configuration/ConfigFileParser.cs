@@ -249,13 +249,7 @@ internal static class ConfigFileParser
 
     private static string Describe(JsonElement value) => DisplayText.Describe(value);
 
-    private static ModelPackException Invalid(string path, long line, string problem, Exception? inner = null) =>
-        new(
-            ErrorIds.InvalidConfiguration,
-            ErrorKind.InvalidData,
-            $"Config file {DisplayText.Quote(path)}, line {line.ToString(CultureInfo.InvariantCulture)}: {problem} Fix the file, or point {ModelPackSettings.ConfigVariable} at another one.",
-            path,
-            inner);
+    private static ModelPackException Invalid(string path, long line, string problem, Exception? inner = null) => ConfigErrors.AtLine(path, line, problem, inner);
 
     private static string WithoutPosition(string message)
     {

@@ -39,11 +39,7 @@ public static class ModelPackSettingsLoader
         {
             if (!StrategyNames.TryParse(strategyText, out var fromEnvironment))
             {
-                throw new ModelPackException(
-                    ErrorIds.InvalidConfiguration,
-                    ErrorKind.InvalidData,
-                    $"{ModelPackSettings.StrategyVariable} is {DisplayText.Quote(strategyText)}, which is not a strategy. Use one of {StrategyNames.Accepted}, or remove the variable.",
-                    strategyText);
+                throw ConfigErrors.StrategyVariable(strategyText);
             }
 
             strategy = fromEnvironment;
@@ -115,21 +111,11 @@ public static class ModelPackSettingsLoader
                 return null;
             }
 
-            throw new ModelPackException(
-                ErrorIds.InvalidConfiguration,
-                ErrorKind.ObjectNotFound,
-                $"{namedBy} names the config file {DisplayText.Quote(path)}, which does not exist. Create it or correct {namedBy}.",
-                path,
-                ex);
+            throw ConfigErrors.FileMissing(path, namedBy, ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new ModelPackException(
-                ErrorIds.InvalidConfiguration,
-                ex is UnauthorizedAccessException ? ErrorKind.PermissionDenied : ErrorKind.InvalidData,
-                $"The config file {DisplayText.Quote(path)} cannot be read: {ex.Message}",
-                path,
-                ex);
+            throw ConfigErrors.Unreadable(path, ex);
         }
 
         return ConfigFileParser.Parse(bytes, path, home);

@@ -77,11 +77,7 @@ public sealed class ProcessRunner : IProcessRunner
                 ProcessTree.Kill(process);
                 await Task.WhenAny(Task.WhenAll(drained, input), Task.Delay(DrainAfterKill, CancellationToken.None)).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
-                throw new ModelPackException(
-                    ErrorIds.ProcessTimedOut,
-                    ErrorKind.OperationTimeout,
-                    $"{DisplayText.Quote(CommandLine.Display(file, args))} did not finish within {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s; it was stopped along with every process it started.",
-                    file);
+                throw EngineErrors.TimedOut(file, args, timeout);
             }
 
             // The process has exited. Its pipes close when every holder exits, and a helper it left running
@@ -158,12 +154,7 @@ public sealed class ProcessRunner : IProcessRunner
                 5 or 13 => ErrorKind.PermissionDenied,
                 _ => ErrorKind.ResourceUnavailable,
             };
-            throw new ModelPackException(
-                ErrorIds.ProcessStartFailed,
-                kind,
-                $"Cannot run {DisplayText.Quote(CommandLine.Display(file, args))}: {ex.Message}. Check that {DisplayText.Quote(file)} exists and is executable.",
-                file,
-                ex);
+            throw EngineErrors.CannotStart(file, args, kind, ex);
         }
     }
 

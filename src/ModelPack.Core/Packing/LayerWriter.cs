@@ -160,13 +160,9 @@ internal static class LayerWriter
         }
         catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
         {
-            throw new ModelPackException(ErrorIds.UnreadableModelFile, ErrorKind.PermissionDenied, $"Cannot read '{file.Path}' ({file.SourcePath}) to pack it: {ex.Message}", file.Path, ex);
+            throw PackErrors.FileUnreadable(file, ex);
         }
     }
 
-    private static ModelPackException Changed(PlannedFile file, string what) => new(
-        ErrorIds.SizeMismatch,
-        ErrorKind.InvalidData,
-        $"'{file.Path}' changed while it was being packed: {what}. Let whatever writes to the folder finish, then pack again. Nothing was stored.",
-        file.Path);
+    private static ModelPackException Changed(PlannedFile file, string what) => PackErrors.FileChanged(file, what);
 }

@@ -52,13 +52,7 @@ internal sealed class SourceScanner
         var root = Path.GetFullPath(request.SourcePath);
         if (!Directory.Exists(root))
         {
-            throw new ModelPackException(
-                ErrorIds.PathNotFound,
-                File.Exists(root) ? ErrorKind.InvalidArgument : ErrorKind.ObjectNotFound,
-                File.Exists(root)
-                    ? $"'{root}' is a file; point at the folder that holds the model's files."
-                    : $"The folder '{root}' does not exist.",
-                root);
+            throw PackErrors.SourceNotAFolder(root, File.Exists(root));
         }
 
         foreach (var kind in request.Packing.Keys)
@@ -85,7 +79,7 @@ internal sealed class SourceScanner
         var full = Path.Combine(root, normalized.Replace('/', Path.DirectorySeparatorChar));
         if (!File.Exists(full) && !Directory.Exists(full))
         {
-            throw new ModelPackException(ErrorIds.PathNotFound, ErrorKind.ObjectNotFound, $"The dataset path '{path}' does not exist in '{root}'.", path);
+            throw PackErrors.DatasetMissing(path, root);
         }
 
         return normalized;

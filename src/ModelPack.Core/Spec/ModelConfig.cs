@@ -143,11 +143,7 @@ public sealed class ModelConfig
 
         if (config.Size > MaxSize)
         {
-            throw new ModelPackException(
-                ErrorIds.ConfigTooLarge,
-                ErrorKind.InvalidData,
-                $"{subject} declares {config.Size.ToString(CultureInfo.InvariantCulture)} bytes ({config.Digest}), more than the {MaxSize.ToString(CultureInfo.InvariantCulture)} a model config may have: a config is a small JSON document, so it was not read.",
-                target ?? subject);
+            throw SpecErrors.ConfigTooLarge(subject, config, MaxSize, target);
         }
     }
 

@@ -79,7 +79,7 @@ public sealed class PodmanImageStrategy : PodmanStrategy
         var images = Parse(args, result.Stdout, name);
         if (images.Count == 0)
         {
-            throw new ModelPackException(ErrorIds.ContainerEngineFailed, ErrorKind.InvalidData, $"'podman image inspect {name}' described no image.", name);
+            throw StrategyErrors.NoImageDescribed(name);
         }
 
         return ToArtifact(name, images[0]);
@@ -197,7 +197,7 @@ public sealed class PodmanImageStrategy : PodmanStrategy
         }
         catch (JsonException ex)
         {
-            throw new ModelPackException(ErrorIds.ContainerEngineFailed, ErrorKind.InvalidData, $"{DisplayText.Quote(CommandLine.Display("podman", args))} printed what ModelPack cannot read: {ex.Message}", target, ex);
+            throw StrategyErrors.UnreadableOutput(DisplayText.Quote(CommandLine.Display("podman", args)), ex.Message, target, ex);
         }
     }
 }
