@@ -97,7 +97,7 @@ public sealed class GetModelArtifactCommand : StrategyCmdlet
                 {
                     // Not declared mandatory: a mandatory pipeline parameter in this set would make PowerShell
                     // bind strings piped to plain Get-ModelArtifact to the Remote set instead of the store.
-                    ThrowModelPackError(new ModelPackException(ErrorIds.InvalidReference, ErrorKind.InvalidArgument, "-Remote needs -Reference: the registry reference(s) to read, e.g. 'registry.example.com/models/tiny:v1'."));
+                    ThrowModelPackError(CmdletErrors.RemoteNeedsReference());
                 }
 
                 foreach (var text in Reference!)
@@ -152,11 +152,7 @@ public sealed class GetModelArtifactCommand : StrategyCmdlet
     {
         if (StoreMatcher.IsPattern(text))
         {
-            WriteModelPackError(new ModelPackException(
-                ErrorIds.InvalidReference,
-                ErrorKind.InvalidArgument,
-                $"'{text}' has wildcard characters; registries cannot be searched by pattern, so -Remote needs an exact reference such as 'registry.example.com/models/tiny:v1'.",
-                text));
+            WriteModelPackError(CmdletErrors.RemotePattern(text));
             return;
         }
 
@@ -213,7 +209,7 @@ public sealed class GetModelArtifactCommand : StrategyCmdlet
 
         foreach (var missing in wanted.Unmatched())
         {
-            WriteModelPackError(new ModelPackException(ErrorIds.ModelArtifactNotFound, ErrorKind.ObjectNotFound, $"No model artifact '{missing}' in '{root}'.", missing));
+            WriteModelPackError(CmdletErrors.NotInLayout(missing, root));
         }
     }
 

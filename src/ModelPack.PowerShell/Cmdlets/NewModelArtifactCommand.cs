@@ -147,7 +147,7 @@ public sealed class NewModelArtifactCommand : StoreCmdlet
         if (!Force && ExistingStore()?.Find(reference) is ModelArtifact existing)
         {
             WriteError(new ErrorRecord(
-                new ModelPackException(ErrorIds.ModelArtifactExists, ErrorKind.InvalidOperation, $"'{reference}' already names {existing.Digest} in the store '{existing.StorePath}'. Use -Force to replace it, or choose another tag.", reference.ToString()),
+                CmdletErrors.AlreadyExists(reference.ToString(), existing),
                 ErrorIds.ModelArtifactExists,
                 ErrorCategory.ResourceExists,
                 reference.ToString()));
@@ -167,8 +167,7 @@ public sealed class NewModelArtifactCommand : StoreCmdlet
                 $". Give {(plan.Unclassified.Count == 1 ? "it" : "them")} a kind with -KindOverride, or use -Unclassified Error or Skip.");
         }
 
-        var failure = new StoreFailure(ErrorCategory.WriteError, $"Packing '{reference}' failed while reading '{source}' or writing to the store '{StoreRoot}'", source);
-        Attempt(source, failure, () =>
+        Attempt(source, CmdletErrors.PackFailed(reference.ToString(), source, StoreRoot), () =>
         {
             var store = OpenStore();
             var result = Pack(request, store, reference.ToString());
@@ -248,7 +247,7 @@ public sealed class NewModelArtifactCommand : StoreCmdlet
         var root = source.TrimEnd(System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar) + System.IO.Path.DirectorySeparatorChar;
         if (!full.StartsWith(root, StringComparison.Ordinal))
         {
-            ThrowModelPackError(new ModelPackException(ErrorIds.InvalidPackOption, ErrorKind.InvalidArgument, $"The dataset '{value}' is not inside the model folder '{source}'. Give a path relative to -Path, or move the dataset into the folder.", value));
+            ThrowModelPackError(CmdletErrors.DatasetOutside(value, source));
         }
 
         return full.Substring(root.Length).Replace('\\', '/');
@@ -259,7 +258,7 @@ public sealed class NewModelArtifactCommand : StoreCmdlet
         var pattern = LanguagePrimitives.ConvertTo<string>(key);
         if (string.IsNullOrWhiteSpace(pattern))
         {
-            ThrowModelPackError(new ModelPackException(ErrorIds.InvalidPackOption, ErrorKind.InvalidArgument, "-KindOverride has an empty path pattern. Use patterns such as '*.model' or 'extra/*.bin'.", key));
+            ThrowModelPackError(CmdletErrors.EmptyKindPattern(key));
         }
 
         return pattern;
@@ -280,11 +279,7 @@ public sealed class NewModelArtifactCommand : StoreCmdlet
             return parsed;
         }
 
-        ThrowModelPackError(new ModelPackException(
-            ErrorIds.InvalidPackOption,
-            ErrorKind.InvalidArgument,
-            $"-KindOverride '{key}' = '{raw}' names no kind. Use one of: {string.Join(", ", Enum.GetNames(typeof(LayerKind)))}.",
-            raw));
+        ThrowModelPackError(CmdletErrors.UnknownKind(key, raw));
         return default;
     }
 

@@ -87,7 +87,7 @@ public sealed class PublishModelArtifactCommand : StoreCmdlet
             var artifact = store?.Find(reference);
             if (store is null || artifact is null)
             {
-                WriteModelPackError(NotInStore(reference.ToString(), ErrorKind.ObjectNotFound, $"'{reference}' is not in the store at '{StoreRoot}'. Pack it with New-ModelArtifact or pull it with Save-ModelArtifact first."));
+                WriteModelPackError(CmdletErrors.NotInStore(reference.ToString(), ErrorKind.ObjectNotFound, $"'{reference}' is not in the store at '{StoreRoot}'. Pack it with New-ModelArtifact or pull it with Save-ModelArtifact first."));
                 continue;
             }
 
@@ -95,14 +95,11 @@ public sealed class PublishModelArtifactCommand : StoreCmdlet
         }
     }
 
-    private static ModelPackException NotInStore(string target, ErrorKind kind, string message) =>
-        new(ErrorIds.ModelArtifactNotInStore, kind, message, target);
-
     private void PublishInputObject(ModelArtifact artifact)
     {
         if (!string.Equals(artifact.Strategy, ModelStore.StrategyName, StringComparison.Ordinal) || artifact.StorePath is null)
         {
-            WriteModelPackError(NotInStore(
+            WriteModelPackError(CmdletErrors.NotInStore(
                 artifact.Reference,
                 ErrorKind.InvalidArgument,
                 $"'{artifact.Reference}' is a {artifact.Strategy} artifact; Publish-ModelArtifact publishes artifacts from the local store (HttpBind). Save it with Save-ModelArtifact or pack it with New-ModelArtifact first."));
@@ -134,8 +131,7 @@ public sealed class PublishModelArtifactCommand : StoreCmdlet
             return;
         }
 
-        var failure = new StoreFailure(ErrorCategory.ReadError, $"Publishing '{artifact.Reference}' failed while reading the store '{store.Root}'", artifact.Reference);
-        Attempt(target.ToString(), failure, () =>
+        Attempt(target.ToString(), CmdletErrors.PublishFailed(artifact.Reference, store.Root), () =>
         {
             var result = Push(store, artifact, target);
             WriteVerbose(Describe(result, target));
@@ -169,11 +165,7 @@ public sealed class PublishModelArtifactCommand : StoreCmdlet
                 return own!;
             }
 
-            throw new ModelPackException(
-                ErrorIds.InvalidReference,
-                ErrorKind.InvalidArgument,
-                $"'{artifact.Reference}' names no registry to publish to; give -Destination 'registry.example.com/models/name:tag'.",
-                artifact.Reference);
+            throw CmdletErrors.NoRegistryToPublish(artifact.Reference);
         }
 
         var destination = ModelReference.Parse(Destination);

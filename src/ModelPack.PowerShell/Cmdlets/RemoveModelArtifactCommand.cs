@@ -73,11 +73,7 @@ public sealed class RemoveModelArtifactCommand : ModelInputCmdlet
         if (owner is null)
         {
             var where = artifact.Strategy == "Layout" ? $" It lives in the OCI layout '{artifact.StorePath}'; delete it there with your OCI tools." : string.Empty;
-            WriteModelPackError(new ModelPackException(
-                ErrorIds.ModelArtifactNotInStore,
-                ErrorKind.InvalidArgument,
-                $"'{artifact.Reference}' is a {artifact.Strategy} artifact; Remove-ModelArtifact removes models from the stores of the strategies PodmanArtifact, PodmanImage and HttpBind (the local store).{where}",
-                artifact.Reference));
+            WriteModelPackError(CmdletErrors.NotRemovable(artifact, where));
             return;
         }
 
@@ -86,11 +82,7 @@ public sealed class RemoveModelArtifactCommand : ModelInputCmdlet
             var why = Chain.Stores.Contains(owner)
                 ? $"-Strategy {Strategy} limits the removal to another store"
                 : $"that store needs podman, and the engine is {Chain.Engine.Found}";
-            WriteModelPackError(new ModelPackException(
-                ErrorIds.StrategyUnavailable,
-                ErrorKind.ResourceUnavailable,
-                $"'{artifact.Reference}' is in {owner.Name}'s store, but {why}. Use -Engine to name the podman that holds it, or remove it with podman.",
-                artifact.Reference));
+            WriteModelPackError(CmdletErrors.StoreOutOfReach(artifact, owner.Name, why));
             return;
         }
 
@@ -98,7 +90,7 @@ public sealed class RemoveModelArtifactCommand : ModelInputCmdlet
         {
             if (artifact.StorePath is null)
             {
-                WriteModelPackError(new ModelPackException(ErrorIds.ModelArtifactNotInStore, ErrorKind.InvalidArgument, $"'{artifact.Reference}' names no store folder.", artifact.Reference));
+                WriteModelPackError(CmdletErrors.NoStoreFolder(artifact.Reference));
                 return;
             }
 
@@ -133,11 +125,7 @@ public sealed class RemoveModelArtifactCommand : ModelInputCmdlet
         {
             if (!Run(remove))
             {
-                WriteModelPackError(new ModelPackException(
-                    ErrorIds.ModelArtifactNotFound,
-                    ErrorKind.ObjectNotFound,
-                    $"No model artifact '{artifact.Reference}' in {where} (already removed?).",
-                    artifact.Reference));
+                WriteModelPackError(CmdletErrors.AlreadyRemoved(artifact.Reference, where));
                 return;
             }
         }

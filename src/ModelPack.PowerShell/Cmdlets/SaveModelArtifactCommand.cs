@@ -70,11 +70,7 @@ public sealed class SaveModelArtifactCommand : ModelInputCmdlet
         else if (chosen != StrategyName.HttpBind)
         {
             var (_, source) = StrategySelector.Resolve(_requested, Settings);
-            ThrowModelPackError(new ModelPackException(
-                ErrorIds.StrategyUnavailable,
-                ErrorKind.ResourceUnavailable,
-                $"-Path copies the model's files out of the local store, which only HttpBind fills, but {DescribeStrategySource(source)} asks for {chosen}, which keeps models in podman's store. Use -Strategy HttpBind with -Path, or save without -Path.",
-                chosen.ToString()));
+            ThrowModelPackError(CmdletErrors.PathNeedsHttpBind(DescribeStrategySource(source), chosen));
         }
     }
 
@@ -85,11 +81,7 @@ public sealed class SaveModelArtifactCommand : ModelInputCmdlet
             var artifact = InputObject!;
             if (artifact.Registry is null)
             {
-                WriteModelPackError(new ModelPackException(
-                    ErrorIds.InvalidReference,
-                    ErrorKind.InvalidArgument,
-                    $"'{artifact.Reference}' ({artifact.Strategy}) names no registry to download from. Pipe artifacts from Get-ModelArtifact -Remote, or pass -Reference 'registry/repository:tag'.",
-                    artifact.Reference));
+                WriteModelPackError(CmdletErrors.NoRegistryToPull(artifact));
                 return;
             }
 
@@ -112,7 +104,7 @@ public sealed class SaveModelArtifactCommand : ModelInputCmdlet
         }
 
         var target = reference.ToString();
-        Attempt(target, new StoreFailure(ErrorCategory.WriteError, $"Saving '{reference}' failed while writing to the store or to -Path", target), () =>
+        Attempt(target, CmdletErrors.SaveFailed(target), () =>
         {
             var artifact = Pull(reference);
             WriteVerbose($"Saved '{reference}' ({artifact.Digest}) with {artifact.Strategy}{(artifact.Path is null ? string.Empty : $" to '{artifact.Path}'")}.");
@@ -132,7 +124,7 @@ public sealed class SaveModelArtifactCommand : ModelInputCmdlet
     {
         if (artifact.Path is null)
         {
-            throw new ModelPackException(ErrorIds.StrategyUnavailable, ErrorKind.ResourceUnavailable, $"'{reference}' was saved with {artifact.Strategy}, which leaves no files to export. Use -Strategy HttpBind with -Path.", reference.ToString());
+            throw CmdletErrors.NothingToExport(reference.ToString(), artifact.Strategy);
         }
 
         var destination = ResolveFileSystemPath(Path!);

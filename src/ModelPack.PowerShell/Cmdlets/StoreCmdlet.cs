@@ -237,11 +237,7 @@ public abstract class StoreCmdlet : ModelPackCmdlet
 
         if (matched.Count == 0)
         {
-            WriteModelPackError(new ModelPackException(
-                ErrorIds.ModelArtifactNotFound,
-                ErrorKind.ObjectNotFound,
-                $"No model artifact '{value}' in {where}. {hint}",
-                value));
+            WriteModelPackError(CmdletErrors.NotFound(value, where, hint));
         }
 
         return matched;

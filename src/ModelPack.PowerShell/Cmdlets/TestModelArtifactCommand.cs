@@ -163,11 +163,7 @@ public sealed class TestModelArtifactCommand : StoreCmdlet
 
         if (Repair)
         {
-            WriteModelPackError(new ModelPackException(
-                ErrorIds.RepairNotPossible,
-                ErrorKind.InvalidOperation,
-                $"'{artifact.Reference}' is a {artifact.Strategy} artifact in '{artifact.StorePath}'; -Repair repairs only artifacts in the local store (HttpBind). Copy it again with your OCI tools instead.",
-                artifact.Reference));
+            WriteModelPackError(CmdletErrors.RepairOutsideStore(artifact));
             return Array.Empty<ModelValidationResult>();
         }
 
@@ -191,11 +187,7 @@ public sealed class TestModelArtifactCommand : StoreCmdlet
     {
         if (Repair)
         {
-            WriteModelPackError(new ModelPackException(
-                ErrorIds.RepairNotPossible,
-                ErrorKind.InvalidOperation,
-                $"'{artifact.Reference}' ({artifact.Strategy}) has no local copy to repair. Save it with Save-ModelArtifact first.",
-                artifact.Reference));
+            WriteModelPackError(CmdletErrors.RepairWithoutCopy(artifact));
             return Array.Empty<ModelValidationResult>();
         }
 
@@ -216,8 +208,7 @@ public sealed class TestModelArtifactCommand : StoreCmdlet
     private ModelValidationResult[] TestStored(ModelStore store, ModelArtifact artifact)
     {
         var results = Array.Empty<ModelValidationResult>();
-        var failure = new StoreFailure(ErrorCategory.WriteError, $"Verifying '{artifact.Reference}' failed while reading or repairing the store '{store.Root}'", artifact.Reference);
-        Attempt(artifact.Reference, failure, () =>
+        Attempt(artifact.Reference, CmdletErrors.VerifyFailed(artifact.Reference, store.Root), () =>
         {
             if (Repair && ShouldProcess(artifact.Reference, RepairAction))
             {
