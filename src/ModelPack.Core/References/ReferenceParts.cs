@@ -18,8 +18,6 @@ internal sealed class ReferenceParts
     /// <summary>The registry the text names; null for an unqualified name.</summary>
     public RegistryHost? Registry { get; }
 
-    public bool IsQualified => Registry is not null;
-
     public string Repository { get; }
 
     public string? Tag { get; }

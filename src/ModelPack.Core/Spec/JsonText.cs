@@ -221,8 +221,6 @@ internal static class JsonText
         }
     }
 
-    public static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
-
     private static JsonDocument Checked(JsonDocument doc)
     {
         try
