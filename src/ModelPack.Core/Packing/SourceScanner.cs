@@ -1,4 +1,5 @@
 using System;
+using ModelPack.Core.Globbing;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -20,9 +21,9 @@ internal sealed class SourceScanner
     private readonly PackRequest _request;
     private readonly string _root;
     private readonly string? _realRoot;
-    private readonly IReadOnlyList<PathPattern> _include;
-    private readonly IReadOnlyList<PathPattern> _exclude;
-    private readonly IReadOnlyList<(PathPattern Pattern, LayerKind Kind)> _overrides;
+    private readonly IReadOnlyList<PathGlob> _include;
+    private readonly IReadOnlyList<PathGlob> _exclude;
+    private readonly IReadOnlyList<(PathGlob Pattern, LayerKind Kind)> _overrides;
     private readonly IReadOnlyList<string> _datasets;
     private readonly SortedDictionary<string, string> _skipped = new(StringComparer.Ordinal);
     private readonly List<(string Path, string Target)> _linksOutside = new();
@@ -34,16 +35,16 @@ internal sealed class SourceScanner
     private readonly List<(string First, string Second)> _collisions = new();
     private readonly Dictionary<string, (string Path, bool IsDirectory)> _claimed = new(StringComparer.Ordinal);
     private readonly List<PlannedFile> _files = new();
-    private readonly HashSet<PathPattern> _usedOverrides = new();
+    private readonly HashSet<PathGlob> _usedOverrides = new();
 
     private SourceScanner(PackRequest request, string root)
     {
         _request = request;
         _root = root;
         _realRoot = SourceFiles.RealPath(root);
-        _include = PathPattern.ParseAll(request.Include, "Include");
-        _exclude = PathPattern.ParseAll(request.Exclude, "Exclude");
-        _overrides = request.KindOverrides.Select(o => (PathPattern.Parse(o.Key, "kind override"), o.Value)).ToList();
+        _include = PathGlob.ParseAll(request.Include, "Include");
+        _exclude = PathGlob.ParseAll(request.Exclude, "Exclude");
+        _overrides = request.KindOverrides.Select(o => (PathGlob.Parse(o.Key, "kind override"), o.Value)).ToList();
         _datasets = request.Datasets.Select(d => DatasetPath(root, d)).Distinct(StringComparer.Ordinal).ToList();
     }
 

@@ -53,7 +53,7 @@ internal sealed class InsecureRegistryPolicy
             return "the caller named it insecure";
         }
 
-        return _conf.IsInsecure(address.Key) ? $"registries.conf '{_conf.SourcePath}' marks it insecure" : null;
+        return _conf.IsInsecure(address.Key) ? $"registries.conf '{_conf.SourceOf(address.Key)}' marks it insecure" : null;
     }
 
     /// <summary>Throws InsecureRegistryRefused when <paramref name="uri"/> is plain HTTP to a host that is not insecure.</summary>

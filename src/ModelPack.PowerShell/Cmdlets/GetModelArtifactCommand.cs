@@ -162,9 +162,10 @@ public sealed class GetModelArtifactCommand : StrategyCmdlet
             return;
         }
 
-        var client = _clients!.For(reference);
         try
         {
+            // Inside the try: making the client reads registries.conf, which may be malformed (InvalidConfiguration).
+            var client = _clients!.For(reference);
             WriteObject(Run(token => RemoteArtifactReader.GetAsync(client, reference, token)));
         }
         catch (ModelPackException ex)
