@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Net;
 using ModelPack.Core.Errors;
+using ModelPack.Core.References;
 
 namespace ModelPack.Core.Registry;
 
@@ -28,12 +28,7 @@ internal sealed class InsecureRegistryPolicy
         _loopbackIsInsecure = loopbackIsInsecure;
     }
 
-    public static bool IsLoopback(string host)
-    {
-        var h = host.Trim('[', ']');
-        return string.Equals(h, "localhost", StringComparison.OrdinalIgnoreCase) ||
-               (IPAddress.TryParse(h, out var ip) && IPAddress.IsLoopback(ip));
-    }
+    public static bool IsLoopback(string host) => HostGrammar.IsLoopbackHost(host.Trim('[', ']'));
 
     public bool IsInsecure(RegistryAddress address) => IsInsecure(address.Host, address.Key);
 

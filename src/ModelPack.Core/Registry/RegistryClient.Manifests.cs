@@ -176,7 +176,7 @@ public sealed partial class RegistryClient
             throw await ErrorAsync(session, repository, response, NotFoundMeaning.Repository, target, cancellationToken).ConfigureAwait(false);
         }
 
-        if (Digest.TryParse(HeaderValue(response, "Docker-Content-Digest"), out var stored) && stored.Algorithm == "sha256" && stored != digest)
+        if (Digest.TryParse(HeaderValue(response, "Docker-Content-Digest"), out var stored) && stored.Algorithm == digest.Algorithm && stored != digest)
         {
             throw Mismatch(ErrorIds.DigestMismatch, target, response.Url, $"Registry '{address.Key}' stored the manifest of '{target}' as {stored}, but its bytes hash to {digest}.");
         }
@@ -200,7 +200,7 @@ public sealed partial class RegistryClient
             throw Mismatch(ErrorIds.DigestMismatch, target, url, $"The manifest served for '{target}' does not match that digest (its sha256 is {Digest.Sha256(bytes)}).");
         }
 
-        if (header is not null && Digest.TryParse(header, out var claimed) && (claimed.Algorithm == "sha256" || claimed.Algorithm == "sha512") && !Hashes(bytes, claimed))
+        if (header is not null && Digest.TryParse(header, out var claimed) && claimed.IsVerifiable && !Hashes(bytes, claimed))
         {
             throw Mismatch(ErrorIds.DigestMismatch, target, url, $"The manifest served for '{target}' does not match the Docker-Content-Digest {claimed} the registry sent with it (its sha256 is {Digest.Sha256(bytes)}).");
         }

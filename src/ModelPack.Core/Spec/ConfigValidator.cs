@@ -19,18 +19,9 @@ public static class ConfigValidator
             throw new ArgumentNullException(nameof(configJson));
         }
 
-        JsonDocument doc;
-        try
+        if (JsonText.ParseForValidation(configJson, out var unreadable) is not JsonDocument doc)
         {
-            doc = JsonText.Parse(configJson);
-        }
-        catch (UndecodableJsonException ex)
-        {
-            return new[] { new SpecViolation(ex.Path ?? JsonPath.Root, ex.Problem) };
-        }
-        catch (JsonException ex)
-        {
-            return new[] { new SpecViolation(JsonPath.Root, $"is not valid JSON: {ex.Message}") };
+            return new[] { unreadable! };
         }
 
         using (doc)
