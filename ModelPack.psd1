@@ -1,5 +1,8 @@
 @{
     RootModule           = 'ModelPack.PowerShell.dll'
+    # Imported first: installs the resolver that loads ModelPack.Core and its libraries from Dependencies/
+    # (on PowerShell 7 into a private AssemblyLoadContext) before PowerShell reads the cmdlet assembly.
+    NestedModules        = @('ModelPack.Loader.dll')
     ModuleVersion        = '0.1.0'
     GUID                 = '5f0c7a52-8a3e-4c1b-9d55-2b7e4f7d6a10'
     Author               = 'ModelPack.PowerShell contributors'

@@ -28,6 +28,8 @@ public class SmokeTests
             "files=" + $a.Files.Count
             "valid=" + (Test-ModelArtifact -InputObject $a -Quiet)
             "json=" + [System.Text.Json.JsonSerializer].Assembly.GetName().Version
+            "engine=" + [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($a.GetType().Assembly).GetType().FullName
+            "engine-from=" + [IO.Path]::GetFileName([IO.Path]::GetDirectoryName($a.GetType().Assembly.Location))
             """);
 
         var (exit, stdout, stderr) = Run(script);
@@ -36,6 +38,9 @@ public class SmokeTests
         Assert.Contains("type=ModelPack.ModelArtifact", stdout);
         Assert.Contains("files=1", stdout);
         Assert.Contains("valid=True", stdout);
+        // A host that does not reference the module: the engine comes from Dependencies/ into the module's own context.
+        Assert.Contains("engine=ModelPack.Loading.EngineLoadContext", stdout);
+        Assert.Contains("engine-from=Dependencies", stdout);
     }
 
     [Fact]

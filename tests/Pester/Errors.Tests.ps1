@@ -112,6 +112,30 @@ Describe 'Terminating errors' {
     }
 }
 
+Describe 'A registries.conf that is not valid TOML (<Command>)' -ForEach @(
+    @{ Command = 'Save-ModelArtifact'; Run = { param($r) Save-ModelArtifact -Reference $r -ErrorAction SilentlyContinue -ErrorVariable failed; $failed } }
+    @{ Command = 'Get-ModelArtifact -Remote'; Run = { param($r) Get-ModelArtifact -Remote -Reference $r -ErrorAction SilentlyContinue -ErrorVariable failed; $failed } }
+) {
+    It 'is InvalidConfiguration for each reference, naming the file and the line, the file as target' {
+        # A key defined twice: TOML (and podman) refuse it.
+        $conf = Join-Path $TestDrive 'registries.conf'
+        Set-Content -LiteralPath $conf -Value "[aliases]`n`"tiny`" = `"a.example/tiny`"`n`"tiny`" = `"b.example/tiny`""
+        $previous = $env:CONTAINERS_REGISTRIES_CONF
+        $env:CONTAINERS_REGISTRIES_CONF = $conf
+        try {
+            $failed = @(& $Run $Stored)
+            $failed | Should -HaveCount 1
+            $failed[0].FullyQualifiedErrorId | Should -BeLike 'InvalidConfiguration,*'
+            $failed[0].CategoryInfo.Category | Should -Be 'InvalidData'
+            $failed[0].TargetObject | Should -Be $conf
+            $failed[0].Exception.Message | Should -BeLike "*'$conf', line 3:*aliases.tiny*"
+        }
+        finally {
+            $env:CONTAINERS_REGISTRIES_CONF = $previous
+        }
+    }
+}
+
 Describe 'Validation results are not errors' {
     It 'an invalid manifest is a result with IsValid false and its violations' {
         $manifest = Join-Path $TestDrive 'manifest.json'

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text.Json;
 using ModelPack.Core.Errors;
+using ModelPack.Core.References;
 using ModelPack.Core.Spec;
 using ModelPack.Core.Store;
 using ModelPack.Core.Strategies;
@@ -64,41 +65,7 @@ internal static class ConfigFileParser
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var line = lines.LineOf(reader.TokenStartIndex);
-                string key;
-                try
-                {
-                    key = reader.GetString()!;
-                }
-                catch (InvalidOperationException)
-                {
-                    throw Invalid(path, line, "a setting's name is not text (bytes that are not UTF-8, or an escaped lone surrogate such as \\ud800).");
-                }
-
-                reader.Read();
-                var value = JsonElement.ParseValue(ref reader);
-                try
-                {
-                    JsonText.EnsureDecodable(value, JsonPath.Property(JsonPath.Root, key));
-                }
-                catch (UndecodableJsonException ex)
-                {
-                    throw Invalid(path, line, $"{ex.Path} {ex.Problem}.");
-                }
-
-                var known = Array.Find(KnownKeys, k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
-                if (known is null)
-                {
-                    content.Warnings.Add($"{path}, line {line}: unknown setting {DisplayText.Quote(key)} is ignored (known: {string.Join(", ", KnownKeys)}).");
-                    continue;
-                }
-
-                if (!seen.Add(known))
-                {
-                    content.Warnings.Add($"{path}, line {line}: {DisplayText.Quote(known)} is set again; this later value is used.");
-                }
-
-                Apply(content, known, value, path, line, homeDirectory);
+                ReadSetting(ref reader, content, seen, lines, path, homeDirectory);
             }
 
             // Anything after the object other than blanks or comments is an error (the reader throws).
@@ -111,6 +78,46 @@ internal static class ConfigFileParser
         }
 
         return content;
+    }
+
+    /// <summary>Reads the setting whose name the reader is on, and its value; an unknown or repeated one is a warning.</summary>
+    private static void ReadSetting(ref Utf8JsonReader reader, ConfigFileContent content, HashSet<string> seen, LineCounter lines, string path, string? homeDirectory)
+    {
+        var line = lines.LineOf(reader.TokenStartIndex);
+        string key;
+        try
+        {
+            key = reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw Invalid(path, line, "a setting's name is not text (bytes that are not UTF-8, or an escaped lone surrogate such as \\ud800).");
+        }
+
+        reader.Read();
+        var value = JsonElement.ParseValue(ref reader);
+        try
+        {
+            JsonText.EnsureDecodable(value, JsonPath.Property(JsonPath.Root, key));
+        }
+        catch (UndecodableJsonException ex)
+        {
+            throw Invalid(path, line, $"{ex.Path} {ex.Problem}.");
+        }
+
+        var known = Array.Find(KnownKeys, k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
+        if (known is null)
+        {
+            content.Warnings.Add($"{path}, line {line}: unknown setting {DisplayText.Quote(key)} is ignored (known: {string.Join(", ", KnownKeys)}).");
+            return;
+        }
+
+        if (!seen.Add(known))
+        {
+            content.Warnings.Add($"{path}, line {line}: {DisplayText.Quote(known)} is set again; this later value is used.");
+        }
+
+        Apply(content, known, value, path, line, homeDirectory);
     }
 
     private static void Apply(ConfigFileContent content, string key, JsonElement value, string path, long line, string? home)
@@ -212,13 +219,13 @@ internal static class ConfigFileParser
         var hosts = new List<string>();
         foreach (var item in value.EnumerateArray())
         {
-            var host = item.ValueKind == JsonValueKind.String ? item.GetString()!.Trim() : null;
-            if (host is null || !RegistryHostSyntax.IsValid(host))
+            var text = item.ValueKind == JsonValueKind.String ? item.GetString()!.Trim() : null;
+            if (text is null || HostGrammar.Check(text, out var host) is not null)
             {
                 throw Invalid(path, line, $"{DisplayText.Quote(InsecureRegistriesKey)} must be {Shape}, without a scheme or path; {Describe(item)} is not.");
             }
 
-            hosts.Add(host.ToLowerInvariant());
+            hosts.Add(host.Key);
         }
 
         return hosts;
@@ -242,13 +249,7 @@ internal static class ConfigFileParser
 
     private static string Describe(JsonElement value) => DisplayText.Describe(value);
 
-    private static ModelPackException Invalid(string path, long line, string problem, Exception? inner = null) =>
-        new(
-            ErrorIds.InvalidConfiguration,
-            ErrorKind.InvalidData,
-            $"Config file {DisplayText.Quote(path)}, line {line.ToString(CultureInfo.InvariantCulture)}: {problem} Fix the file, or point {ModelPackSettings.ConfigVariable} at another one.",
-            path,
-            inner);
+    private static ModelPackException Invalid(string path, long line, string problem, Exception? inner = null) => ConfigErrors.AtLine(path, line, problem, inner);
 
     private static string WithoutPosition(string message)
     {

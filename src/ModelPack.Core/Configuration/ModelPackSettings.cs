@@ -18,81 +18,67 @@ public sealed class ModelPackSettings
     public const string StoreVariable = "MODELPACK_STORE";
     public const string ConfigVariable = "MODELPACK_CONFIG";
 
-    public ModelPackSettings(
-        StrategyName? strategy = null,
-        SettingSource strategySource = SettingSource.Default,
-        string? engine = null,
-        SettingSource engineSource = SettingSource.Default,
-        string? store = null,
-        SettingSource storeSource = SettingSource.Default,
-        IReadOnlyList<string>? insecureRegistries = null,
-        int? maxRetry = null,
-        int? concurrency = null,
-        string? configFilePath = null,
-        IReadOnlyList<string>? warnings = null,
-        StoreDurability? durability = null,
-        long? minTransferRate = null,
-        TimeSpan? transferRateWindow = null,
-        int? maxLayerEntries = null,
-        double? maxCompressionRatio = null)
+    private SettingSource _strategySource;
+    private SettingSource _engineSource;
+    private SettingSource _storeSource;
+
+    /// <summary>Nothing set: every choice automatic. The loader (and tests) set what is, by initializer.</summary>
+    internal ModelPackSettings()
     {
-        Strategy = strategy;
-        StrategySource = strategy is null ? SettingSource.Default : strategySource;
-        Engine = engine;
-        EngineSource = engine is null ? SettingSource.Default : engineSource;
-        Store = store;
-        StoreSource = store is null ? SettingSource.Default : storeSource;
-        InsecureRegistries = insecureRegistries ?? Array.Empty<string>();
-        MaxRetry = maxRetry;
-        Concurrency = concurrency;
-        ConfigFilePath = configFilePath;
-        Warnings = warnings ?? Array.Empty<string>();
-        Durability = durability;
-        MinTransferRate = minTransferRate;
-        TransferRateWindow = transferRateWindow;
-        MaxLayerEntries = maxLayerEntries;
-        MaxCompressionRatio = maxCompressionRatio;
     }
 
     /// <summary>Nothing set anywhere: every choice is automatic.</summary>
     public static ModelPackSettings Empty { get; } = new();
 
     /// <summary>MODELPACK_STRATEGY, else the config file's <c>strategy</c>; null means Auto.</summary>
-    public StrategyName? Strategy { get; }
+    public StrategyName? Strategy { get; internal set; }
 
-    public SettingSource StrategySource { get; }
+    /// <summary>Where <see cref="Strategy"/> came from (Default when it is not set).</summary>
+    public SettingSource StrategySource
+    {
+        get => Strategy is null ? SettingSource.Default : _strategySource;
+        internal set => _strategySource = value;
+    }
 
     /// <summary>MODELPACK_ENGINE, else the config file's <c>engine</c>: a name, a path, or <c>none</c>; null means detect.</summary>
-    public string? Engine { get; }
+    public string? Engine { get; internal set; }
 
-    public SettingSource EngineSource { get; }
+    public SettingSource EngineSource
+    {
+        get => Engine is null ? SettingSource.Default : _engineSource;
+        internal set => _engineSource = value;
+    }
 
     /// <summary>MODELPACK_STORE, else the config file's <c>store</c>; null means the platform's data directory.</summary>
-    public string? Store { get; }
+    public string? Store { get; internal set; }
 
-    public SettingSource StoreSource { get; }
+    public SettingSource StoreSource
+    {
+        get => Store is null ? SettingSource.Default : _storeSource;
+        internal set => _storeSource = value;
+    }
 
     /// <summary>Registries (host[:port], lower case) the user allows over plain HTTP or unverified TLS.</summary>
-    public IReadOnlyList<string> InsecureRegistries { get; }
+    public IReadOnlyList<string> InsecureRegistries { get; internal set; } = Array.Empty<string>();
 
-    public int? MaxRetry { get; }
+    public int? MaxRetry { get; internal set; }
 
-    public int? Concurrency { get; }
+    public int? Concurrency { get; internal set; }
 
     /// <summary>The config file's <c>durability</c>; null means <see cref="StoreDurability.Deferred"/>.</summary>
-    public StoreDurability? Durability { get; }
+    public StoreDurability? Durability { get; internal set; }
 
     /// <summary>The config file's <c>minTransferRate</c> (bytes per second; 0 turns the check off); null means 1024.</summary>
-    public long? MinTransferRate { get; }
+    public long? MinTransferRate { get; internal set; }
 
     /// <summary>The config file's <c>transferRateWindow</c> (seconds); null means 30 s.</summary>
-    public TimeSpan? TransferRateWindow { get; }
+    public TimeSpan? TransferRateWindow { get; internal set; }
 
     /// <summary>The config file's <c>maxLayerEntries</c>; null means <see cref="ArchiveLimits.DefaultMaxEntries"/>.</summary>
-    public int? MaxLayerEntries { get; }
+    public int? MaxLayerEntries { get; internal set; }
 
     /// <summary>The config file's <c>maxCompressionRatio</c>; null means <see cref="ArchiveLimits.DefaultMaxCompressionRatio"/>.</summary>
-    public double? MaxCompressionRatio { get; }
+    public double? MaxCompressionRatio { get; internal set; }
 
     /// <summary>The archive limits the config file sets (defaults where it is silent).</summary>
     public ArchiveLimits ArchiveLimits => MaxLayerEntries is null && MaxCompressionRatio is null
@@ -100,10 +86,10 @@ public sealed class ModelPackSettings
         : new ArchiveLimits(MaxLayerEntries ?? ArchiveLimits.DefaultMaxEntries, MaxCompressionRatio ?? ArchiveLimits.DefaultMaxCompressionRatio);
 
     /// <summary>The config file that was read, or null when there was none.</summary>
-    public string? ConfigFilePath { get; }
+    public string? ConfigFilePath { get; internal set; }
 
     /// <summary>Things worth telling the user that are not errors, such as unknown keys in the config file.</summary>
-    public IReadOnlyList<string> Warnings { get; }
+    public IReadOnlyList<string> Warnings { get; internal set; } = Array.Empty<string>();
 
     /// <summary>"MODELPACK_STRATEGY", "the config file '/x/config.json'" or "-Strategy", for messages.</summary>
     internal string DescribeSource(SettingSource source, string variable, string parameter) => source switch

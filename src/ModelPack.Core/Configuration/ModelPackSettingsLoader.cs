@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Spec;
@@ -38,11 +39,7 @@ public static class ModelPackSettingsLoader
         {
             if (!StrategyNames.TryParse(strategyText, out var fromEnvironment))
             {
-                throw new ModelPackException(
-                    ErrorIds.InvalidConfiguration,
-                    ErrorKind.InvalidData,
-                    $"{ModelPackSettings.StrategyVariable} is {DisplayText.Quote(strategyText)}, which is not a strategy. Use one of {StrategyNames.Accepted}, or remove the variable.",
-                    strategyText);
+                throw ConfigErrors.StrategyVariable(strategyText);
             }
 
             strategy = fromEnvironment;
@@ -51,23 +48,25 @@ public static class ModelPackSettingsLoader
 
         var engineText = env.Get(ModelPackSettings.EngineVariable)?.Trim();
         var storeText = env.Get(ModelPackSettings.StoreVariable);
-        return new ModelPackSettings(
-            strategy,
-            strategySource,
-            string.IsNullOrEmpty(engineText) ? file?.Engine : engineText,
-            string.IsNullOrEmpty(engineText) ? SettingSource.ConfigFile : SettingSource.EnvironmentVariable,
-            storeText ?? file?.Store,
-            storeText is null ? SettingSource.ConfigFile : SettingSource.EnvironmentVariable,
-            file?.InsecureRegistries,
-            file?.MaxRetry,
-            file?.Concurrency,
-            file is null ? null : path,
-            file?.Warnings,
-            file?.Durability,
-            file?.MinTransferRate,
-            file?.TransferRateWindow,
-            file?.MaxLayerEntries,
-            file?.MaxCompressionRatio);
+        return new ModelPackSettings
+        {
+            Strategy = strategy,
+            StrategySource = strategySource,
+            Engine = string.IsNullOrEmpty(engineText) ? file?.Engine : engineText,
+            EngineSource = string.IsNullOrEmpty(engineText) ? SettingSource.ConfigFile : SettingSource.EnvironmentVariable,
+            Store = storeText ?? file?.Store,
+            StoreSource = storeText is null ? SettingSource.ConfigFile : SettingSource.EnvironmentVariable,
+            InsecureRegistries = (IReadOnlyList<string>?)file?.InsecureRegistries ?? Array.Empty<string>(),
+            MaxRetry = file?.MaxRetry,
+            Concurrency = file?.Concurrency,
+            ConfigFilePath = file is null ? null : path,
+            Warnings = (IReadOnlyList<string>?)file?.Warnings ?? Array.Empty<string>(),
+            Durability = file?.Durability,
+            MinTransferRate = file?.MinTransferRate,
+            TransferRateWindow = file?.TransferRateWindow,
+            MaxLayerEntries = file?.MaxLayerEntries,
+            MaxCompressionRatio = file?.MaxCompressionRatio,
+        };
     }
 
     /// <summary>
@@ -112,21 +111,11 @@ public static class ModelPackSettingsLoader
                 return null;
             }
 
-            throw new ModelPackException(
-                ErrorIds.InvalidConfiguration,
-                ErrorKind.ObjectNotFound,
-                $"{namedBy} names the config file {DisplayText.Quote(path)}, which does not exist. Create it or correct {namedBy}.",
-                path,
-                ex);
+            throw ConfigErrors.FileMissing(path, namedBy, ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new ModelPackException(
-                ErrorIds.InvalidConfiguration,
-                ex is UnauthorizedAccessException ? ErrorKind.PermissionDenied : ErrorKind.InvalidData,
-                $"The config file {DisplayText.Quote(path)} cannot be read: {ex.Message}",
-                path,
-                ex);
+            throw ConfigErrors.Unreadable(path, ex);
         }
 
         return ConfigFileParser.Parse(bytes, path, home);

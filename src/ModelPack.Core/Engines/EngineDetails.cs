@@ -3,9 +3,23 @@ using System.Collections.Generic;
 
 namespace ModelPack.Core.Engines;
 
-/// <summary>The less common facts of a probe, gathered before the <see cref="EngineInfo"/> is made.</summary>
+/// <summary>What a probe learnt about an engine, gathered before the <see cref="EngineInfo"/> is made (see its properties).</summary>
 internal sealed class EngineDetails
 {
+    public string? VersionText { get; set; }
+
+    public Version? Version { get; set; }
+
+    public bool IsUsable { get; set; }
+
+    public bool SupportsArtifacts { get; set; }
+
+    public bool SupportsImageSubpath { get; set; }
+
+    public string? UnusableBecause { get; set; }
+
+    public string? NoArtifactsBecause { get; set; }
+
     public string? ClientVersion { get; set; }
 
     public string? Endpoint { get; set; }

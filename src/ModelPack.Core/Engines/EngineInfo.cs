@@ -6,32 +6,24 @@ namespace ModelPack.Core.Engines;
 /// <summary>What <see cref="EngineProbe"/> found out about one engine: what it is, whether it runs, what it can mount.</summary>
 public sealed class EngineInfo
 {
-    internal EngineInfo(
-        EngineKind kind,
-        string? path,
-        string? versionText,
-        Version? version,
-        bool isUsable,
-        bool supportsArtifacts,
-        bool supportsImageSubpath,
-        string found,
-        string? unusableBecause,
-        string? noArtifactsBecause,
-        string reason,
-        EngineDetails? details = null)
+    /// <param name="kind">podman, docker or none.</param>
+    /// <param name="path">The executable; null for none.</param>
+    /// <param name="found">What was found, e.g. "podman 4.3.1 at /usr/bin/podman".</param>
+    /// <param name="reason">Everything the probe learnt, in a sentence or two.</param>
+    /// <param name="details">The rest of what the probe learnt.</param>
+    internal EngineInfo(EngineKind kind, string? path, string found, string reason, EngineDetails details)
     {
         Kind = kind;
         Path = path;
-        VersionText = versionText;
-        Version = version;
-        IsUsable = isUsable;
-        SupportsArtifacts = supportsArtifacts;
-        SupportsImageSubpath = supportsImageSubpath;
         Found = found;
-        UnusableBecause = unusableBecause;
-        NoArtifactsBecause = noArtifactsBecause;
         Reason = reason;
-        details ??= new EngineDetails();
+        VersionText = details.VersionText;
+        Version = details.Version;
+        IsUsable = details.IsUsable;
+        SupportsArtifacts = details.SupportsArtifacts;
+        SupportsImageSubpath = details.SupportsImageSubpath;
+        UnusableBecause = details.UnusableBecause;
+        NoArtifactsBecause = details.NoArtifactsBecause;
         ClientVersion = details.ClientVersion;
         Endpoint = details.Endpoint;
         IsRemote = details.IsRemote;
@@ -93,7 +85,11 @@ public sealed class EngineInfo
     internal string? ArtifactListProblem { get; }
 
     public static EngineInfo None(string why) =>
-        new(EngineKind.None, null, null, null, false, false, false, "no container engine (" + why + ")", "there is no engine", "there is no engine", $"No container engine: {why}. Only HttpBind works.");
+        new(EngineKind.None, null, "no container engine (" + why + ")", $"No container engine: {why}. Only HttpBind works.", new EngineDetails
+        {
+            UnusableBecause = "there is no engine",
+            NoArtifactsBecause = "there is no engine",
+        });
 
     public override string ToString() => Reason;
 }

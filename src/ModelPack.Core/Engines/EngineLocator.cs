@@ -49,11 +49,7 @@ public static class EngineLocator
         var kind = KindFromName(value, env.IsWindows);
         if (kind == EngineKind.None)
         {
-            throw new ModelPackException(
-                ErrorIds.UnsupportedContainerEngine,
-                fromParameter ? ErrorKind.InvalidArgument : ErrorKind.InvalidData,
-                $"The engine {DisplayText.Quote(value)} from {origin} is not one ModelPack supports. Use podman, docker, none, auto, or a path to a podman or docker executable.",
-                value);
+            throw EngineErrors.Unsupported(value, origin, fromParameter);
         }
 
         var path = ExecutableSearch.Find(value, env);
@@ -62,11 +58,7 @@ public static class EngineLocator
             var where = value.IndexOfAny(AnySeparator) >= 0
                 ? "that path does not exist"
                 : "it is not on PATH (" + string.Join(env.IsWindows ? ";" : ":", ExecutableSearch.SearchDirectories(env)) + ")";
-            throw new ModelPackException(
-                ErrorIds.ContainerEngineNotFound,
-                ErrorKind.ObjectNotFound,
-                $"The engine {DisplayText.Quote(value)} from {origin} was not found: {where}. Install it, give its full path, or use the engine 'none' (the HttpBind strategy needs no engine).",
-                value);
+            throw EngineErrors.NotFound(value, origin, where);
         }
 
         return new EngineLocation(kind, path, source, $"chosen by {origin}");

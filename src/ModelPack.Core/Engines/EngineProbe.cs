@@ -156,7 +156,13 @@ public sealed class EngineProbe
             (subpath
                 ? "Image mounts take subpath."
                 : $"Image mounts cannot take subpath (needs podman {EngineVersion.Brief(EngineRequirements.PodmanImageSubpath)}).");
-        return new EngineInfo(EngineKind.Podman, path, versionText, version, true, noArtifacts is null, subpath, found, null, noArtifacts, reason, details);
+        details.VersionText = versionText;
+        details.Version = version;
+        details.IsUsable = true;
+        details.SupportsArtifacts = noArtifacts is null;
+        details.SupportsImageSubpath = subpath;
+        details.NoArtifactsBecause = noArtifacts;
+        return new EngineInfo(EngineKind.Podman, path, found, reason, details);
     }
 
     /// <summary>Where podman keeps its artifacts (GRAPHROOT/artifacts, an OCI layout), unless podman is remote; nothing when 'podman info' fails.</summary>
@@ -243,7 +249,11 @@ public sealed class EngineProbe
 
         details.Warnings = warnings;
         var reason = $"Found {found}. {answered} Docker has no artifact or image mounts; only HttpBind works." + (details.IsRemote ? " " + RemoteWarning(endpoint!) : string.Empty);
-        return new EngineInfo(EngineKind.Docker, path, versionText, version, true, false, false, found, null, "docker has no artifact mounts", reason, details);
+        details.VersionText = versionText;
+        details.Version = version;
+        details.IsUsable = true;
+        details.NoArtifactsBecause = "docker has no artifact mounts";
+        return new EngineInfo(EngineKind.Docker, path, found, reason, details);
     }
 
     /// <summary>What a bind mount means when the daemon is elsewhere.</summary>
@@ -315,7 +325,14 @@ public sealed class EngineProbe
         var name = kind == EngineKind.Podman ? "podman" : "docker";
         var found = versionText is null ? $"{name} at {path}" : $"{name} {versionText} at {path}";
         var reason = $"Found {found}, but it does not work: {why}. Only HttpBind works.";
-        return new EngineInfo(kind, path, versionText, version, false, false, false, found, why, why, reason, new EngineDetails { ClientVersion = versionText });
+        return new EngineInfo(kind, path, found, reason, new EngineDetails
+        {
+            VersionText = versionText,
+            Version = version,
+            UnusableBecause = why,
+            NoArtifactsBecause = why,
+            ClientVersion = versionText,
+        });
     }
 
     private static JsonElement? ParseObject(string stdout)

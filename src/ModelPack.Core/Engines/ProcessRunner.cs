@@ -50,21 +50,7 @@ public sealed class ProcessRunner : IProcessRunner
         TimeSpan timeout,
         CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(file))
-        {
-            throw new ArgumentException("A program to run is required.", nameof(file));
-        }
-
-        if (args is null)
-        {
-            throw new ArgumentNullException(nameof(args));
-        }
-
-        if (timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
-        {
-            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be positive or infinite.");
-        }
-
+        CheckArguments(file, args, timeout);
         cancellationToken.ThrowIfCancellationRequested();
         using var process = new Process { StartInfo = CreateStartInfo(file, args, env), EnableRaisingEvents = true };
         var exited = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -91,11 +77,7 @@ public sealed class ProcessRunner : IProcessRunner
                 ProcessTree.Kill(process);
                 await Task.WhenAny(Task.WhenAll(drained, input), Task.Delay(DrainAfterKill, CancellationToken.None)).ConfigureAwait(false);
                 cancellationToken.ThrowIfCancellationRequested();
-                throw new ModelPackException(
-                    ErrorIds.ProcessTimedOut,
-                    ErrorKind.OperationTimeout,
-                    $"{DisplayText.Quote(CommandLine.Display(file, args))} did not finish within {timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s; it was stopped along with every process it started.",
-                    file);
+                throw EngineErrors.TimedOut(file, args, timeout);
             }
 
             // The process has exited. Its pipes close when every holder exits, and a helper it left running
@@ -106,6 +88,24 @@ public sealed class ProcessRunner : IProcessRunner
 
         await input.ConfigureAwait(false);
         return new ProcessResult(process.ExitCode, stdout.Text, stderr.Text);
+    }
+
+    private static void CheckArguments(string file, IReadOnlyList<string> args, TimeSpan timeout)
+    {
+        if (string.IsNullOrEmpty(file))
+        {
+            throw new ArgumentException("A program to run is required.", nameof(file));
+        }
+
+        if (args is null)
+        {
+            throw new ArgumentNullException(nameof(args));
+        }
+
+        if (timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be positive or infinite.");
+        }
     }
 
     private ProcessStartInfo CreateStartInfo(string file, IReadOnlyList<string> args, IDictionary<string, string?>? env)
@@ -154,12 +154,7 @@ public sealed class ProcessRunner : IProcessRunner
                 5 or 13 => ErrorKind.PermissionDenied,
                 _ => ErrorKind.ResourceUnavailable,
             };
-            throw new ModelPackException(
-                ErrorIds.ProcessStartFailed,
-                kind,
-                $"Cannot run {DisplayText.Quote(CommandLine.Display(file, args))}: {ex.Message}. Check that {DisplayText.Quote(file)} exists and is executable.",
-                file,
-                ex);
+            throw EngineErrors.CannotStart(file, args, kind, ex);
         }
     }
 

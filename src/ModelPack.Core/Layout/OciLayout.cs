@@ -84,7 +84,7 @@ public sealed partial class OciLayout
                 throw LayoutErrors.Invalid(root, $"'{root}' is not empty and is not an OCI image layout; refusing to turn it into one. Choose an empty or new directory.");
             }
 
-            Directory.CreateDirectory(Path.Combine(root, BlobsDirectoryName, "sha256"));
+            Directory.CreateDirectory(Path.Combine(root, BlobsDirectoryName, DigestAlgorithm.Sha256.Name));
             if (!File.Exists(layoutFile))
             {
                 AtomicFile.Write(layoutFile, Encoding.UTF8.GetBytes("{\"imageLayoutVersion\":\"" + ImageLayoutVersion + "\"}"), tempDirectory, "oci-layout-");
@@ -96,7 +96,7 @@ public sealed partial class OciLayout
             }
         }
 
-        Directory.CreateDirectory(Path.Combine(root, BlobsDirectoryName, "sha256"));
+        Directory.CreateDirectory(Path.Combine(root, BlobsDirectoryName, DigestAlgorithm.Sha256.Name));
         return Open(root);
     }
 
@@ -177,9 +177,9 @@ public sealed partial class OciLayout
             throw new ModelPackException(ErrorIds.InvalidDigest, ErrorKind.InvalidData, error + " A digest is algorithm:hex, e.g. sha256:<64 hex digits>.", digest);
         }
 
-        if (parsed.Algorithm is not ("sha256" or "sha512"))
+        if (!parsed.IsVerifiable)
         {
-            throw new ModelPackException(ErrorIds.UnsupportedDigest, ErrorKind.InvalidData, $"Digest '{digest}' uses the algorithm '{parsed.Algorithm}'; only sha256 and sha512 blobs can be verified and stored.", digest);
+            throw new ModelPackException(ErrorIds.UnsupportedDigest, ErrorKind.InvalidData, $"Digest '{digest}' uses the algorithm '{parsed.Algorithm}'; only {DigestAlgorithm.Names} blobs can be verified and stored.", digest);
         }
 
         return parsed;

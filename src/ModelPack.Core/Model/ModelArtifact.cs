@@ -9,25 +9,12 @@ namespace ModelPack;
 /// <summary>A ModelPack model: where it is, what it is, and its files. The main pipeline object.</summary>
 public sealed class ModelArtifact
 {
-    private readonly string? digestOverride;
-    private readonly long? sizeOverride;
+    private string? digestOverride;
+    private long? sizeOverride;
 
     public ModelArtifact(string reference, ModelManifest manifest, ModelConfig? config, string strategy, string? path, string? storePath = null)
-        : this(reference, manifest, config, strategy, path, storePath, null, null)
-    {
-    }
-
-    /// <summary>
-    /// An artifact whose manifest bytes are not the registry's: podman prints a re-serialised manifest
-    /// (<c>podman artifact inspect</c>) or none at all (images), so the digest and size it reports are given.
-    /// </summary>
-    /// <param name="manifestDigest">The real manifest digest, when <paramref name="manifest"/> is not the original bytes.</param>
-    /// <param name="size">The size the store reports, when the manifest's descriptors cannot say it.</param>
-    public ModelArtifact(string reference, ModelManifest manifest, ModelConfig? config, string strategy, string? path, string? storePath, string? manifestDigest, long? size)
     {
         StorePath = storePath ?? path;
-        digestOverride = manifestDigest;
-        sizeOverride = size;
         Reference = reference ?? throw new ArgumentNullException(nameof(reference));
         Manifest = manifest ?? throw new ArgumentNullException(nameof(manifest));
         Config = config;
@@ -51,6 +38,15 @@ public sealed class ModelArtifact
             Tag = colon > slash ? reference.Substring(colon + 1) : null;
         }
     }
+
+    /// <summary>
+    /// An artifact in an engine's store whose manifest bytes are not the registry's: podman prints a re-serialised
+    /// manifest (<c>podman artifact inspect</c>) or none at all (images), so the digest and size it reports are given.
+    /// </summary>
+    /// <param name="manifestDigest">The real manifest digest, when <paramref name="manifest"/> is not the original bytes.</param>
+    /// <param name="size">The size the store reports, when the manifest's descriptors cannot say it.</param>
+    internal static ModelArtifact InEngineStore(string reference, ModelManifest manifest, string strategy, string? manifestDigest, long? size) =>
+        new(reference, manifest, null, strategy, null) { digestOverride = manifestDigest, sizeOverride = size };
 
     /// <summary>The full reference (registry/repository:tag), or the layout ref name.</summary>
     public string Reference { get; }

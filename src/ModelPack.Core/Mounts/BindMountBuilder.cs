@@ -30,25 +30,17 @@ public static class BindMountBuilder
         var target = ContainerPath.NormalizeDestination(destination);
         if (!string.Equals(artifact.Strategy, ModelStore.StrategyName, StringComparison.Ordinal) || string.IsNullOrEmpty(artifact.Path))
         {
-            throw new ModelPackException(
-                ErrorIds.ModelArtifactNotInStore,
-                ErrorKind.InvalidArgument,
-                $"'{artifact.Reference}' is a {artifact.Strategy} artifact, not one in the local store, so there is no snapshot to bind-mount. Run Save-ModelArtifact '{artifact.Reference}' first, then mount the stored copy.",
-                artifact.Reference);
+            throw MountErrors.NotInLocalStore(artifact);
         }
 
         var source = Path.GetFullPath(artifact.Path);
         if (!Directory.Exists(source))
         {
-            throw new ModelPackException(
-                ErrorIds.PathNotFound,
-                ErrorKind.ObjectNotFound,
-                $"The snapshot of '{artifact.Reference}' ({source}) is missing. Run Save-ModelArtifact '{artifact.Reference}' -Force to rebuild it.",
-                source);
+            throw MountErrors.SnapshotMissing(artifact.Reference, source);
         }
 
         var entryPath = EntryPathResolver.EntryPath(artifact.Manifest.Layers, target);
         var argument = $"--mount=type={MountType},{MountText.Field("src", source, artifact.Reference)},destination={target},ro";
-        return new ModelMount(artifact.Reference, artifact.Strategy, engine, MountType, source, target, readOnly: true, subPath: null, argument, entryPath);
+        return new ModelMount(artifact.Reference, artifact.Strategy, engine, new MountSpec(MountType, source, target), argument, entryPath);
     }
 }

@@ -61,6 +61,5 @@ public static class ContainerPath
         return "/" + string.Join("/", kept);
     }
 
-    private static ModelPackException Invalid(string? destination, string reason) =>
-        new(ErrorIds.InvalidMountDestination, ErrorKind.InvalidArgument, $"The mount destination {DisplayText.Quote(destination)} is not usable: {reason}", destination);
+    private static ModelPackException Invalid(string? destination, string reason) => MountErrors.InvalidDestination(destination, reason);
 }

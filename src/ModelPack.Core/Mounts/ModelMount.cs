@@ -1,18 +1,16 @@
+using ModelPack.Core.Mounts;
+
 namespace ModelPack;
 
 /// <summary>One mount that makes (part of) a model visible inside a container.</summary>
 public sealed class ModelMount
 {
-    public ModelMount(string reference, string strategy, string engine, string type, string source, string destination, bool readOnly, string? subPath, string argument, string? entryPath)
+    internal ModelMount(string reference, string strategy, string engine, MountSpec spec, string argument, string? entryPath)
     {
         Reference = reference;
         Strategy = strategy;
         Engine = engine;
-        Type = type;
-        Source = source;
-        Destination = destination;
-        ReadOnly = readOnly;
-        SubPath = subPath;
+        Spec = spec;
         Argument = argument;
         EntryPath = entryPath;
     }
@@ -26,17 +24,19 @@ public sealed class ModelMount
     public string Engine { get; }
 
     /// <summary>bind, image or artifact.</summary>
-    public string Type { get; }
+    public string Type => Spec.Type;
 
     /// <summary>A host directory (bind) or a reference (image, artifact).</summary>
-    public string Source { get; }
+    public string Source => Spec.Source;
 
     /// <summary>Where the files appear inside the container.</summary>
-    public string Destination { get; }
+    public string Destination => Spec.Destination;
 
-    public bool ReadOnly { get; }
+    public bool ReadOnly => Spec.ReadOnly;
 
-    public string? SubPath { get; }
+    public string? SubPath => Spec.SubPath;
+
+    internal MountSpec Spec { get; }
 
     /// <summary>The exact command-line argument for the engine, e.g. <c>--mount=type=bind,src=...,destination=...,ro</c>.</summary>
     public string Argument { get; }

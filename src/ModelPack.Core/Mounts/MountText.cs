@@ -18,11 +18,7 @@ internal static class MountText
         {
             if (char.IsControl(c))
             {
-                throw new ModelPackException(
-                    ErrorIds.UnmountablePath,
-                    ErrorKind.InvalidOperation,
-                    $"The path {DisplayText.Quote(value)} of '{reference}' contains a control character, which a --mount option cannot carry. Use a path without control characters (for the local store: point MODELPACK_STORE elsewhere and save the model again).",
-                    value);
+                throw MountErrors.ControlCharacterInMount(value, reference);
             }
         }
 

@@ -29,11 +29,11 @@ internal static class ConfigComposer
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new ModelPackException(ErrorIds.PathNotFound, ErrorKind.ObjectNotFound, $"The config file '{full}' does not exist.", full, ex);
+            throw PackErrors.ConfigFileMissing(full, ex);
         }
         catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
         {
-            throw new ModelPackException(ErrorIds.UnreadableModelFile, ErrorKind.PermissionDenied, $"The config file '{full}' cannot be read: {ex.Message}", full, ex);
+            throw PackErrors.ConfigFileUnreadable(full, ex);
         }
 
         var violations = ConfigValidator.Validate(bytes).Where(v => !Replaced(v)).ToList();

@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using ModelPack.Core.Errors;
@@ -58,7 +57,7 @@ internal static class LayerWriter
     private static WrittenLayer WriteRaw(PlannedLayer layer, string temp, Action<PlannedFile, long> progress, CancellationToken cancellationToken)
     {
         var file = layer.Files[0];
-        using var hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var hasher = DigestAlgorithm.Sha256.CreateHasher();
         long total = 0;
         using (var source = OpenSource(file))
         using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.SequentialScan))
@@ -97,8 +96,8 @@ internal static class LayerWriter
         var format = layer.Files.Any(f => Encoding.UTF8.GetByteCount(f.Path) > UstarNameLimit)
             ? TarHeaderWriteFormat.GNU_TAR_LONG_LINK
             : TarHeaderWriteFormat.USTAR;
-        using var blobHasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var tarHasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var blobHasher = DigestAlgorithm.Sha256.CreateHasher();
+        using var tarHasher = DigestAlgorithm.Sha256.CreateHasher();
         long blobSize;
         using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.SequentialScan))
         {
@@ -161,13 +160,9 @@ internal static class LayerWriter
         }
         catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
         {
-            throw new ModelPackException(ErrorIds.UnreadableModelFile, ErrorKind.PermissionDenied, $"Cannot read '{file.Path}' ({file.SourcePath}) to pack it: {ex.Message}", file.Path, ex);
+            throw PackErrors.FileUnreadable(file, ex);
         }
     }
 
-    private static ModelPackException Changed(PlannedFile file, string what) => new(
-        ErrorIds.SizeMismatch,
-        ErrorKind.InvalidData,
-        $"'{file.Path}' changed while it was being packed: {what}. Let whatever writes to the folder finish, then pack again. Nothing was stored.",
-        file.Path);
+    private static ModelPackException Changed(PlannedFile file, string what) => PackErrors.FileChanged(file, what);
 }

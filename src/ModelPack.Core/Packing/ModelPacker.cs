@@ -57,16 +57,7 @@ public static class ModelPacker
         var plan = Plan(request);
         var refName = request.Reference.ToString();
         var log = request.Log;
-        foreach (var note in plan.Notes)
-        {
-            log?.Invoke(note);
-        }
-
-        foreach (var skipped in plan.Skipped)
-        {
-            log?.Invoke($"Skipping '{skipped.Key}': {skipped.Value}.");
-        }
-
+        LogPlan(plan, log);
         var fileConfig = ConfigComposer.ReadFile(request.ConfigPath);
         ConfigComposer.Compose(request.Config, fileConfig, plan.InferredFormat, new[] { PlaceholderDiffId }).ThrowIfInvalid($"The config for '{refName}'");
 
@@ -74,52 +65,18 @@ public static class ModelPacker
         // cleaning in any process takes its temp files (see TempCleaner) until it has published or deleted them.
         store.TryCleanTemporaryFiles(log);
         using var activity = await store.EnterActivityAsync(cancellationToken).ConfigureAwait(false);
-        var written = new List<WrittenLayer>();
-        var published = false;
-        var tagged = false;
+        var state = new PackState();
         try
         {
             var counter = new PackCounter(refName, plan, progress);
-            foreach (var layer in plan.Layers)
-            {
-                var result = await Task.Run(() => LayerWriter.Write(layer, store.Layout.TempPath, counter.FileProgress, cancellationToken), cancellationToken).ConfigureAwait(false);
-                written.Add(result);
-                counter.LayerDone(layer);
-                log?.Invoke($"Packed '{layer.Path}' as {layer.MediaType}: {result.Digest} ({result.Size} bytes).");
-            }
-
-            var config = ConfigComposer.Compose(request.Config, fileConfig, plan.InferredFormat, written.Select(w => w.DiffId));
+            await WriteLayersAsync(plan, store, counter, state, log, cancellationToken).ConfigureAwait(false);
+            var config = ConfigComposer.Compose(request.Config, fileConfig, plan.InferredFormat, state.Written.Select(w => w.DiffId));
             config.ThrowIfInvalid($"The config for '{refName}'");
             var configBytes = config.ToBytes();
-            var manifest = ModelManifest.Create(config.ToDescriptor(), written.Select(Describe), request.ManifestAnnotations.Count > 0 ? new Dictionary<string, string>(request.ManifestAnnotations) : null);
-            manifest.ThrowIfInvalid($"The manifest for '{refName}'");
-            if (manifest.Size > OciLayout.MaxManifestBytes)
-            {
-                throw new ModelPackException(
-                    ErrorIds.ManifestTooLarge,
-                    ErrorKind.InvalidArgument,
-                    $"The manifest for '{refName}' would have {manifest.Size} bytes ({manifest.Layers.Count} layers), more than the {OciLayout.MaxManifestBytes} registries accept. Pack datasets as tar (one layer per listed directory) or exclude files.",
-                    refName);
-            }
-
+            var manifest = CreateManifest(request, config, state.Written, refName);
             counter.Stage(PackStage.Storing);
             var previous = CurrentDigest(store, refName);
-            string snapshot;
-            using (await store.PinAsync(written.Select(w => w.Digest).Append(manifest.Config!.Digest).Append(manifest.Digest), cancellationToken).ConfigureAwait(false))
-            {
-                published = true;
-                foreach (var layer in written)
-                {
-                    store.Layout.PublishVerifiedFile(layer.TempFile, layer.Digest, layer.Size);
-                }
-
-                store.Layout.WriteBlob(configBytes);
-                snapshot = await SnapshotBuilder.BuildAsync(store.SnapshotsDirectory, manifest.Digest, manifest.Layers, d => store.Layout.BlobPath(d.Digest), store.ArchiveLimits, cancellationToken).ConfigureAwait(false);
-                store.Layout.WriteBlob(manifest.ToBytes());
-                store.Layout.SetReference(refName, manifest.ToDescriptor(), cancellationToken);
-                tagged = true;
-            }
-
+            var snapshot = await StoreAsync(store, state, configBytes, manifest, refName, cancellationToken).ConfigureAwait(false);
             var artifact = new ModelArtifact(refName, manifest, ModelConfig.Parse(configBytes), ModelStore.StrategyName, snapshot, store.Root);
             counter.Stage(PackStage.Completed);
             log?.Invoke(previous == manifest.Digest
@@ -129,17 +86,74 @@ public static class ModelPacker
         }
         catch
         {
-            foreach (var layer in written)
+            foreach (var layer in state.Written)
             {
                 AtomicFile.TryDelete(layer.TempFile);
             }
 
-            if (published && !tagged)
+            if (state.Published && !state.Tagged)
             {
                 TryCollectGarbage(store, log);
             }
 
             throw;
+        }
+    }
+
+    private static void LogPlan(PackPlan plan, Action<string>? log)
+    {
+        foreach (var note in plan.Notes)
+        {
+            log?.Invoke(note);
+        }
+
+        foreach (var skipped in plan.Skipped)
+        {
+            log?.Invoke($"Skipping '{skipped.Key}': {skipped.Value}.");
+        }
+    }
+
+    private static async Task WriteLayersAsync(PackPlan plan, ModelStore store, PackCounter counter, PackState state, Action<string>? log, CancellationToken cancellationToken)
+    {
+        foreach (var layer in plan.Layers)
+        {
+            var result = await Task.Run(() => LayerWriter.Write(layer, store.Layout.TempPath, counter.FileProgress, cancellationToken), cancellationToken).ConfigureAwait(false);
+            state.Written.Add(result);
+            counter.LayerDone(layer);
+            log?.Invoke($"Packed '{layer.Path}' as {layer.MediaType}: {result.Digest} ({result.Size} bytes).");
+        }
+    }
+
+    private static ModelManifest CreateManifest(PackRequest request, ModelConfig config, List<WrittenLayer> written, string refName)
+    {
+        var annotations = request.ManifestAnnotations.Count > 0 ? new Dictionary<string, string>(request.ManifestAnnotations) : null;
+        var manifest = ModelManifest.Create(config.ToDescriptor(), written.Select(Describe), annotations);
+        manifest.ThrowIfInvalid($"The manifest for '{refName}'");
+        if (manifest.Size > OciLayout.MaxManifestBytes)
+        {
+            throw PackErrors.ManifestTooLarge(refName, manifest.Size, manifest.Layers.Count, OciLayout.MaxManifestBytes);
+        }
+
+        return manifest;
+    }
+
+    /// <summary>Publishes the blobs, builds the snapshot and tags the manifest, under a pin; returns the snapshot.</summary>
+    private static async Task<string> StoreAsync(ModelStore store, PackState state, byte[] configBytes, ModelManifest manifest, string refName, CancellationToken cancellationToken)
+    {
+        using (await store.PinAsync(state.Written.Select(w => w.Digest).Append(manifest.Config!.Digest).Append(manifest.Digest), cancellationToken).ConfigureAwait(false))
+        {
+            state.Published = true;
+            foreach (var layer in state.Written)
+            {
+                store.Layout.PublishVerifiedFile(layer.TempFile, layer.Digest, layer.Size);
+            }
+
+            store.Layout.WriteBlob(configBytes);
+            var snapshot = await SnapshotBuilder.BuildAsync(store.SnapshotsDirectory, manifest.Digest, manifest.Layers, d => store.Layout.BlobPath(d.Digest), store.ArchiveLimits, cancellationToken).ConfigureAwait(false);
+            store.Layout.WriteBlob(manifest.ToBytes());
+            store.Layout.SetReference(refName, manifest.ToDescriptor(), cancellationToken);
+            state.Tagged = true;
+            return snapshot;
         }
     }
 
@@ -218,7 +232,7 @@ public static class ModelPacker
         public void FileProgress(PlannedFile file, long bytes)
         {
             BytesRead = _bytesDoneBefore + bytes;
-            _progress?.Report(new PackProgress(_reference, PackStage.Packing, file.Path, file.Kind, bytes, file.Size, _filesDone, _filesTotal, BytesRead, _bytesTotal));
+            _progress?.Report(Progress(PackStage.Packing, file.Path, file.Kind, bytes, file.Size));
             if (bytes == file.Size)
             {
                 _bytesDoneBefore += file.Size;
@@ -229,10 +243,32 @@ public static class ModelPacker
         public void LayerDone(PlannedLayer layer)
         {
             BytesRead = _bytesDoneBefore;
-            _progress?.Report(new PackProgress(_reference, PackStage.LayerDone, layer.Path, layer.Kind, layer.SourceSize, layer.SourceSize, _filesDone, _filesTotal, BytesRead, _bytesTotal));
+            _progress?.Report(Progress(PackStage.LayerDone, layer.Path, layer.Kind, layer.SourceSize, layer.SourceSize));
         }
 
-        public void Stage(PackStage stage) =>
-            _progress?.Report(new PackProgress(_reference, stage, null, null, 0, 0, _filesDone, _filesTotal, BytesRead, _bytesTotal));
+        public void Stage(PackStage stage) => _progress?.Report(Progress(stage, null, null, 0, 0));
+
+        private PackProgress Progress(PackStage stage, string? path, LayerKind? kind, long fileBytesDone, long fileBytesTotal) =>
+            new(_reference, stage)
+            {
+                FilePath = path,
+                Kind = kind,
+                FileBytesDone = fileBytesDone,
+                FileBytesTotal = fileBytesTotal,
+                FilesDone = _filesDone,
+                FilesTotal = _filesTotal,
+                BytesDone = BytesRead,
+                BytesTotal = _bytesTotal,
+            };
+    }
+
+    /// <summary>What a pack has done so far, for cleaning up after a failure.</summary>
+    private sealed class PackState
+    {
+        public List<WrittenLayer> Written { get; } = new();
+
+        public bool Published { get; set; }
+
+        public bool Tagged { get; set; }
     }
 }

@@ -10,6 +10,36 @@ internal static class PackErrors
 {
     private const int MaxListed = 20;
 
+    public static ModelPackException SourceNotAFolder(string root, bool isFile) => new(
+        ErrorIds.PathNotFound,
+        isFile ? ErrorKind.InvalidArgument : ErrorKind.ObjectNotFound,
+        isFile ? $"'{root}' is a file; point at the folder that holds the model's files." : $"The folder '{root}' does not exist.",
+        root);
+
+    public static ModelPackException DatasetMissing(string? path, string root) =>
+        new(ErrorIds.PathNotFound, ErrorKind.ObjectNotFound, $"The dataset path '{path}' does not exist in '{root}'.", path);
+
+    public static ModelPackException ConfigFileMissing(string path, Exception inner) =>
+        new(ErrorIds.PathNotFound, ErrorKind.ObjectNotFound, $"The config file '{path}' does not exist.", path, inner);
+
+    public static ModelPackException ConfigFileUnreadable(string path, Exception inner) =>
+        new(ErrorIds.UnreadableModelFile, ErrorKind.PermissionDenied, $"The config file '{path}' cannot be read: {inner.Message}", path, inner);
+
+    public static ModelPackException FileUnreadable(PlannedFile file, Exception inner) =>
+        new(ErrorIds.UnreadableModelFile, ErrorKind.PermissionDenied, $"Cannot read '{file.Path}' ({file.SourcePath}) to pack it: {inner.Message}", file.Path, inner);
+
+    public static ModelPackException FileChanged(PlannedFile file, string what) => new(
+        ErrorIds.SizeMismatch,
+        ErrorKind.InvalidData,
+        $"'{file.Path}' changed while it was being packed: {what}. Let whatever writes to the folder finish, then pack again. Nothing was stored.",
+        file.Path);
+
+    public static ModelPackException ManifestTooLarge(string reference, long size, int layers, long limit) => new(
+        ErrorIds.ManifestTooLarge,
+        ErrorKind.InvalidArgument,
+        $"The manifest for '{reference}' would have {size} bytes ({layers} layers), more than the {limit} registries accept. Pack datasets as tar (one layer per listed directory) or exclude files.",
+        reference);
+
     public static ModelPackException LinksOutside(string root, IReadOnlyList<(string Path, string Target)> links) => new(
         ErrorIds.LinkOutsideModel,
         ErrorKind.SecurityError,

@@ -7,7 +7,7 @@ namespace ModelPack.Core.Packing;
 
 /// <summary>
 /// What to pack and how: the folder, the reference to tag in the store, which files go in as which kind,
-/// how each kind is packed, and the config. Every pattern is a <see cref="PathPattern"/>-style wildcard on
+/// how each kind is packed, and the config. Every pattern is a <see cref="Globbing.PathGlob"/> glob on
 /// the model-relative path ('/' separators, case-insensitive).
 /// </summary>
 public sealed class PackRequest

@@ -20,9 +20,6 @@ public sealed class PackResult
     /// <summary>The digest the reference pointed at before this pack, if it pointed at any.</summary>
     public string? PreviousDigest { get; }
 
-    /// <summary>True when the reference already pointed at exactly this artifact (the folder did not change).</summary>
-    public bool Unchanged => PreviousDigest == Artifact.Digest;
-
     /// <summary>Source bytes read (each file once).</summary>
     public long BytesRead { get; }
 }

@@ -6,16 +6,17 @@ namespace ModelPack.Core.Packing;
 /// <summary>One source file a pack will read, with the kind it goes in as.</summary>
 public sealed class PlannedFile
 {
-    internal PlannedFile(string path, string sourcePath, LayerKind kind, bool untested, long size, bool executable, DateTimeOffset modificationTime, string? datasetRoot)
+    /// <param name="path">The model-relative path.</param>
+    /// <param name="sourcePath">Where the bytes are read from.</param>
+    /// <param name="kind">The kind it is packed as.</param>
+    /// <param name="size">Its size when the folder was scanned.</param>
+    /// <remarks>The rest (untested, executable, modification time, dataset root) is set by the initializer.</remarks>
+    internal PlannedFile(string path, string sourcePath, LayerKind kind, long size)
     {
         Path = path;
         SourcePath = sourcePath;
         Kind = kind;
-        Untested = untested;
         Size = size;
-        Executable = executable;
-        ModificationTime = modificationTime;
-        DatasetRoot = datasetRoot;
     }
 
     /// <summary>The model-relative path: '/' separators, Unicode NFC, checked by <see cref="LayerPath"/>.</summary>
@@ -27,18 +28,18 @@ public sealed class PlannedFile
     public LayerKind Kind { get; }
 
     /// <summary>True when no rule, dataset path or override classified it (packed as doc, marked untested).</summary>
-    public bool Untested { get; }
+    public bool Untested { get; internal set; }
 
     public long Size { get; }
 
     /// <summary>Whether the file is executable for this user (Unix); recorded as mode 0755 instead of 0644.</summary>
-    public bool Executable { get; }
+    public bool Executable { get; internal set; }
 
     /// <summary>The time recorded for it: the request's fixed time, or the file's own when preserved.</summary>
-    public DateTimeOffset ModificationTime { get; }
+    public DateTimeOffset ModificationTime { get; internal set; }
 
     /// <summary>The listed dataset directory the file belongs to, if any.</summary>
-    internal string? DatasetRoot { get; }
+    internal string? DatasetRoot { get; set; }
 
     public override string ToString() => $"{Path} ({Kind})";
 }

@@ -1,4 +1,5 @@
 using System;
+using ModelPack.Core.Globbing;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -17,14 +18,12 @@ namespace ModelPack.Core.Packing;
 /// </summary>
 internal sealed class SourceScanner
 {
-    private static readonly LayerKind[] KindOrder = { LayerKind.Weight, LayerKind.WeightConfig, LayerKind.Doc, LayerKind.Code, LayerKind.Dataset };
-
     private readonly PackRequest _request;
     private readonly string _root;
     private readonly string? _realRoot;
-    private readonly IReadOnlyList<PathPattern> _include;
-    private readonly IReadOnlyList<PathPattern> _exclude;
-    private readonly IReadOnlyList<(PathPattern Pattern, LayerKind Kind)> _overrides;
+    private readonly IReadOnlyList<PathGlob> _include;
+    private readonly IReadOnlyList<PathGlob> _exclude;
+    private readonly IReadOnlyList<(PathGlob Pattern, LayerKind Kind)> _overrides;
     private readonly IReadOnlyList<string> _datasets;
     private readonly SortedDictionary<string, string> _skipped = new(StringComparer.Ordinal);
     private readonly List<(string Path, string Target)> _linksOutside = new();
@@ -36,16 +35,16 @@ internal sealed class SourceScanner
     private readonly List<(string First, string Second)> _collisions = new();
     private readonly Dictionary<string, (string Path, bool IsDirectory)> _claimed = new(StringComparer.Ordinal);
     private readonly List<PlannedFile> _files = new();
-    private readonly HashSet<PathPattern> _usedOverrides = new();
+    private readonly HashSet<PathGlob> _usedOverrides = new();
 
     private SourceScanner(PackRequest request, string root)
     {
         _request = request;
         _root = root;
         _realRoot = SourceFiles.RealPath(root);
-        _include = PathPattern.ParseAll(request.Include, "Include");
-        _exclude = PathPattern.ParseAll(request.Exclude, "Exclude");
-        _overrides = request.KindOverrides.Select(o => (PathPattern.Parse(o.Key, "kind override"), o.Value)).ToList();
+        _include = PathGlob.ParseAll(request.Include, "Include");
+        _exclude = PathGlob.ParseAll(request.Exclude, "Exclude");
+        _overrides = request.KindOverrides.Select(o => (PathGlob.Parse(o.Key, "kind override"), o.Value)).ToList();
         _datasets = request.Datasets.Select(d => DatasetPath(root, d)).Distinct(StringComparer.Ordinal).ToList();
     }
 
@@ -54,13 +53,7 @@ internal sealed class SourceScanner
         var root = Path.GetFullPath(request.SourcePath);
         if (!Directory.Exists(root))
         {
-            throw new ModelPackException(
-                ErrorIds.PathNotFound,
-                File.Exists(root) ? ErrorKind.InvalidArgument : ErrorKind.ObjectNotFound,
-                File.Exists(root)
-                    ? $"'{root}' is a file; point at the folder that holds the model's files."
-                    : $"The folder '{root}' does not exist.",
-                root);
+            throw PackErrors.SourceNotAFolder(root, File.Exists(root));
         }
 
         foreach (var kind in request.Packing.Keys)
@@ -87,7 +80,7 @@ internal sealed class SourceScanner
         var full = Path.Combine(root, normalized.Replace('/', Path.DirectorySeparatorChar));
         if (!File.Exists(full) && !Directory.Exists(full))
         {
-            throw new ModelPackException(ErrorIds.PathNotFound, ErrorKind.ObjectNotFound, $"The dataset path '{path}' does not exist in '{root}'.", path);
+            throw PackErrors.DatasetMissing(path, root);
         }
 
         return normalized;
@@ -206,17 +199,8 @@ internal sealed class SourceScanner
             return;
         }
 
-        long size;
-        try
+        if (SizeOf(fullPath, normalized) is not long size)
         {
-            using (var probe = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1))
-            {
-                size = probe.Length;
-            }
-        }
-        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
-        {
-            _unreadable.Add((normalized, ex.Message));
             return;
         }
 
@@ -226,11 +210,34 @@ internal sealed class SourceScanner
             return;
         }
 
-        var time = _request.PreserveModificationTimes
+        _files.Add(new PlannedFile(normalized, fullPath, kind.Value, size)
+        {
+            Untested = untested,
+            Executable = SourceFiles.IsExecutable(fullPath),
+            ModificationTime = ModificationTimeOf(fullPath),
+            DatasetRoot = datasetRoot,
+        });
+    }
+
+    /// <summary>The file's size, opened as a pack will open it; null (recorded as unreadable) when it cannot be.</summary>
+    private long? SizeOf(string fullPath, string normalized)
+    {
+        try
+        {
+            using var probe = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);
+            return probe.Length;
+        }
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
+        {
+            _unreadable.Add((normalized, ex.Message));
+            return null;
+        }
+    }
+
+    private DateTimeOffset ModificationTimeOf(string fullPath) =>
+        _request.PreserveModificationTimes
             ? TruncateToSeconds(new DateTimeOffset(File.GetLastWriteTimeUtc(fullPath), TimeSpan.Zero))
             : TruncateToSeconds(_request.ModificationTime ?? PackRequest.DefaultModificationTime);
-        _files.Add(new PlannedFile(normalized, fullPath, kind.Value, untested, size, SourceFiles.IsExecutable(fullPath), time, datasetRoot));
-    }
 
     /// <summary>Whether Include (when it applies) or Exclude leaves <paramref name="relative"/> (NFC) out; records why.</summary>
     private bool LeftOut(string relative, bool applyInclude)
@@ -373,49 +380,8 @@ internal sealed class SourceScanner
             throw PackErrors.EmptyFolder(_root, _skipped.Count);
         }
 
-        var notes = new List<string>();
-        foreach (var unused in _overrides.Where(o => !_usedOverrides.Contains(o.Pattern)))
-        {
-            notes.Add($"The kind override '{unused.Pattern}' = {unused.Kind} matched no file.");
-        }
-
-        var formats = _files.Where(f => f.Kind == LayerKind.Weight).Select(f => FileClassifier.WeightFormat(f.Path)).Distinct().ToList();
-        string? format = null;
-        if (formats.Count == 1 && formats[0] is not null)
-        {
-            format = formats[0];
-        }
-        else if (formats.Count > 1)
-        {
-            notes.Add($"config.format was not inferred: the weight files are in {string.Join(", ", formats.Select(f => f ?? "an unrecognised format"))}. Set the format to say which.");
-        }
-
-        return new PackPlan(_root, GroupLayers(), _skipped, format, notes);
-    }
-
-    private List<PlannedLayer> GroupLayers()
-    {
-        var layers = new List<PlannedLayer>();
-        foreach (var group in _files.GroupBy(f => f.Kind == LayerKind.Dataset && f.DatasetRoot is not null && _request.PackingOf(LayerKind.Dataset) != LayerPacking.Raw ? f.DatasetRoot : null))
-        {
-            if (group.Key is string directory)
-            {
-                var files = group.OrderBy(f => f.Path, StringComparer.Ordinal).ToList();
-                var isDirectory = !(files.Count == 1 && files[0].Path == directory);
-                layers.Add(new PlannedLayer(directory, LayerKind.Dataset, _request.PackingOf(LayerKind.Dataset), files, isDirectory));
-                continue;
-            }
-
-            foreach (var file in group)
-            {
-                layers.Add(new PlannedLayer(file.Path, file.Kind, _request.PackingOf(file.Kind), new[] { file }, isDirectory: false));
-            }
-        }
-
-        return layers
-            .OrderBy(l => Array.IndexOf(KindOrder, l.Kind))
-            .ThenBy(l => l.Path, StringComparer.Ordinal)
-            .ToList();
+        var unusedOverrides = _overrides.Where(o => !_usedOverrides.Contains(o.Pattern)).Select(o => $"The kind override '{o.Pattern}' = {o.Kind} matched no file.");
+        return PackPlanBuilder.Build(_request, _root, _files, _skipped, unusedOverrides);
     }
 
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset time)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using System.Text.Json;
+using ModelPack.Core.References;
 using ModelPack.Core.Spec;
 
 namespace ModelPack.Core.Registry;
@@ -169,9 +170,10 @@ internal sealed class AuthFile
 
         var slash = k.IndexOf('/');
         var host = slash >= 0 ? k.Substring(0, slash) : k;
-        if (host is "index.docker.io" or "registry-1.docker.io")
+        var canonical = DockerHubNames.Canonical(host);
+        if (!string.Equals(canonical, host, StringComparison.Ordinal))
         {
-            k = RegistryAddress.DockerHub + (slash >= 0 ? k.Substring(slash) : string.Empty);
+            k = canonical + (slash >= 0 ? k.Substring(slash) : string.Empty);
         }
 
         return k;

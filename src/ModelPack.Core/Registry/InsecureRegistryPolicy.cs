@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Net;
 using ModelPack.Core.Errors;
+using ModelPack.Core.References;
 
 namespace ModelPack.Core.Registry;
 
@@ -28,12 +28,7 @@ internal sealed class InsecureRegistryPolicy
         _loopbackIsInsecure = loopbackIsInsecure;
     }
 
-    public static bool IsLoopback(string host)
-    {
-        var h = host.Trim('[', ']');
-        return string.Equals(h, "localhost", StringComparison.OrdinalIgnoreCase) ||
-               (IPAddress.TryParse(h, out var ip) && IPAddress.IsLoopback(ip));
-    }
+    public static bool IsLoopback(string host) => HostGrammar.IsLoopbackHost(host.Trim('[', ']'));
 
     public bool IsInsecure(RegistryAddress address) => IsInsecure(address.Host, address.Key);
 
@@ -58,7 +53,7 @@ internal sealed class InsecureRegistryPolicy
             return "the caller named it insecure";
         }
 
-        return _conf.IsInsecure(address.Key) ? $"registries.conf '{_conf.SourcePath}' marks it insecure" : null;
+        return _conf.IsInsecure(address.Key) ? $"registries.conf '{_conf.SourceOf(address.Key)}' marks it insecure" : null;
     }
 
     /// <summary>Throws InsecureRegistryRefused when <paramref name="uri"/> is plain HTTP to a host that is not insecure.</summary>

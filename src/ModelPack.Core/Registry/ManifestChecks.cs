@@ -28,7 +28,7 @@ internal static class ManifestChecks
             throw Mismatch(ErrorIds.DigestMismatch, target, url, $"The manifest served for '{target}' does not match that digest (its sha256 is {Digest.Sha256(bytes)}).");
         }
 
-        if (header is not null && Digest.TryParse(header, out var claimed) && (claimed.Algorithm == "sha256" || claimed.Algorithm == "sha512") && !Hashes(bytes, claimed))
+        if (header is not null && Digest.TryParse(header, out var claimed) && claimed.IsVerifiable && !Hashes(bytes, claimed))
         {
             throw Mismatch(ErrorIds.DigestMismatch, target, url, $"The manifest served for '{target}' does not match the Docker-Content-Digest {claimed} the registry sent with it (its sha256 is {Digest.Sha256(bytes)}).");
         }

@@ -1,110 +1,117 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 
 namespace ModelPack.Core.Registry;
 
 /// <summary>
-/// The <c>insecure</c> settings of containers registries.conf: <c>[[registry]]</c> tables
-/// (<c>location</c>/<c>prefix</c>, <c>insecure</c>) and the v1 <c>[registries.insecure] registries</c>
-/// list. Only registry-wide entries count (host[:port] or <c>*.domain</c>): the client decides
-/// transport per registry, so an entry scoped to a namespace (<c>host/ns</c>) does not make the
-/// whole host insecure. Drop-in directories (registries.conf.d) are not read.
+/// The containers registries.conf configuration, read as podman reads it: the main file and its
+/// registries.conf.d drop-ins (<see cref="RegistriesConfFiles"/>) merged in order, each later file
+/// overriding what it sets (containers-registries.conf.d(5)): <c>unqualified-search-registries</c> and
+/// <c>credential-helpers</c> when present, <c>short-name-mode</c> and
+/// <c>additional-layer-store-auth-helper</c> when not empty, <c>[aliases]</c> one name at a time (an empty
+/// value erases it), <c>[[registry]]</c> tables by prefix (a table replaces the one of the same prefix,
+/// new ones are added). The deprecated version 1 tables are read in the main file only.
+/// Today the client uses <see cref="IsInsecure"/>; the rest is parsed and kept for mirrors, blocking and
+/// short-name resolution.
 /// </summary>
 internal sealed class RegistriesConf
 {
-    private readonly List<KeyValuePair<string, bool>> _entries;
+    private readonly Dictionary<string, string> _aliases = new(StringComparer.Ordinal);
+    private readonly List<string> _sources = new();
+    private readonly List<RegistryEntry> _registries = new();
 
-    private RegistriesConf(List<KeyValuePair<string, bool>> entries, string? sourcePath)
+    private RegistriesConf()
     {
-        _entries = entries;
-        SourcePath = sourcePath;
     }
 
-    public static RegistriesConf Empty { get; } = new(new List<KeyValuePair<string, bool>>(), null);
+    public static RegistriesConf Empty { get; } = new();
 
-    /// <summary>The file the settings came from; null when none was found.</summary>
-    public string? SourcePath { get; }
+    /// <summary>The files read, in order; empty when none was found.</summary>
+    public IReadOnlyList<string> Sources => _sources;
 
-    /// <summary>
-    /// CONTAINERS_REGISTRIES_CONF if set, else the user's ~/.config/containers/registries.conf if it
-    /// exists, else the system one (as podman: the user file replaces, not extends, the system file).
-    /// </summary>
+    /// <summary>Null when no file sets it (the caller's default applies); empty when a file sets it empty.</summary>
+    public IReadOnlyList<string>? UnqualifiedSearchRegistries { get; private set; }
+
+    /// <summary><c>enforcing</c>, <c>permissive</c> or <c>disabled</c> as written; null when unset.</summary>
+    public string? ShortNameMode { get; private set; }
+
+    public IReadOnlyList<string>? CredentialHelpers { get; private set; }
+
+    public string? AdditionalLayerStoreAuthHelper { get; private set; }
+
+    /// <summary>Short name to fully qualified name (<c>[aliases]</c>).</summary>
+    public IReadOnlyDictionary<string, string> Aliases => _aliases;
+
+    /// <summary>The <c>[[registry]]</c> tables (and the version 1 lists as tables), one per prefix.</summary>
+    public IReadOnlyList<RegistryEntry> Registries => _registries;
+
+    /// <summary>Reads the files that apply to <paramref name="environment"/>.</summary>
+    /// <exception cref="Errors.ModelPackException">InvalidConfiguration: a file is not valid TOML or breaks the format's rules (file and line named).</exception>
     public static RegistriesConf Load(RegistryEnvironment environment, Action<string> log)
     {
-        var path = Locate(environment);
-        if (path is null)
+        var files = RegistriesConfFiles.Locate(environment);
+        var texts = new List<(string Path, string Text, bool DropIn)>();
+        foreach (var (path, dropIn) in (files.Main is null ? Enumerable.Empty<(string, bool)>() : new[] { (files.Main, false) }).Concat(files.DropIns.Select(d => (d, true))))
+        {
+            try
+            {
+                texts.Add((path, File.ReadAllText(path), dropIn));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                log($"registries.conf file '{path}' could not be read ({ex.Message}); its settings are not used.");
+            }
+        }
+
+        if (texts.Count == 0)
         {
             return Empty;
         }
 
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            log($"registries.conf '{path}' could not be read ({ex.Message}); no registry is insecure by configuration.");
-            return Empty;
-        }
-
-        try
-        {
-            var conf = Parse(text, path);
-            log($"Read insecure registry settings from '{path}' ({conf._entries.Count} registry entries).");
-            return conf;
-        }
-        catch (FormatException ex)
-        {
-            log($"registries.conf '{path}' is not valid TOML ({ex.Message}); its settings are ignored.");
-            return Empty;
-        }
+        var conf = Merge(texts);
+        log($"Read registries.conf from {string.Join(", ", conf.Sources.Select(s => "'" + s + "'"))} ({conf._registries.Count} registry entries, {conf._aliases.Count} aliases).");
+        return conf;
     }
 
-    public static RegistriesConf Parse(string text, string? sourcePath = null)
+    /// <summary>One file's text as the whole configuration.</summary>
+    public static RegistriesConf Parse(string text, string sourcePath = "registries.conf") =>
+        Merge(new[] { (sourcePath, text, false) });
+
+    /// <summary>Files in reading order; drop-ins must be version 2.</summary>
+    public static RegistriesConf Merge(IEnumerable<(string Path, string Text, bool DropIn)> files)
     {
-        var entries = new List<KeyValuePair<string, bool>>();
-        foreach (var table in TomlSubsetReader.Parse(text))
+        var conf = new RegistriesConf();
+        foreach (var (path, text, dropIn) in files)
         {
-            if (table.IsArrayElement && table.Name == "registry")
-            {
-                var prefix = AsString(table.Values, "prefix") ?? AsString(table.Values, "location");
-                if (!string.IsNullOrEmpty(prefix))
-                {
-                    entries.Add(new KeyValuePair<string, bool>(Normalise(prefix!), AsBool(table.Values, "insecure") ?? false));
-                }
-            }
-            else if (!table.IsArrayElement && table.Name == "registries.insecure" &&
-                     table.Values.TryGetValue("registries", out var list) && list is List<object> names)
-            {
-                foreach (var name in names)
-                {
-                    if (name is string s && s.Length > 0)
-                    {
-                        entries.Add(new KeyValuePair<string, bool>(Normalise(s), true));
-                    }
-                }
-            }
+            conf.Apply(RegistriesConfReader.Read(text, path), path, dropIn);
+            conf._sources.Add(path);
         }
 
-        return new RegistriesConf(entries, sourcePath);
+        return conf;
     }
 
     /// <summary>
-    /// The <c>insecure</c> value of the most specific entry for this registry: an exact
-    /// host[:port] entry wins over the longest matching <c>*.domain</c> wildcard.
+    /// The <c>insecure</c> value of the most specific registry-wide entry (host[:port] or <c>*.domain</c>):
+    /// an exact entry wins over the longest matching wildcard. An entry scoped to a namespace
+    /// (<c>host/ns</c>) does not make the whole host insecure: the client decides transport per registry.
     /// </summary>
-    public bool IsInsecure(string registryKey)
+    public bool IsInsecure(string registryKey) => DecidingEntry(registryKey)?.Insecure ?? false;
+
+    /// <summary>The file whose entry decides <see cref="IsInsecure"/> for this registry; null when none does.</summary>
+    public string? SourceOf(string registryKey) => DecidingEntry(registryKey)?.Source;
+
+    private RegistryEntry? DecidingEntry(string registryKey)
     {
         var key = registryKey.ToLowerInvariant();
         var host = HostOf(key);
-        bool? exact = null;
+        RegistryEntry? exact = null;
+        RegistryEntry? wildcard = null;
         var bestWildcardLength = -1;
-        var wildcard = false;
-        foreach (var entry in _entries)
+        foreach (var entry in _registries)
         {
-            var prefix = entry.Key;
+            var prefix = WithoutScheme(entry.Prefix.ToLowerInvariant());
             if (prefix.IndexOf('/') >= 0)
             {
                 continue;
@@ -112,63 +119,150 @@ internal sealed class RegistriesConf
 
             if (string.Equals(prefix, key, StringComparison.Ordinal))
             {
-                exact = entry.Value;
+                exact = entry;
             }
             else if (prefix.StartsWith("*.", StringComparison.Ordinal) &&
                      host.EndsWith(prefix.Substring(1), StringComparison.Ordinal) &&
                      prefix.Length > bestWildcardLength)
             {
                 bestWildcardLength = prefix.Length;
-                wildcard = entry.Value;
+                wildcard = entry;
             }
         }
 
-        return exact ?? (bestWildcardLength >= 0 && wildcard);
+        return exact ?? wildcard;
     }
 
-    private static string? Locate(RegistryEnvironment environment)
+    private void Apply(RegistriesConfDocument file, string path, bool dropIn)
     {
-        var explicitPath = environment.GetVariable("CONTAINERS_REGISTRIES_CONF");
-        if (explicitPath is not null)
+        var versionOne = file.Registries is { IsEmpty: false } ? file.Registries : null;
+        if (versionOne is not null && dropIn)
         {
-            return File.Exists(explicitPath) ? explicitPath : null;
+            throw RegistriesConfReader.Invalid(path, "a drop-in file must use the version 2 format ([[registry]] tables), not [registries.search/insecure/block].");
         }
 
-        if (environment.HomeDirectory is string home)
+        if (versionOne is not null && (file.Registry is { Count: > 0 } || file.UnqualifiedSearchRegistries is not null))
         {
-            var user = Path.Combine(home, ".config", "containers", "registries.conf");
-            if (File.Exists(user))
+            throw RegistriesConfReader.Invalid(path, "it mixes the version 1 tables [registries.search/insecure/block] with version 2 settings; use one format.");
+        }
+
+        if (file.UnqualifiedSearchRegistries is not null)
+        {
+            UnqualifiedSearchRegistries = file.UnqualifiedSearchRegistries.ToList();
+        }
+
+        if (file.CredentialHelpers is not null)
+        {
+            CredentialHelpers = file.CredentialHelpers.ToList();
+        }
+
+        if (!string.IsNullOrEmpty(file.ShortNameMode))
+        {
+            ShortNameMode = file.ShortNameMode;
+        }
+
+        if (!string.IsNullOrEmpty(file.AdditionalLayerStoreAuthHelper))
+        {
+            AdditionalLayerStoreAuthHelper = file.AdditionalLayerStoreAuthHelper;
+        }
+
+        foreach (var alias in file.Aliases ?? new Dictionary<string, string>())
+        {
+            if (alias.Value.Length == 0)
             {
-                return user;
+                _aliases.Remove(alias.Key);
+            }
+            else
+            {
+                _aliases[alias.Key] = alias.Value;
             }
         }
 
-        if (environment.SystemContainersDirectory is string system)
+        foreach (var table in file.Registry ?? new List<RegistriesConfDocument.RegistryTable>())
         {
-            var path = Path.Combine(system, "registries.conf");
-            if (File.Exists(path))
+            if (ToEntry(table, path) is RegistryEntry entry)
             {
-                return path;
+                Put(entry);
             }
         }
 
-        return null;
+        if (versionOne is not null)
+        {
+            ApplyVersionOne(versionOne, path);
+        }
     }
 
-    private static string Normalise(string location)
+    private static RegistryEntry? ToEntry(RegistriesConfDocument.RegistryTable table, string path)
     {
-        var s = location.Trim().ToLowerInvariant();
-        if (s.StartsWith("https://", StringComparison.Ordinal))
+        var location = Trimmed(table.Location);
+        var prefix = Trimmed(table.Prefix) ?? location;
+        if (prefix is null)
         {
-            s = s.Substring(8);
-        }
-        else if (s.StartsWith("http://", StringComparison.Ordinal))
-        {
-            s = s.Substring(7);
+            // podman refuses a table with neither; this reader has always passed over it.
+            return null;
         }
 
-        return s.TrimEnd('/');
+        return new RegistryEntry(prefix, location, path)
+        {
+            Insecure = table.Insecure ?? false,
+            Blocked = table.Blocked ?? false,
+            MirrorByDigestOnly = table.MirrorByDigestOnly ?? false,
+            Mirrors = (table.Mirror ?? new List<RegistriesConfDocument.MirrorTable>())
+                .Where(m => Trimmed(m.Location) is not null)
+                .Select(m => new RegistryMirror(Trimmed(m.Location)!) { Insecure = m.Insecure ?? false, PullFromMirror = string.IsNullOrEmpty(m.PullFromMirror) ? null : m.PullFromMirror })
+                .ToList(),
+        };
     }
+
+    private void ApplyVersionOne(RegistriesConfDocument.VersionOneTables tables, string path)
+    {
+        if (tables.Search?.Registries is List<string> search)
+        {
+            UnqualifiedSearchRegistries = search.ToList();
+        }
+
+        foreach (var (names, insecure) in new[] { (tables.Block?.Registries, false), (tables.Insecure?.Registries, true) })
+        {
+            foreach (var name in (names ?? new List<string>()).Select(Trimmed).OfType<string>())
+            {
+                var entry = _registries.FirstOrDefault(r => string.Equals(r.Prefix, name, StringComparison.Ordinal)) ?? Put(new RegistryEntry(name, name, path));
+                if (insecure)
+                {
+                    entry.Insecure = true;
+                }
+                else
+                {
+                    entry.Blocked = true;
+                }
+            }
+        }
+    }
+
+    private RegistryEntry Put(RegistryEntry entry)
+    {
+        var index = _registries.FindIndex(r => string.Equals(r.Prefix, entry.Prefix, StringComparison.Ordinal));
+        if (index >= 0)
+        {
+            _registries[index] = entry;
+        }
+        else
+        {
+            _registries.Add(entry);
+        }
+
+        return entry;
+    }
+
+    private static string? Trimmed(string? value)
+    {
+        var trimmed = value?.Trim().TrimEnd('/');
+        return string.IsNullOrEmpty(trimmed) ? null : trimmed;
+    }
+
+    private static string WithoutScheme(string location) =>
+        location.StartsWith("https://", StringComparison.Ordinal) ? location.Substring(8)
+        : location.StartsWith("http://", StringComparison.Ordinal) ? location.Substring(7)
+        : location;
 
     private static string HostOf(string key)
     {
@@ -181,10 +275,4 @@ internal sealed class RegistriesConf
         var colon = key.LastIndexOf(':');
         return colon >= 0 ? key.Substring(0, colon) : key;
     }
-
-    private static string? AsString(Dictionary<string, object> values, string key) =>
-        values.TryGetValue(key, out var v) ? v as string : null;
-
-    private static bool? AsBool(Dictionary<string, object> values, string key) =>
-        values.TryGetValue(key, out var v) && v is bool b ? b : null;
 }

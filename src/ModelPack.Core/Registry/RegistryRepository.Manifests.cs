@@ -133,7 +133,7 @@ internal sealed partial class RegistryRepository
             throw await ErrorAsync(session, response, NotFoundMeaning.Repository, target, cancellationToken).ConfigureAwait(false);
         }
 
-        if (Digest.TryParse(RegistryHeaders.Value(response, "Docker-Content-Digest"), out var stored) && stored.Algorithm == "sha256" && stored != digest)
+        if (Digest.TryParse(RegistryHeaders.Value(response, "Docker-Content-Digest"), out var stored) && stored.Algorithm == digest.Algorithm && stored != digest)
         {
             throw ManifestChecks.Mismatch(Errors.ErrorIds.DigestMismatch, target, response.Url, $"Registry '{Registry}' stored the manifest of '{target}' as {stored}, but its bytes hash to {digest}.");
         }

@@ -75,12 +75,12 @@ internal sealed partial class RegistryRepository
             throw new ModelPackException(ErrorIds.InvalidReference, ErrorKind.InvalidArgument, error, digest);
         }
 
-        if (parsed.Algorithm != "sha256" && parsed.Algorithm != "sha512")
+        if (!parsed.IsVerifiable)
         {
             throw new ModelPackException(
                 ErrorIds.UnsupportedDigest,
                 ErrorKind.InvalidData,
-                $"Digest '{digest}' uses the algorithm '{parsed.Algorithm}', which cannot be verified; only sha256 and sha512 are supported.",
+                $"Digest '{digest}' uses the algorithm '{parsed.Algorithm}', which cannot be verified; only {DigestAlgorithm.Names} are supported.",
                 digest);
         }
 

@@ -5,7 +5,7 @@ using System.Text;
 
 namespace ModelPack.Core.Spec;
 
-/// <summary>An OCI content digest, <c>algorithm:encoded</c>. Only sha256 and sha512 are verifiable.</summary>
+/// <summary>An OCI content digest, <c>algorithm:encoded</c>. Only the algorithms of <see cref="DigestAlgorithm"/> are verifiable.</summary>
 public readonly struct Digest : IEquatable<Digest>
 {
     private Digest(string algorithm, string encoded)
@@ -60,17 +60,11 @@ public readonly struct Digest : IEquatable<Digest>
             }
         }
 
-        int? expectedLength = algorithm switch
+        if (DigestAlgorithm.Find(algorithm) is DigestAlgorithm known)
         {
-            "sha256" => 64,
-            "sha512" => 128,
-            _ => null,
-        };
-        if (expectedLength is int length)
-        {
-            if (encoded.Length != length || !IsLowerHex(encoded))
+            if (encoded.Length != known.HexLength || !IsLowerHex(encoded))
             {
-                error = $"Digest '{value}' must have {length} lowercase hex characters after '{algorithm}:'.";
+                error = $"Digest '{value}' must have {known.HexLength} lowercase hex characters after '{algorithm}:'.";
                 return false;
             }
         }
@@ -98,8 +92,9 @@ public readonly struct Digest : IEquatable<Digest>
             throw new ArgumentNullException(nameof(data));
         }
 
-        using var sha = SHA256.Create();
-        return FromSha256Hash(sha.ComputeHash(data));
+        using var sha = DigestAlgorithm.Sha256.CreateHasher();
+        sha.AppendData(data);
+        return FromSha256Hash(sha.GetHashAndReset());
     }
 
     public static Digest Sha256(string text) => Sha256(Encoding.UTF8.GetBytes(text));
@@ -110,15 +105,14 @@ public readonly struct Digest : IEquatable<Digest>
         return FromSha256Hash(sha.ComputeHash(stream));
     }
 
-    public static Digest FromSha256Hash(byte[] hash) => new("sha256", ToLowerHex(hash));
+    public static Digest FromSha256Hash(byte[] hash) => new(DigestAlgorithm.Sha256.Name, ToLowerHex(hash));
+
+    /// <summary>Whether the algorithm is one this module can verify (sha256, sha512).</summary>
+    public bool IsVerifiable => DigestAlgorithm.Find(Algorithm) is not null;
 
     /// <summary>A hasher of this digest's algorithm, for verifying streamed content.</summary>
-    public IncrementalHash CreateHasher() => Algorithm switch
-    {
-        "sha256" => IncrementalHash.CreateHash(HashAlgorithmName.SHA256),
-        "sha512" => IncrementalHash.CreateHash(HashAlgorithmName.SHA512),
-        _ => throw new NotSupportedException($"Digest algorithm '{Algorithm}' cannot be verified."),
-    };
+    public IncrementalHash CreateHasher() =>
+        DigestAlgorithm.Find(Algorithm)?.CreateHasher() ?? throw new NotSupportedException($"Digest algorithm '{Algorithm}' cannot be verified.");
 
     public bool Matches(byte[] hash) => string.Equals(Encoded, ToLowerHex(hash), StringComparison.Ordinal);
 

@@ -221,7 +221,28 @@ internal static class JsonText
         }
     }
 
-    public static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+    /// <summary>
+    /// The document a validator checks, or null with the one violation that says why it cannot be read (not JSON,
+    /// not valid UTF-8, a lone surrogate): then there is nothing else to report.
+    /// </summary>
+    public static JsonDocument? ParseForValidation(byte[] json, out SpecViolation? unreadable)
+    {
+        unreadable = null;
+        try
+        {
+            return Parse(json);
+        }
+        catch (UndecodableJsonException ex)
+        {
+            unreadable = new SpecViolation(ex.Path ?? JsonPath.Root, ex.Problem);
+        }
+        catch (JsonException ex)
+        {
+            unreadable = new SpecViolation(JsonPath.Root, $"is not valid JSON: {ex.Message}");
+        }
+
+        return null;
+    }
 
     private static JsonDocument Checked(JsonDocument doc)
     {

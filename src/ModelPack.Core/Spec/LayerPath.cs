@@ -46,11 +46,7 @@ public static class LayerPath
             return normalized;
         }
 
-        throw new ModelPackException(
-            ErrorIds.UnsafeLayerPath,
-            ErrorKind.SecurityError,
-            $"Refusing layer path {DisplayText.Quote(path)}: {error} A model's file paths must be relative and stay inside the model; ask the publisher to repackage it.",
-            path);
+        throw SpecErrors.UnsafeLayerPath(path, error);
     }
 
     /// <summary>

@@ -21,18 +21,9 @@ public static class ManifestValidator
             throw new ArgumentNullException(nameof(manifestJson));
         }
 
-        JsonDocument doc;
-        try
+        if (JsonText.ParseForValidation(manifestJson, out var unreadable) is not JsonDocument doc)
         {
-            doc = JsonText.Parse(manifestJson);
-        }
-        catch (UndecodableJsonException ex)
-        {
-            return new[] { new SpecViolation(ex.Path ?? JsonPath.Root, ex.Problem) };
-        }
-        catch (JsonException ex)
-        {
-            return new[] { new SpecViolation(JsonPath.Root, $"is not valid JSON: {ex.Message}") };
+            return new[] { unreadable! };
         }
 
         using (doc)

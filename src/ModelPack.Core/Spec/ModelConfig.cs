@@ -51,47 +51,12 @@ public sealed class ModelConfig
         var result = new ModelConfig { _bytes = (byte[])bytes.Clone() };
         if (JsonText.Object(root, "descriptor") is JsonElement d)
         {
-            result.Descriptor = new ModelDescriptor
-            {
-                CreatedAt = JsonText.Date(d, "createdAt"),
-                Authors = JsonText.Strings(d, "authors") ?? new List<string>(),
-                Family = JsonText.String(d, "family"),
-                Name = JsonText.String(d, "name"),
-                DocUrl = JsonText.String(d, "docURL"),
-                SourceUrl = JsonText.String(d, "sourceURL"),
-                DatasetsUrl = JsonText.Strings(d, "datasetsURL") ?? new List<string>(),
-                Version = JsonText.String(d, "version"),
-                Revision = JsonText.String(d, "revision"),
-                Vendor = JsonText.String(d, "vendor"),
-                Licenses = JsonText.Strings(d, "licenses") ?? new List<string>(),
-                Title = JsonText.String(d, "title"),
-                Description = JsonText.String(d, "description"),
-            };
+            result.Descriptor = ReadDescriptor(d);
         }
 
         if (JsonText.Object(root, "config") is JsonElement c)
         {
-            result.Config = new ModelSettings
-            {
-                Architecture = JsonText.String(c, "architecture"),
-                Format = JsonText.String(c, "format"),
-                ParamSize = JsonText.String(c, "paramSize"),
-                Precision = JsonText.String(c, "precision"),
-                Quantization = JsonText.String(c, "quantization"),
-            };
-            if (JsonText.Object(c, "capabilities") is JsonElement cap)
-            {
-                result.Config.Capabilities = new ModelCapabilities
-                {
-                    InputTypes = JsonText.Strings(cap, "inputTypes") ?? new List<string>(),
-                    OutputTypes = JsonText.Strings(cap, "outputTypes") ?? new List<string>(),
-                    KnowledgeCutoff = JsonText.Date(cap, "knowledgeCutoff"),
-                    Reasoning = JsonText.Boolean(cap, "reasoning"),
-                    ToolUsage = JsonText.Boolean(cap, "toolUsage"),
-                    Reward = JsonText.Boolean(cap, "reward"),
-                    Languages = JsonText.Strings(cap, "languages") ?? new List<string>(),
-                };
-            }
+            result.Config = ReadSettings(c);
         }
 
         if (JsonText.Object(root, "modelfs") is JsonElement fs)
@@ -105,6 +70,44 @@ public sealed class ModelConfig
 
         return result;
     }
+
+    private static ModelDescriptor ReadDescriptor(JsonElement d) => new()
+    {
+        CreatedAt = JsonText.Date(d, "createdAt"),
+        Authors = JsonText.Strings(d, "authors") ?? new List<string>(),
+        Family = JsonText.String(d, "family"),
+        Name = JsonText.String(d, "name"),
+        DocUrl = JsonText.String(d, "docURL"),
+        SourceUrl = JsonText.String(d, "sourceURL"),
+        DatasetsUrl = JsonText.Strings(d, "datasetsURL") ?? new List<string>(),
+        Version = JsonText.String(d, "version"),
+        Revision = JsonText.String(d, "revision"),
+        Vendor = JsonText.String(d, "vendor"),
+        Licenses = JsonText.Strings(d, "licenses") ?? new List<string>(),
+        Title = JsonText.String(d, "title"),
+        Description = JsonText.String(d, "description"),
+    };
+
+    private static ModelSettings ReadSettings(JsonElement c) => new()
+    {
+        Architecture = JsonText.String(c, "architecture"),
+        Format = JsonText.String(c, "format"),
+        ParamSize = JsonText.String(c, "paramSize"),
+        Precision = JsonText.String(c, "precision"),
+        Quantization = JsonText.String(c, "quantization"),
+        Capabilities = JsonText.Object(c, "capabilities") is JsonElement cap ? ReadCapabilities(cap) : null,
+    };
+
+    private static ModelCapabilities ReadCapabilities(JsonElement cap) => new()
+    {
+        InputTypes = JsonText.Strings(cap, "inputTypes") ?? new List<string>(),
+        OutputTypes = JsonText.Strings(cap, "outputTypes") ?? new List<string>(),
+        KnowledgeCutoff = JsonText.Date(cap, "knowledgeCutoff"),
+        Reasoning = JsonText.Boolean(cap, "reasoning"),
+        ToolUsage = JsonText.Boolean(cap, "toolUsage"),
+        Reward = JsonText.Boolean(cap, "reward"),
+        Languages = JsonText.Strings(cap, "languages") ?? new List<string>(),
+    };
 
     /// <summary>
     /// Every way this config breaks the ModelPack config schema; empty when it conforms. Checks
@@ -140,11 +143,7 @@ public sealed class ModelConfig
 
         if (config.Size > MaxSize)
         {
-            throw new ModelPackException(
-                ErrorIds.ConfigTooLarge,
-                ErrorKind.InvalidData,
-                $"{subject} declares {config.Size.ToString(CultureInfo.InvariantCulture)} bytes ({config.Digest}), more than the {MaxSize.ToString(CultureInfo.InvariantCulture)} a model config may have: a config is a small JSON document, so it was not read.",
-                target ?? subject);
+            throw SpecErrors.ConfigTooLarge(subject, config, MaxSize, target);
         }
     }
 

@@ -12,16 +12,13 @@ public sealed class ModelManifest
 {
     private readonly byte[] _bytes;
 
-    private ModelManifest(byte[] bytes, int schemaVersion, string mediaType, string? artifactType, Descriptor? config, IReadOnlyList<Descriptor> layers, IReadOnlyDictionary<string, string> annotations, Descriptor? subject)
+    /// <summary>The manifest of <paramref name="bytes"/>; its descriptors and annotations are set by the initializer.</summary>
+    private ModelManifest(byte[] bytes, int schemaVersion, string mediaType, string? artifactType)
     {
         _bytes = bytes;
         SchemaVersion = schemaVersion;
         MediaType = mediaType;
         ArtifactType = artifactType;
-        Config = config;
-        Layers = layers;
-        Annotations = annotations;
-        Subject = subject;
         Digest = Spec.Digest.Sha256(bytes).ToString();
     }
 
@@ -31,13 +28,13 @@ public sealed class ModelManifest
 
     public string? ArtifactType { get; }
 
-    public Descriptor? Config { get; }
+    public Descriptor? Config { get; private set; }
 
-    public IReadOnlyList<Descriptor> Layers { get; }
+    public IReadOnlyList<Descriptor> Layers { get; private set; } = Array.Empty<Descriptor>();
 
-    public IReadOnlyDictionary<string, string> Annotations { get; }
+    public IReadOnlyDictionary<string, string> Annotations { get; private set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    public Descriptor? Subject { get; }
+    public Descriptor? Subject { get; private set; }
 
     /// <summary>sha256 of the exact bytes this manifest was parsed from or serialised to.</summary>
     public string Digest { get; }
@@ -108,11 +105,13 @@ public sealed class ModelManifest
             (byte[])bytes.Clone(),
             (int)(JsonText.Int64(root, "schemaVersion") ?? 0),
             JsonText.String(root, "mediaType") ?? string.Empty,
-            JsonText.String(root, "artifactType"),
-            config,
-            ManifestJson.ReadDescriptors(root, "layers"),
-            JsonText.StringMap(root, "annotations") ?? new Dictionary<string, string>(StringComparer.Ordinal),
-            subjectDescriptor);
+            JsonText.String(root, "artifactType"))
+        {
+            Config = config,
+            Layers = ManifestJson.ReadDescriptors(root, "layers"),
+            Annotations = JsonText.StringMap(root, "annotations") ?? new Dictionary<string, string>(StringComparer.Ordinal),
+            Subject = subjectDescriptor,
+        };
     }
 
     /// <summary>A new ModelPack manifest, serialised canonically (fixed field order, sorted annotations).</summary>
@@ -149,7 +148,13 @@ public sealed class ModelManifest
             JsonText.WriteStringMap(w, "annotations", sortedAnnotations);
             w.WriteEndObject();
         });
-        return new ModelManifest(bytes, 2, MediaTypes.OciManifest, MediaTypes.ModelArtifact, config, layerList, sortedAnnotations, subject);
+        return new ModelManifest(bytes, 2, MediaTypes.OciManifest, MediaTypes.ModelArtifact)
+        {
+            Config = config,
+            Layers = layerList,
+            Annotations = sortedAnnotations,
+            Subject = subject,
+        };
     }
 
     public override string ToString() => $"{Digest} ({Layers.Count} layers)";

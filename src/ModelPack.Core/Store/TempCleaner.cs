@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Layout;
+using ModelPack.Core.Spec;
 
 namespace ModelPack.Core.Store;
 
@@ -108,7 +109,7 @@ internal static class TempCleaner
 
         using (blobLock)
         {
-            var algorithm = hex.Length == 128 ? "sha512" : "sha256";
+            var algorithm = DigestAlgorithm.ForHexLength(hex.Length)!.Name;
             var finished = File.Exists(Path.Combine(store.Root, OciLayout.BlobsDirectoryName, algorithm, hex));
             var abandoned = now - File.GetLastWriteTimeUtc(partial) >= store.PartialRetention;
             if ((finished || abandoned) && TryDeleteFile(partial))
@@ -149,7 +150,7 @@ internal static class TempCleaner
     }
 
     private static bool IsHex(string name) =>
-        name.Length is 64 or 128 && name.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
+        DigestAlgorithm.ForHexLength(name.Length) is not null && name.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
 
     private static bool TryDeleteFile(string path)
     {

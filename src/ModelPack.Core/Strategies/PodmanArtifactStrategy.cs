@@ -119,16 +119,12 @@ public sealed class PodmanArtifactStrategy : PodmanStrategy
             var name = layer.Filepath is { Length: > 0 } filepath ? filepath : layer.Title;
             if (string.IsNullOrEmpty(name))
             {
-                throw new ModelPackException(
-                    ErrorIds.MissingLayerPath,
-                    ErrorKind.InvalidData,
-                    $"Layer {layer.Digest} of '{artifact.Reference}' has neither an 'org.cncf.model.filepath' nor an 'org.opencontainers.image.title' annotation, so there is no path to mount it at. Use -Strategy HttpBind, which names it from the store, or ask the publisher to add file paths.",
-                    layer.Digest);
+                throw StrategyErrors.NoLayerPath(artifact.Reference, layer.Digest);
             }
 
             var target = destination + "/" + LayerPath.Normalize(name!);
             var argument = $"--mount=type=artifact,{MountText.Field("src", artifact.Reference, artifact.Reference)},digest={layer.Digest},{MountText.Field("destination", target, artifact.Reference)}";
-            mounts.Add(new ModelMount(artifact.Reference, Name.ToString(), "podman", "artifact", artifact.Reference, target, readOnly: true, subPath: null, argument, entryPath));
+            mounts.Add(new ModelMount(artifact.Reference, Name.ToString(), "podman", new MountSpec("artifact", artifact.Reference, target), argument, entryPath));
         }
 
         return mounts;
@@ -199,7 +195,7 @@ public sealed class PodmanArtifactStrategy : PodmanStrategy
         }
 
         return PodmanArtifactInfo.TryParse(result.Stdout, out var problem)
-            ?? throw new ModelPackException(ErrorIds.ContainerEngineFailed, ErrorKind.InvalidData, $"'podman artifact inspect {name}' printed what ModelPack cannot read: {problem}.", name);
+            ?? throw StrategyErrors.UnreadableOutput($"'podman artifact inspect {name}'", problem + ".", name);
     }
 
     /// <summary>
@@ -231,11 +227,7 @@ public sealed class PodmanArtifactStrategy : PodmanStrategy
         {
             if (throwIfNotModel)
             {
-                throw new ModelPackException(
-                    ErrorIds.NotAModelArtifact,
-                    ErrorKind.InvalidData,
-                    $"'{info.Name}' ({info.Digest}) in podman's artifact store is not a ModelPack model: artifactType '{manifest.ArtifactType ?? "none"}', config '{manifest.Config?.MediaType ?? "none"}'. 'podman artifact rm {info.Name}' removes it.",
-                    info.Name);
+                throw StrategyErrors.NotAModelInPodman(info.Name, info.Digest, manifest);
             }
 
             Session.Log?.Invoke($"Skipping '{info.Name}' in podman's artifact store: not a ModelPack model.");
@@ -255,6 +247,6 @@ public sealed class PodmanArtifactStrategy : PodmanStrategy
             return null;
         }
 
-        return new ModelArtifact(info.Name, manifest, null, Name.ToString(), null, null, RegistryDigest(info, index), null);
+        return ModelArtifact.InEngineStore(info.Name, manifest, Name.ToString(), RegistryDigest(info, index), null);
     }
 }

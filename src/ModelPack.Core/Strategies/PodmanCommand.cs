@@ -30,11 +30,7 @@ internal sealed class PodmanCommand
         var engine = context.Engine;
         if (engine.Kind != EngineKind.Podman || !engine.IsUsable || engine.Path is null)
         {
-            throw new ModelPackException(
-                ErrorIds.StrategyUnavailable,
-                ErrorKind.ResourceUnavailable,
-                $"Strategy {Strategy} runs podman, but the engine is {engine.Found}{(engine.IsUsable ? string.Empty : " and it does not work")}. Use -Strategy HttpBind, which needs no engine, or install podman.",
-                Strategy.ToString());
+            throw StrategyErrors.NeedsPodman(Strategy, engine);
         }
 
         return engine.Path;
@@ -59,11 +55,7 @@ internal sealed class PodmanCommand
             : message.IndexOf("not found", StringComparison.OrdinalIgnoreCase) >= 0 || message.IndexOf("manifest unknown", StringComparison.OrdinalIgnoreCase) >= 0
                 ? ErrorKind.ObjectNotFound
                 : ErrorKind.InvalidOperation;
-        return new ModelPackException(
-            ErrorIds.ContainerEngineFailed,
-            kind,
-            $"{DisplayText.Quote(CommandLine.Display("podman", args))} failed with exit code {result.ExitCode}: {DisplayText.EscapeControls(message).TrimEnd('.')}.{(hint is null ? string.Empty : " " + hint)}",
-            target);
+        return StrategyErrors.CommandFailed(args, result.ExitCode, message, kind, target, hint);
     }
 
     /// <summary>podman's first "Error: ..." line, else the first line of stderr (or stdout), without the prefix.</summary>

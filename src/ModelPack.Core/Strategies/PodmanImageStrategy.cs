@@ -79,7 +79,7 @@ public sealed class PodmanImageStrategy : PodmanStrategy
         var images = Parse(args, result.Stdout, name);
         if (images.Count == 0)
         {
-            throw new ModelPackException(ErrorIds.ContainerEngineFailed, ErrorKind.InvalidData, $"'podman image inspect {name}' described no image.", name);
+            throw StrategyErrors.NoImageDescribed(name);
         }
 
         return ToArtifact(name, images[0]);
@@ -146,7 +146,7 @@ public sealed class PodmanImageStrategy : PodmanStrategy
         var entryPath = relative is null ? null : modelRoot + "/" + relative;
         return new[]
         {
-            new ModelMount(artifact.Reference, Name.ToString(), "podman", "image", artifact.Reference, destination, readOnly: true, subpath ? SubPath : null, argument, entryPath),
+            new ModelMount(artifact.Reference, Name.ToString(), "podman", new MountSpec("image", artifact.Reference, destination, subpath ? SubPath : null), argument, entryPath),
         };
     }
 
@@ -187,7 +187,7 @@ public sealed class PodmanImageStrategy : PodmanStrategy
     }
 
     private ModelArtifact ToArtifact(string name, PodmanImageInfo image) =>
-        new(name, image.Describe(), null, Name.ToString(), null, null, image.Digest, image.Size);
+        ModelArtifact.InEngineStore(name, image.Describe(), Name.ToString(), image.Digest, image.Size);
 
     private static IReadOnlyList<PodmanImageInfo> Parse(IReadOnlyList<string> args, string stdout, string target)
     {
@@ -197,7 +197,7 @@ public sealed class PodmanImageStrategy : PodmanStrategy
         }
         catch (JsonException ex)
         {
-            throw new ModelPackException(ErrorIds.ContainerEngineFailed, ErrorKind.InvalidData, $"{DisplayText.Quote(CommandLine.Display("podman", args))} printed what ModelPack cannot read: {ex.Message}", target, ex);
+            throw StrategyErrors.UnreadableOutput(DisplayText.Quote(CommandLine.Display("podman", args)), ex.Message, target, ex);
         }
     }
 }

@@ -95,22 +95,18 @@ public abstract class PodmanStrategy : IModelStrategy
 
     public IReadOnlyList<ModelMount> Mounts(ModelArtifact artifact, MountOptions options)
     {
-        if (artifact is null)
-        {
-            throw new ArgumentNullException(nameof(artifact));
-        }
-
-        if (options is null)
-        {
-            throw new ArgumentNullException(nameof(options));
-        }
-
-        StrategyArtifacts.RequireOwn(artifact, Name);
-        StrategyArtifacts.RequirePodmanSyntax(options, Name);
+        CheckMountable(artifact, options);
         return MountsOf(artifact, options);
     }
 
     public Task<IReadOnlyList<ModelMount>> MountsAsync(ModelArtifact artifact, MountOptions options, CancellationToken cancellationToken)
+    {
+        CheckMountable(artifact, options);
+        return MountsOfAsync(artifact, options, cancellationToken);
+    }
+
+    /// <summary>The artifact is this strategy's, and the mounts are asked for podman's syntax.</summary>
+    private void CheckMountable(ModelArtifact artifact, MountOptions options)
     {
         if (artifact is null)
         {
@@ -124,7 +120,6 @@ public abstract class PodmanStrategy : IModelStrategy
 
         StrategyArtifacts.RequireOwn(artifact, Name);
         StrategyArtifacts.RequirePodmanSyntax(options, Name);
-        return MountsOfAsync(artifact, options, cancellationToken);
     }
 
     /// <summary>Throws StrategyUnavailable unless the engine can pull into this store.</summary>

@@ -61,11 +61,7 @@ public sealed class ReferenceKindResolver
 
         if (client is null)
         {
-            throw new ModelPackException(
-                ErrorIds.ModelArtifactNotFound,
-                ErrorKind.ObjectNotFound,
-                $"'{name}' is in no local store ({string.Join(", ", localStores.Select(s => s.Name))}), and no registry client was given to look it up.",
-                name);
+            throw StrategyErrors.NotLocalAndNoClient(name, string.Join(", ", localStores.Select(s => s.Name)));
         }
 
         var info = await AskRegistryAsync(reference, client, cancellationToken).ConfigureAwait(false);

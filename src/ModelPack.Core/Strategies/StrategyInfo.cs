@@ -6,15 +6,16 @@ namespace ModelPack.Core.Strategies;
 /// <summary>One strategy as Get-ModelStrategy shows it: whether it can work here, and why or why not.</summary>
 public sealed class StrategyInfo
 {
-    public StrategyInfo(StrategyName name, int order, bool available, string reason, EngineKind engine, string? enginePath, Version? version)
+    /// <param name="engine">The engine the strategy was judged against.</param>
+    public StrategyInfo(StrategyName name, int order, bool available, string reason, EngineInfo engine)
     {
         Name = name;
         Order = order;
         Available = available;
         Reason = reason ?? string.Empty;
-        Engine = engine;
-        EnginePath = enginePath;
-        Version = version;
+        Engine = engine.Kind;
+        EnginePath = engine.Path;
+        Version = engine.Version;
     }
 
     public StrategyName Name { get; }

@@ -111,7 +111,7 @@ public static class StrategySelector
                 _ => JudgeHttpBind(engine),
             };
             var reason = blocker is null ? fine! : Capitalize(requirement) + "; " + blocker + ".";
-            result.Add(new Judgement(new StrategyInfo(name, order++, blocker is null, reason, engine.Kind, engine.Path, engine.Version), requirement, blocker));
+            result.Add(new Judgement(new StrategyInfo(name, order++, blocker is null, reason, engine), requirement, blocker));
         }
 
         return result;
@@ -203,7 +203,7 @@ public static class StrategySelector
             ? string.Empty
             : ", or change " + settings.DescribeSource(source, ModelPackSettings.StrategyVariable, "-Strategy");
         var message = $"Strategy {name}{origin} {chosen.Requirement}; {chosen.Blocker}. Use -Strategy {string.Join(" or ", alternatives)}{change}.";
-        return new ModelPackException(ErrorIds.StrategyUnavailable, ErrorKind.ResourceUnavailable, message, name.ToString());
+        return StrategyErrors.Unavailable(name, message);
     }
 
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text.Substring(1);

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Security.Cryptography;
 using System.Threading;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Spec;
@@ -117,7 +116,7 @@ internal static class StoreVerifier
 
     private static void CheckTarLayer(ModelStore store, string root, Descriptor layer, string layerPath, LayerPacking packing, Dictionary<string, bool> expected, StoreFindings findings, CancellationToken cancellationToken)
     {
-        var hashes = new Dictionary<string, (long Size, string Digest)>(StringComparer.Ordinal);
+        var check = new TarCheck(root, expected, findings, new Dictionary<string, (long Size, string Digest)>(StringComparer.Ordinal));
         try
         {
             using var blob = new FileStream(store.Layout.BlobPath(layer.Digest), FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.SequentialScan);
@@ -137,44 +136,7 @@ internal static class StoreVerifier
                     continue;
                 }
 
-                switch (kind)
-                {
-                    case TarEntryKind.Directory:
-                        expected[relative] = true;
-                        if (!Directory.Exists(Path.Combine(root, Native(relative))))
-                        {
-                            Damaged(findings, relative, "the directory is missing.");
-                        }
-
-                        break;
-                    case TarEntryKind.RegularFile:
-                        using (var content = reader.OpenEntryStream())
-                        {
-                            var (size, digest) = Hash(content, cancellationToken);
-                            hashes[relative] = (size, digest);
-                            expected[relative] = false;
-                            CheckFile(root, relative, size, digest, findings, cancellationToken);
-                        }
-
-                        break;
-                    case TarEntryKind.HardLink:
-                        if (LayerPath.TryNormalize(entry.LinkTarget, out var target, out _) && hashes.TryGetValue(target, out var linked))
-                        {
-                            hashes[relative] = linked;
-                            expected[relative] = false;
-                            CheckFile(root, relative, linked.Size, linked.Digest, findings, cancellationToken);
-                        }
-
-                        break;
-                    case TarEntryKind.SymbolicLink:
-                        expected[relative] = false;
-                        if (!IsLink(Path.Combine(root, Native(relative))))
-                        {
-                            Damaged(findings, relative, $"the symbolic link to '{entry.LinkTarget}' is missing or no longer a link.");
-                        }
-
-                        break;
-                }
+                CheckTarEntry(reader, entry, kind, relative, check, cancellationToken);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException and not ModelPackException)
@@ -182,6 +144,50 @@ internal static class StoreVerifier
             findings.Violations.Add(new SpecViolation(layerPath, $"the {packing} layer {layer.Digest} cannot be read as an archive: {ex.Message}"));
             findings.DamagedBlobs.Add(layer);
             findings.SnapshotDamaged = true;
+        }
+    }
+
+    /// <summary>One entry of a tar layer against the snapshot: the directory, file, hard link or symbolic link it made.</summary>
+    private static void CheckTarEntry(IReader reader, TarEntry entry, TarEntryKind kind, string relative, TarCheck check, CancellationToken cancellationToken)
+    {
+        var (root, expected, findings, hashes) = (check.Root, check.Expected, check.Findings, check.Hashes);
+        switch (kind)
+        {
+            case TarEntryKind.Directory:
+                expected[relative] = true;
+                if (!Directory.Exists(Path.Combine(root, Native(relative))))
+                {
+                    Damaged(findings, relative, "the directory is missing.");
+                }
+
+                break;
+            case TarEntryKind.RegularFile:
+                using (var content = reader.OpenEntryStream())
+                {
+                    var (size, digest) = Hash(content, cancellationToken);
+                    hashes[relative] = (size, digest);
+                    expected[relative] = false;
+                    CheckFile(root, relative, size, digest, findings, cancellationToken);
+                }
+
+                break;
+            case TarEntryKind.HardLink:
+                if (LayerPath.TryNormalize(entry.LinkTarget, out var target, out _) && hashes.TryGetValue(target, out var linked))
+                {
+                    hashes[relative] = linked;
+                    expected[relative] = false;
+                    CheckFile(root, relative, linked.Size, linked.Digest, findings, cancellationToken);
+                }
+
+                break;
+            case TarEntryKind.SymbolicLink:
+                expected[relative] = false;
+                if (!IsLink(Path.Combine(root, Native(relative))))
+                {
+                    Damaged(findings, relative, $"the symbolic link to '{entry.LinkTarget}' is missing or no longer a link.");
+                }
+
+                break;
         }
     }
 
@@ -271,7 +277,7 @@ internal static class StoreVerifier
 
     private static (long Size, string Digest) Hash(Stream stream, CancellationToken cancellationToken)
     {
-        using var hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var hasher = DigestAlgorithm.Sha256.CreateHasher();
         var buffer = new byte[BufferSize];
         long size = 0;
         int read;
@@ -298,4 +304,24 @@ internal static class StoreVerifier
     }
 
     private static string Native(string relative) => relative.Replace('/', Path.DirectorySeparatorChar);
+
+    /// <summary>What checking one tar layer keeps: the snapshot root, the paths it expects, the findings, and each file's size and digest (for hard links).</summary>
+    private sealed class TarCheck
+    {
+        public TarCheck(string root, Dictionary<string, bool> expected, StoreFindings findings, Dictionary<string, (long Size, string Digest)> hashes)
+        {
+            Root = root;
+            Expected = expected;
+            Findings = findings;
+            Hashes = hashes;
+        }
+
+        public string Root { get; }
+
+        public Dictionary<string, bool> Expected { get; }
+
+        public StoreFindings Findings { get; }
+
+        public Dictionary<string, (long Size, string Digest)> Hashes { get; }
+    }
 }

@@ -71,7 +71,7 @@ public sealed class GetModelArtifactCommand : StrategyCmdlet
     {
         if (ParameterSetName == RemoteSet)
         {
-            _clients = CreateRegistryClients(Credential, SkipTlsVerify, MaxRetry, PostVerbose, PostDebug);
+            _clients = OpenRegistryClients(Credential, SkipTlsVerify, MaxRetry);
         }
         else if (ParameterSetName == StoreSet)
         {
@@ -97,7 +97,7 @@ public sealed class GetModelArtifactCommand : StrategyCmdlet
                 {
                     // Not declared mandatory: a mandatory pipeline parameter in this set would make PowerShell
                     // bind strings piped to plain Get-ModelArtifact to the Remote set instead of the store.
-                    ThrowModelPackError(new ModelPackException(ErrorIds.InvalidReference, ErrorKind.InvalidArgument, "-Remote needs -Reference: the registry reference(s) to read, e.g. 'registry.example.com/models/tiny:v1'."));
+                    ThrowModelPackError(CmdletErrors.RemoteNeedsReference());
                 }
 
                 foreach (var text in Reference!)
@@ -110,16 +110,6 @@ public sealed class GetModelArtifactCommand : StrategyCmdlet
                 ListStoreArtifacts();
                 break;
         }
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _clients?.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 
     /// <summary>
@@ -162,11 +152,7 @@ public sealed class GetModelArtifactCommand : StrategyCmdlet
     {
         if (StoreMatcher.IsPattern(text))
         {
-            WriteModelPackError(new ModelPackException(
-                ErrorIds.InvalidReference,
-                ErrorKind.InvalidArgument,
-                $"'{text}' has wildcard characters; registries cannot be searched by pattern, so -Remote needs an exact reference such as 'registry.example.com/models/tiny:v1'.",
-                text));
+            WriteModelPackError(CmdletErrors.RemotePattern(text));
             return;
         }
 
@@ -176,9 +162,10 @@ public sealed class GetModelArtifactCommand : StrategyCmdlet
             return;
         }
 
-        var client = _clients!.For(reference);
         try
         {
+            // Inside the try: making the client reads registries.conf, which may be malformed (InvalidConfiguration).
+            var client = _clients!.For(reference);
             WriteObject(Run(token => RemoteArtifactReader.GetAsync(client, reference, token)));
         }
         catch (ModelPackException ex)
@@ -201,58 +188,48 @@ public sealed class GetModelArtifactCommand : StrategyCmdlet
             return;
         }
 
-        var patterns = WildcardsFor(Reference);
-        var matched = new bool[patterns.Count];
-        bool Wanted(string name, string digest)
-        {
-            var hit = patterns.Count == 0;
-            for (var i = 0; i < patterns.Count; i++)
-            {
-                if (patterns[i].IsMatch(name) || patterns[i].IsMatch(digest))
-                {
-                    matched[i] = true;
-                    hit = true;
-                }
-            }
-
-            return hit;
-        }
-
+        var wanted = new LayoutFilter(Reference);
         var unreadable = new List<(Descriptor Entry, ModelSpecException Error)>();
         foreach (var entry in SafeEntries(layout, root, unreadable))
         {
             var name = entry.RefName ?? entry.Descriptor.Digest;
-            if (!Wanted(name, entry.Descriptor.Digest))
+            if (wanted.Matches(name, entry.Descriptor.Digest))
             {
-                continue;
-            }
-
-            if (!entry.Manifest.IsModelArtifact)
-            {
-                WriteVerbose($"Skipping '{name}' ({entry.Descriptor.Digest}): not a ModelPack model (artifactType '{entry.Manifest.ArtifactType ?? "none"}', config '{entry.Manifest.Config?.MediaType ?? "none"}').");
-                continue;
-            }
-
-            try
-            {
-                WriteObject(LayoutArtifacts.ToArtifact(layout, entry, name));
-            }
-            catch (ModelPackException ex)
-            {
-                WriteModelPackError(ex, name);
+                WriteLayoutEntry(layout, entry, name);
             }
         }
 
         // A manifest that cannot be read at all is an error for that entry only; the others are listed.
         foreach (var (entry, error) in unreadable)
         {
-            if (Wanted(entry.Annotation(AnnotationKeys.RefName) ?? entry.Digest, entry.Digest))
+            if (wanted.Matches(entry.Annotation(AnnotationKeys.RefName) ?? entry.Digest, entry.Digest))
             {
                 WriteModelPackError(error);
             }
         }
 
-        ReportUnmatched(patterns, matched, Reference, root);
+        foreach (var missing in wanted.Unmatched())
+        {
+            WriteModelPackError(CmdletErrors.NotInLayout(missing, root));
+        }
+    }
+
+    private void WriteLayoutEntry(OciLayout layout, LayoutEntry entry, string name)
+    {
+        if (!entry.Manifest.IsModelArtifact)
+        {
+            WriteVerbose($"Skipping '{name}' ({entry.Descriptor.Digest}): not a ModelPack model (artifactType '{entry.Manifest.ArtifactType ?? "none"}', config '{entry.Manifest.Config?.MediaType ?? "none"}').");
+            return;
+        }
+
+        try
+        {
+            WriteObject(LayoutArtifacts.ToArtifact(layout, entry, name));
+        }
+        catch (ModelPackException ex)
+        {
+            WriteModelPackError(ex, name);
+        }
     }
 
     private IEnumerable<LayoutEntry> SafeEntries(OciLayout layout, string root, List<(Descriptor Entry, ModelSpecException Error)> unreadable)
@@ -272,34 +249,5 @@ public sealed class GetModelArtifactCommand : StrategyCmdlet
         {
             yield return e;
         }
-    }
-
-    private void ReportUnmatched(List<WildcardPattern> patterns, bool[] matched, string[]? references, string where)
-    {
-        for (var i = 0; i < patterns.Count; i++)
-        {
-            if (!matched[i] && !WildcardPattern.ContainsWildcardCharacters(references![i]))
-            {
-                WriteModelPackError(new ModelPackException(
-                    ErrorIds.ModelArtifactNotFound,
-                    ErrorKind.ObjectNotFound,
-                    $"No model artifact '{references[i]}' in '{where}'.",
-                    references[i]));
-            }
-        }
-    }
-
-    private static List<WildcardPattern> WildcardsFor(string[]? references)
-    {
-        var list = new List<WildcardPattern>();
-        if (references is not null)
-        {
-            foreach (var r in references)
-            {
-                list.Add(WildcardPattern.Get(r, WildcardOptions.IgnoreCase));
-            }
-        }
-
-        return list;
     }
 }

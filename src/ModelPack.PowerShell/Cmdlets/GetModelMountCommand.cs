@@ -21,10 +21,8 @@ namespace ModelPack.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "ModelMount", DefaultParameterSetName = InputObjectSet)]
 [OutputType(typeof(ModelMount), typeof(string), typeof(QuadletFile))]
-public sealed class GetModelMountCommand : StrategyCmdlet
+public sealed class GetModelMountCommand : ModelInputCmdlet
 {
-    private const string ReferenceSet = "Reference";
-    private const string InputObjectSet = "InputObject";
 
     private StrategyName? _requested;
     private MountOptions? _options;
@@ -37,15 +35,6 @@ public sealed class GetModelMountCommand : StrategyCmdlet
     /// <summary>Without -UnitName: the repository-derived unit name each rendered model took, and which model took it.</summary>
     private readonly Dictionary<string, string> _derivedNames = new(StringComparer.OrdinalIgnoreCase);
 
-    [Parameter(ParameterSetName = ReferenceSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(StoreReferenceCompleter))]
-    public string[] Reference { get; set; } = Array.Empty<string>();
-
-    [Parameter(ParameterSetName = InputObjectSet, Mandatory = true, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public ModelArtifact? InputObject { get; set; }
-
     /// <summary>Where the model appears inside the container.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -53,16 +42,6 @@ public sealed class GetModelMountCommand : StrategyCmdlet
 
     [Parameter]
     public MountFormat As { get; set; } = MountFormat.Object;
-
-    /// <summary>Which strategy's mount: Auto (default: MODELPACK_STRATEGY, the config file, else where the model is stored), PodmanArtifact, PodmanImage or HttpBind.</summary>
-    [Parameter]
-    [StrategyNameTransformation]
-    public StrategyName Strategy { get; set; } = StrategyName.Auto;
-
-    /// <summary>podman, docker, none, auto, or a path to a podman or docker executable: the engine whose syntax the mounts use.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Engine { get; set; }
 
     /// <summary>
     /// The base name of what -As Quadlet and -As Kubernetes generate: the unit files NAME.container and NAME.artifact or
@@ -95,11 +74,7 @@ public sealed class GetModelMountCommand : StrategyCmdlet
         if (As == MountFormat.Quadlet && Chain.Engine.Kind == EngineKind.Docker)
         {
             // Quadlet units are podman's: with docker they would run a podman the user did not choose.
-            ThrowModelPackError(new ModelPackException(
-                ErrorIds.ParameterNotApplicable,
-                ErrorKind.InvalidArgument,
-                $"-As Quadlet writes podman quadlet units (systemd services that run podman), but the engine is {Chain.Engine.Found}. Use -As Argument for 'docker run', or -Engine podman for quadlet units.",
-                "Quadlet"));
+            ThrowModelPackError(CmdletErrors.QuadletNeedsPodman(Chain.Engine.Found));
         }
 
         foreach (var warning in Chain.Engine.Warnings)
@@ -159,21 +134,13 @@ public sealed class GetModelMountCommand : StrategyCmdlet
         var containerNameGiven = MyInvocation.BoundParameters.ContainsKey(nameof(ContainerName));
         if (unitNameGiven && As is not (MountFormat.Quadlet or MountFormat.Kubernetes))
         {
-            ThrowModelPackError(new ModelPackException(
-                ErrorIds.ParameterNotApplicable,
-                ErrorKind.InvalidArgument,
-                $"-UnitName names quadlet units (-As Quadlet) or the Kubernetes volume (-As Kubernetes); -As {As} has neither. Add -As Quadlet or -As Kubernetes, or leave out -UnitName.",
-                UnitName));
+            ThrowModelPackError(CmdletErrors.UnitNameNotApplicable(UnitName, As));
         }
 
         if (containerNameGiven && As != MountFormat.Kubernetes)
         {
             var hint = As == MountFormat.Quadlet ? " With -As Quadlet, -UnitName names the .container unit." : string.Empty;
-            ThrowModelPackError(new ModelPackException(
-                ErrorIds.ParameterNotApplicable,
-                ErrorKind.InvalidArgument,
-                $"-ContainerName names the container of the Kubernetes pod spec fragment (-As Kubernetes); -As {As} has none. Add -As Kubernetes, or leave out -ContainerName.{hint}",
-                ContainerName));
+            ThrowModelPackError(CmdletErrors.ContainerNameNotApplicable(ContainerName, As, hint));
         }
 
         try
@@ -199,11 +166,7 @@ public sealed class GetModelMountCommand : StrategyCmdlet
         if (artifact.Strategy == "Layout")
         {
             // A layout's ref name is no registry reference, and its files are in no store a container can mount.
-            WriteModelPackError(new ModelPackException(
-                ErrorIds.ModelArtifactNotInStore,
-                ErrorKind.InvalidArgument,
-                $"'{artifact.Reference}' is in the OCI layout '{artifact.StorePath}', not in a store. Push it to a registry and save it with Save-ModelArtifact (for example through skopeo copy oci:LAYOUT:{artifact.Reference} docker://REGISTRY/...), then mount the stored copy.",
-                artifact.Reference));
+            WriteModelPackError(CmdletErrors.LayoutNotMountable(artifact));
             return;
         }
 
@@ -220,12 +183,7 @@ public sealed class GetModelMountCommand : StrategyCmdlet
             catch (ModelPackException ex) when (ex.ErrorId == ErrorIds.ModelArtifactNotFound)
             {
                 // No store holds it (mounting never asks the registry).
-                throw new ModelPackException(
-                    ErrorIds.ModelArtifactNotFound,
-                    ErrorKind.ObjectNotFound,
-                    $"No model artifact '{value}' in {DescribeStores(Chain.Stores)}. Run Save-ModelArtifact '{value}' to download it first.",
-                    value,
-                    ex);
+                throw CmdletErrors.NothingToMount(value, DescribeStores(Chain.Stores), ex);
             }
         });
 
@@ -269,12 +227,7 @@ public sealed class GetModelMountCommand : StrategyCmdlet
         {
             // Two models under one name would overwrite each other's units (or share one volume): refuse before anything is written.
             _named = null;
-            ThrowModelPackError(new ModelPackException(
-                ErrorIds.UnitNameConflict,
-                ErrorKind.InvalidArgument,
-                $"-UnitName '{UnitName}' names the units of one model, and '{_namedReference}' already has it; '{mounts[0].Reference}' would overwrite them, so nothing was written. " +
-                "Leave out -UnitName to name each model after its repository, or run Get-ModelMount once per model with its own -UnitName.",
-                UnitName));
+            ThrowModelPackError(CmdletErrors.UnitNameTaken(UnitName, _namedReference, mounts[0].Reference));
         }
 
         _named = output;
@@ -299,11 +252,7 @@ public sealed class GetModelMountCommand : StrategyCmdlet
             return true;
         }
 
-        WriteModelPackError(new ModelPackException(
-            ErrorIds.UnitNameConflict,
-            ErrorKind.InvalidArgument,
-            $"'{reference}' would be named '{name}' after its repository, like '{owner}' before it, and its units or volume would replace those. Run Get-ModelMount '{reference}' -As {As} -UnitName <another name> for it.",
-            reference));
+        WriteModelPackError(CmdletErrors.DerivedNameTaken(reference, name, owner, As));
         return false;
     }
 
@@ -314,7 +263,7 @@ public sealed class GetModelMountCommand : StrategyCmdlet
     private bool NeedsInsecurePull(ModelMount mount) =>
         mount.Type != "bind" &&
         ModelReference.TryParse(mount.Reference, out var reference, out _) &&
-        (LoopbackRegistry.Is(reference!.Registry) || Settings.InsecureRegistries.Contains(reference.Registry, StringComparer.OrdinalIgnoreCase));
+        (reference!.IsLoopback || Settings.InsecureRegistries.Contains(reference.Registry, StringComparer.OrdinalIgnoreCase));
 
     private List<object> Render(IReadOnlyList<ModelMount> mounts) => As switch
     {

@@ -1,19 +1,25 @@
 using System;
+using System.IO;
 using System.Management.Automation;
 using System.Threading;
+using System.Threading.Tasks;
 using ModelPack.Core.Errors;
 using ModelPack.Core.References;
+using ModelPack.Internal;
 
 namespace ModelPack.Cmdlets;
 
 /// <summary>
 /// Shared plumbing: Core exceptions become ErrorRecords with their ErrorId, category and target;
-/// StopProcessing (Ctrl+C) cancels <see cref="StopToken"/>; PowerShell disposes the cmdlet at the end
-/// of the pipeline.
+/// StopProcessing (Ctrl+C) cancels <see cref="StopToken"/>; Core work runs on a task while the pipeline thread
+/// writes what it reports (<see cref="Run{T}"/>); one input's failure is reported and the pipeline goes on
+/// (<see cref="Attempt"/>). PowerShell disposes the cmdlet at the end of the pipeline.
 /// </summary>
 public abstract class ModelPackCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
+    private volatile PipelinePump? _pump;
+    private int _nextActivityId;
 
     /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped.</summary>
     protected CancellationToken StopToken => _stopping.Token;
@@ -47,6 +53,35 @@ public abstract class ModelPackCmdlet : PSCmdlet, IDisposable
     protected void ThrowModelPackError(ModelPackException exception, object? target = null) =>
         ThrowTerminatingError(ToErrorRecord(exception, target));
 
+    /// <summary>
+    /// Does one input's work. A Core failure is that input's error (target <paramref name="target"/> unless the
+    /// exception names one); Ctrl+C stops the pipeline; a file-system failure (the store, a layout, -Path) is
+    /// ModelStoreAccessFailed in <paramref name="storeFailure"/>'s category, its message what
+    /// <paramref name="storeFailure"/> says failed followed by the system's reason. Returns whether the work finished.
+    /// </summary>
+    internal bool Attempt(object target, StoreFailure storeFailure, Action work)
+    {
+        try
+        {
+            work();
+            return true;
+        }
+        catch (ModelPackException ex)
+        {
+            WriteModelPackError(ex, target);
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            WriteError(ErrorIds.ModelStoreAccessFailed, storeFailure.Category, $"{storeFailure.What}: {ex.Message}", storeFailure.Target, ex);
+        }
+
+        return false;
+    }
+
     /// <summary>Resolves a PowerShell path (relative to the current location, provider-qualified, ~) to a file-system path.</summary>
     protected string ResolveFileSystemPath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
@@ -63,6 +98,63 @@ public abstract class ModelPackCmdlet : PSCmdlet, IDisposable
             return null;
         }
     }
+
+    /// <summary>A new Write-Progress activity id, unique in this invocation.</summary>
+    internal int NextActivityId() => Interlocked.Increment(ref _nextActivityId);
+
+    /// <summary>Writes a verbose line from any thread (while <see cref="Run{T}"/> runs; dropped otherwise).</summary>
+    internal void PostVerbose(string line) => _pump?.Post(() => WriteVerbose(line));
+
+    /// <summary>Writes a debug line (HTTP detail) from any thread (while <see cref="Run{T}"/> runs; dropped otherwise).</summary>
+    internal void PostDebug(string line) => _pump?.Post(() => WriteDebug(line));
+
+    /// <summary>Writes a warning from any thread (while <see cref="Run{T}"/> runs; dropped otherwise).</summary>
+    internal void PostWarning(string line) => _pump?.Post(() => WriteWarning(line));
+
+    /// <summary>Runs an action on the pipeline thread, from any thread, while <see cref="Run{T}"/> runs.</summary>
+    internal void Post(Action action) => _pump?.Post(action);
+
+    /// <summary>
+    /// Runs Core work on a task, pumping what it posts to the pipeline thread, honouring Ctrl+C
+    /// (PipelineStoppedException); <paramref name="idle"/> runs at least every 100 ms on the pipeline thread.
+    /// </summary>
+    internal T Run<T>(Func<CancellationToken, Task<T>> work, Action? idle = null)
+    {
+        var outer = _pump;
+        using var pump = new PipelinePump();
+        _pump = pump;
+        try
+        {
+            return pump.Run(work, StopToken, idle);
+        }
+        finally
+        {
+            _pump = outer;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Run{T}"/> with Write-Progress: held-back records of <paramref name="writer"/> are flushed while the
+    /// work runs, and its Completed records are written when it ends (not after Ctrl+C: the host is tearing the
+    /// pipeline down). The work reports through <see cref="Posting{T}"/>.
+    /// </summary>
+    internal T RunWithProgress<T, TReport>(ProgressWriter<TReport> writer, Func<CancellationToken, Task<T>> work)
+    {
+        try
+        {
+            return Run(work, writer.Flush);
+        }
+        finally
+        {
+            if (!StopToken.IsCancellationRequested)
+            {
+                writer.Complete();
+            }
+        }
+    }
+
+    /// <summary>Hands each report from a worker thread to <paramref name="writer"/> on the pipeline thread.</summary>
+    internal IProgress<T> Posting<T>(ProgressWriter<T> writer) => new PostingProgress<T>(this, writer.Report);
 
     protected override void StopProcessing()
     {

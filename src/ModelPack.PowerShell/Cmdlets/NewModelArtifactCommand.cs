@@ -1,11 +1,9 @@
 using System;
 using System.Collections;
 using System.Globalization;
-using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Text;
-using System.Threading;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Packing;
 using ModelPack.Core.References;
@@ -22,8 +20,6 @@ public sealed class NewModelArtifactCommand : StoreCmdlet
 {
     private const string Action = "Pack model artifact";
     private const int MaxListedLayers = 50;
-
-    private int _nextActivityId;
 
     /// <summary>The folder holding the model's files; binds the FullName of piped folders (Get-Item).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -151,7 +147,7 @@ public sealed class NewModelArtifactCommand : StoreCmdlet
         if (!Force && ExistingStore()?.Find(reference) is ModelArtifact existing)
         {
             WriteError(new ErrorRecord(
-                new ModelPackException(ErrorIds.ModelArtifactExists, ErrorKind.InvalidOperation, $"'{reference}' already names {existing.Digest} in the store '{existing.StorePath}'. Use -Force to replace it, or choose another tag.", reference.ToString()),
+                CmdletErrors.AlreadyExists(reference.ToString(), existing),
                 ErrorIds.ModelArtifactExists,
                 ErrorCategory.ResourceExists,
                 reference.ToString()));
@@ -171,7 +167,7 @@ public sealed class NewModelArtifactCommand : StoreCmdlet
                 $". Give {(plan.Unclassified.Count == 1 ? "it" : "them")} a kind with -KindOverride, or use -Unclassified Error or Skip.");
         }
 
-        try
+        Attempt(source, CmdletErrors.PackFailed(reference.ToString(), source, StoreRoot), () =>
         {
             var store = OpenStore();
             var result = Pack(request, store, reference.ToString());
@@ -183,19 +179,7 @@ public sealed class NewModelArtifactCommand : StoreCmdlet
             // Core's log already said what was packed or that nothing changed; add what was read.
             WriteVerbose(string.Format(CultureInfo.CurrentCulture, "Read {0:N0} bytes from '{1}'.", result.BytesRead, source));
             WriteObject(result.Artifact);
-        }
-        catch (ModelPackException ex)
-        {
-            WriteModelPackError(ex, source);
-        }
-        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            WriteError(ErrorIds.ModelStoreAccessFailed, ErrorCategory.WriteError, $"Packing '{reference}' failed while reading '{source}' or writing to the store '{StoreRoot}': {ex.Message}", source, ex);
-        }
+        });
     }
 
     private PackRequest BuildRequest(string source, ModelReference reference)
@@ -263,7 +247,7 @@ public sealed class NewModelArtifactCommand : StoreCmdlet
         var root = source.TrimEnd(System.IO.Path.DirectorySeparatorChar, System.IO.Path.AltDirectorySeparatorChar) + System.IO.Path.DirectorySeparatorChar;
         if (!full.StartsWith(root, StringComparison.Ordinal))
         {
-            ThrowModelPackError(new ModelPackException(ErrorIds.InvalidPackOption, ErrorKind.InvalidArgument, $"The dataset '{value}' is not inside the model folder '{source}'. Give a path relative to -Path, or move the dataset into the folder.", value));
+            ThrowModelPackError(CmdletErrors.DatasetOutside(value, source));
         }
 
         return full.Substring(root.Length).Replace('\\', '/');
@@ -274,7 +258,7 @@ public sealed class NewModelArtifactCommand : StoreCmdlet
         var pattern = LanguagePrimitives.ConvertTo<string>(key);
         if (string.IsNullOrWhiteSpace(pattern))
         {
-            ThrowModelPackError(new ModelPackException(ErrorIds.InvalidPackOption, ErrorKind.InvalidArgument, "-KindOverride has an empty path pattern. Use patterns such as '*.model' or 'extra/*.bin'.", key));
+            ThrowModelPackError(CmdletErrors.EmptyKindPattern(key));
         }
 
         return pattern;
@@ -295,11 +279,7 @@ public sealed class NewModelArtifactCommand : StoreCmdlet
             return parsed;
         }
 
-        ThrowModelPackError(new ModelPackException(
-            ErrorIds.InvalidPackOption,
-            ErrorKind.InvalidArgument,
-            $"-KindOverride '{key}' = '{raw}' names no kind. Use one of: {string.Join(", ", Enum.GetNames(typeof(LayerKind)))}.",
-            raw));
+        ThrowModelPackError(CmdletErrors.UnknownKind(key, raw));
         return default;
     }
 
@@ -358,20 +338,10 @@ public sealed class NewModelArtifactCommand : StoreCmdlet
 
     private PackResult Pack(PackRequest request, ModelStore store, string reference)
     {
-        var progress = new PackProgressWriter(reference, () => Interlocked.Increment(ref _nextActivityId), WriteProgress);
-        using var pump = new PipelinePump();
-        request.Log = line => pump.Post(() => WriteVerbose(line));
-        try
-        {
-            return pump.Run(token => ModelPacker.PackAsync(request, store, new PostingProgress<PackProgress>(pump, progress.Report), token), StopToken, progress.Flush);
-        }
-        finally
-        {
-            if (!StopToken.IsCancellationRequested)
-            {
-                progress.Complete();
-            }
-        }
+        var progress = new PackProgressWriter(reference, NextActivityId, WriteProgress);
+        var report = Posting(progress);
+        request.Log = PostVerbose;
+        return RunWithProgress(progress, token => ModelPacker.PackAsync(request, store, report, token));
     }
 
     /// <summary>Deletes what only the artifact this pack replaced used (other tags keep theirs).</summary>

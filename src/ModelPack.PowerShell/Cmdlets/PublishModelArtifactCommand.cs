@@ -1,8 +1,6 @@
 using System;
 using System.Globalization;
-using System.IO;
 using System.Management.Automation;
-using System.Threading;
 using ModelPack.Completion;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Packing;
@@ -23,8 +21,6 @@ public sealed class PublishModelArtifactCommand : StoreCmdlet
     private const string Action = "Publish model artifact";
 
     private RegistryClients? _clients;
-    private volatile PipelinePump? _pump;
-    private int _nextActivityId;
 
     /// <summary>Stored artifacts to publish, by reference or manifest digest.</summary>
     [Parameter(ParameterSetName = ReferenceSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -68,7 +64,7 @@ public sealed class PublishModelArtifactCommand : StoreCmdlet
 
     protected override void BeginProcessing()
     {
-        _clients = CreateRegistryClients(Credential, SkipTlsVerify, MaxRetry, line => _pump?.Post(() => WriteVerbose(line)), line => _pump?.Post(() => WriteDebug(line)));
+        _clients = OpenRegistryClients(Credential, SkipTlsVerify, MaxRetry);
     }
 
     protected override void ProcessRecord()
@@ -91,7 +87,7 @@ public sealed class PublishModelArtifactCommand : StoreCmdlet
             var artifact = store?.Find(reference);
             if (store is null || artifact is null)
             {
-                WriteModelPackError(NotInStore(reference.ToString(), ErrorKind.ObjectNotFound, $"'{reference}' is not in the store at '{StoreRoot}'. Pack it with New-ModelArtifact or pull it with Save-ModelArtifact first."));
+                WriteModelPackError(CmdletErrors.NotInStore(reference.ToString(), ErrorKind.ObjectNotFound, $"'{reference}' is not in the store at '{StoreRoot}'. Pack it with New-ModelArtifact or pull it with Save-ModelArtifact first."));
                 continue;
             }
 
@@ -99,43 +95,21 @@ public sealed class PublishModelArtifactCommand : StoreCmdlet
         }
     }
 
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _clients?.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    private static ModelPackException NotInStore(string target, ErrorKind kind, string message) =>
-        new(ErrorIds.ModelArtifactNotInStore, kind, message, target);
-
     private void PublishInputObject(ModelArtifact artifact)
     {
         if (!string.Equals(artifact.Strategy, ModelStore.StrategyName, StringComparison.Ordinal) || artifact.StorePath is null)
         {
-            WriteModelPackError(NotInStore(
+            WriteModelPackError(CmdletErrors.NotInStore(
                 artifact.Reference,
                 ErrorKind.InvalidArgument,
                 $"'{artifact.Reference}' is a {artifact.Strategy} artifact; Publish-ModelArtifact publishes artifacts from the local store (HttpBind). Save it with Save-ModelArtifact or pack it with New-ModelArtifact first."));
             return;
         }
 
-        ModelStore store;
-        try
+        if (OpenStoreOf(artifact) is ModelStore store)
         {
-            // The store that holds it, even if MODELPACK_STORE changed since it was listed.
-            store = OpenStoreAt(artifact.StorePath);
+            Publish(store, artifact);
         }
-        catch (ModelPackException ex)
-        {
-            WriteModelPackError(ex, artifact.StorePath);
-            return;
-        }
-
-        Publish(store, artifact);
     }
 
     private void Publish(ModelStore store, ModelArtifact artifact)
@@ -157,38 +131,29 @@ public sealed class PublishModelArtifactCommand : StoreCmdlet
             return;
         }
 
-        try
+        Attempt(target.ToString(), CmdletErrors.PublishFailed(artifact.Reference, store.Root), () =>
         {
             var result = Push(store, artifact, target);
-            WriteVerbose(result.UpToDate
-                ? $"'{target}' already names {result.Digest}: nothing was uploaded (-Force pushes the manifest again)."
-                : string.Format(
-                    CultureInfo.CurrentCulture,
-                    "'{0}' now names {1}: {2} blob(s) uploaded ({3:N0} bytes), {4} mounted from another repository, {5} already present.",
-                    target,
-                    result.Digest,
-                    result.BlobsUploaded,
-                    result.BytesUploaded,
-                    result.BlobsMounted,
-                    result.BlobsExisting));
+            WriteVerbose(Describe(result, target));
             if (PassThru)
             {
                 WriteObject(result.Artifact);
             }
-        }
-        catch (ModelPackException ex)
-        {
-            WriteModelPackError(ex, target.ToString());
-        }
-        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            WriteError(ErrorIds.ModelStoreAccessFailed, ErrorCategory.ReadError, $"Publishing '{artifact.Reference}' failed while reading the store '{store.Root}': {ex.Message}", artifact.Reference, ex);
-        }
+        });
     }
+
+    private static string Describe(PublishResult result, ModelReference target) =>
+        result.UpToDate
+            ? $"'{target}' already names {result.Digest}: nothing was uploaded (-Force pushes the manifest again)."
+            : string.Format(
+                CultureInfo.CurrentCulture,
+                "'{0}' now names {1}: {2} blob(s) uploaded ({3:N0} bytes), {4} mounted from another repository, {5} already present.",
+                target,
+                result.Digest,
+                result.BlobsUploaded,
+                result.BytesUploaded,
+                result.BlobsMounted,
+                result.BlobsExisting);
 
     /// <summary>-Destination (keeping the source's tag when it names none), else the artifact's own reference.</summary>
     private ModelReference DestinationFor(ModelArtifact artifact) => ModelPublisher.DestinationOf(artifact, Destination);
@@ -196,27 +161,14 @@ public sealed class PublishModelArtifactCommand : StoreCmdlet
     private PublishResult Push(ModelStore store, ModelArtifact artifact, ModelReference target)
     {
         var client = _clients!.For(target);
-        var progress = new PublishProgressWriter(target.ToString(), () => Interlocked.Increment(ref _nextActivityId), WriteProgress);
-        using var pump = new PipelinePump();
+        var progress = new PublishProgressWriter(target.ToString(), NextActivityId, WriteProgress);
         var options = new PublishOptions
         {
             Force = Force,
             Concurrency = Settings.Concurrency ?? new PublishOptions().Concurrency,
-            Progress = new PostingProgress<PublishProgress>(pump, progress.Report),
-            Log = line => pump.Post(() => WriteVerbose(line)),
+            Progress = Posting(progress),
+            Log = PostVerbose,
         };
-        _pump = pump;
-        try
-        {
-            return pump.Run(token => ModelPublisher.PublishAsync(store, artifact, target, client, options, token), StopToken, progress.Flush);
-        }
-        finally
-        {
-            _pump = null;
-            if (!StopToken.IsCancellationRequested)
-            {
-                progress.Complete();
-            }
-        }
+        return RunWithProgress(progress, token => ModelPublisher.PublishAsync(store, artifact, target, client, options, token));
     }
 }

@@ -19,10 +19,8 @@ namespace ModelPack.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "ModelArtifact", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(ModelArtifact))]
-public sealed class RemoveModelArtifactCommand : StrategyCmdlet
+public sealed class RemoveModelArtifactCommand : ModelInputCmdlet
 {
-    private const string ReferenceSet = "Reference";
-    private const string InputObjectSet = "InputObject";
     private const string Action = "Remove model artifact";
 
     private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
@@ -33,21 +31,7 @@ public sealed class RemoveModelArtifactCommand : StrategyCmdlet
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(StoreReferenceCompleter))]
-    public string[] Reference { get; set; } = Array.Empty<string>();
-
-    [Parameter(ParameterSetName = InputObjectSet, Mandatory = true, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public ModelArtifact? InputObject { get; set; }
-
-    /// <summary>Only from this strategy's store (default Auto: from every store that holds it).</summary>
-    [Parameter]
-    [StrategyNameTransformation]
-    public StrategyName Strategy { get; set; } = StrategyName.Auto;
-
-    /// <summary>podman, docker, none, auto, or a path to a podman or docker executable: whose stores are searched.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Engine { get; set; }
+    public override string[] Reference { get; set; } = Array.Empty<string>();
 
     /// <summary>Remove without asking for confirmation (-WhatIf still only describes).</summary>
     [Parameter]
@@ -89,11 +73,7 @@ public sealed class RemoveModelArtifactCommand : StrategyCmdlet
         if (owner is null)
         {
             var where = artifact.Strategy == "Layout" ? $" It lives in the OCI layout '{artifact.StorePath}'; delete it there with your OCI tools." : string.Empty;
-            WriteModelPackError(new ModelPackException(
-                ErrorIds.ModelArtifactNotInStore,
-                ErrorKind.InvalidArgument,
-                $"'{artifact.Reference}' is a {artifact.Strategy} artifact; Remove-ModelArtifact removes models from the stores of the strategies PodmanArtifact, PodmanImage and HttpBind (the local store).{where}",
-                artifact.Reference));
+            WriteModelPackError(CmdletErrors.NotRemovable(artifact, where));
             return;
         }
 
@@ -102,11 +82,7 @@ public sealed class RemoveModelArtifactCommand : StrategyCmdlet
             var why = Chain.Stores.Contains(owner)
                 ? $"-Strategy {Strategy} limits the removal to another store"
                 : $"that store needs podman, and the engine is {Chain.Engine.Found}";
-            WriteModelPackError(new ModelPackException(
-                ErrorIds.StrategyUnavailable,
-                ErrorKind.ResourceUnavailable,
-                $"'{artifact.Reference}' is in {owner.Name}'s store, but {why}. Use -Engine to name the podman that holds it, or remove it with podman.",
-                artifact.Reference));
+            WriteModelPackError(CmdletErrors.StoreOutOfReach(artifact, owner.Name, why));
             return;
         }
 
@@ -114,23 +90,15 @@ public sealed class RemoveModelArtifactCommand : StrategyCmdlet
         {
             if (artifact.StorePath is null)
             {
-                WriteModelPackError(new ModelPackException(ErrorIds.ModelArtifactNotInStore, ErrorKind.InvalidArgument, $"'{artifact.Reference}' names no store folder.", artifact.Reference));
+                WriteModelPackError(CmdletErrors.NoStoreFolder(artifact.Reference));
                 return;
             }
 
-            // The store that holds it, even if MODELPACK_STORE changed since it was listed.
-            ModelStore store;
-            try
+            if (OpenStoreOf(artifact) is ModelStore store)
             {
-                store = OpenStoreAt(artifact.StorePath);
-            }
-            catch (ModelPackException ex)
-            {
-                WriteModelPackError(ex, artifact.StorePath);
-                return;
+                Remove(artifact, $"the store '{store.Root}'", _ => Task.FromResult(store.Remove(artifact.Reference)));
             }
 
-            Remove(artifact, $"the store '{store.Root}'", _ => Task.FromResult(store.Remove(artifact.Reference)));
             return;
         }
 
@@ -157,11 +125,7 @@ public sealed class RemoveModelArtifactCommand : StrategyCmdlet
         {
             if (!Run(remove))
             {
-                WriteModelPackError(new ModelPackException(
-                    ErrorIds.ModelArtifactNotFound,
-                    ErrorKind.ObjectNotFound,
-                    $"No model artifact '{artifact.Reference}' in {where} (already removed?).",
-                    artifact.Reference));
+                WriteModelPackError(CmdletErrors.AlreadyRemoved(artifact.Reference, where));
                 return;
             }
         }

@@ -1,7 +1,7 @@
 using System;
-using System.IO;
 using System.Management.Automation;
 using System.Threading;
+using System.Threading.Tasks;
 using ModelPack.Completion;
 using ModelPack.Core.Errors;
 using ModelPack.Core.References;
@@ -20,35 +20,12 @@ namespace ModelPack.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsData.Save, "ModelArtifact", DefaultParameterSetName = InputObjectSet, SupportsShouldProcess = true)]
 [OutputType(typeof(ModelArtifact))]
-public sealed class SaveModelArtifactCommand : StrategyCmdlet
+public sealed class SaveModelArtifactCommand : ModelInputCmdlet
 {
-    private const string ReferenceSet = "Reference";
-    private const string InputObjectSet = "InputObject";
     private const string Action = "Download model artifact";
 
     private RegistryClients? _clients;
     private StrategyName? _requested;
-    private int _nextActivityId;
-
-    [Parameter(ParameterSetName = ReferenceSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(StoreReferenceCompleter))]
-    public string[] Reference { get; set; } = Array.Empty<string>();
-
-    /// <summary>An artifact from Get-ModelArtifact -Remote (or a store, to refresh it).</summary>
-    [Parameter(ParameterSetName = InputObjectSet, Mandatory = true, ValueFromPipeline = true)]
-    [ValidateNotNull]
-    public ModelArtifact? InputObject { get; set; }
-
-    /// <summary>How to pull: Auto (default: MODELPACK_STRATEGY, the config file, else the first viable), PodmanArtifact, PodmanImage or HttpBind.</summary>
-    [Parameter]
-    [StrategyNameTransformation]
-    public StrategyName Strategy { get; set; } = StrategyName.Auto;
-
-    /// <summary>podman, docker, none, auto, or a path to a podman or docker executable.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Engine { get; set; }
 
     /// <summary>Also copy the model's files into this folder (HttpBind only: the files must be on disk).</summary>
     [Parameter]
@@ -76,7 +53,7 @@ public sealed class SaveModelArtifactCommand : StrategyCmdlet
 
     protected override void BeginProcessing()
     {
-        _clients = CreateRegistryClients(Credential, SkipTlsVerify, MaxRetry, PostVerbose, PostDebug);
+        _clients = OpenRegistryClients(Credential, SkipTlsVerify, MaxRetry);
         OpenChain(Engine, ReferenceKindCache.Session);
         _requested = RequestedStrategy(Strategy);
         var chosen = EnsureEngineSupports(_requested);
@@ -94,11 +71,7 @@ public sealed class SaveModelArtifactCommand : StrategyCmdlet
         else if (chosen != StrategyName.HttpBind)
         {
             var (_, source) = StrategySelector.Resolve(_requested, Settings);
-            ThrowModelPackError(new ModelPackException(
-                ErrorIds.StrategyUnavailable,
-                ErrorKind.ResourceUnavailable,
-                $"-Path copies the model's files out of the local store, which only HttpBind fills, but {DescribeStrategySource(source)} asks for {chosen}, which keeps models in podman's store. Use -Strategy HttpBind with -Path, or save without -Path.",
-                chosen.ToString()));
+            ThrowModelPackError(CmdletErrors.PathNeedsHttpBind(DescribeStrategySource(source), chosen));
         }
     }
 
@@ -109,11 +82,7 @@ public sealed class SaveModelArtifactCommand : StrategyCmdlet
             var artifact = InputObject!;
             if (artifact.Registry is null)
             {
-                WriteModelPackError(new ModelPackException(
-                    ErrorIds.InvalidReference,
-                    ErrorKind.InvalidArgument,
-                    $"'{artifact.Reference}' ({artifact.Strategy}) names no registry to download from. Pipe artifacts from Get-ModelArtifact -Remote, or pass -Reference 'registry/repository:tag'.",
-                    artifact.Reference));
+                WriteModelPackError(CmdletErrors.NoRegistryToPull(artifact));
                 return;
             }
 
@@ -127,16 +96,6 @@ public sealed class SaveModelArtifactCommand : StrategyCmdlet
         }
     }
 
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _clients?.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
     private void Save(string text)
     {
         var reference = ParseReferenceOrWriteError(text);
@@ -145,52 +104,46 @@ public sealed class SaveModelArtifactCommand : StrategyCmdlet
             return;
         }
 
-        try
+        var target = reference.ToString();
+        Attempt(target, CmdletErrors.SaveFailed(target), () =>
         {
             var artifact = Pull(reference);
             WriteVerbose($"Saved '{reference}' ({artifact.Digest}) with {artifact.Strategy}{(artifact.Path is null ? string.Empty : $" to '{artifact.Path}'")}.");
             if (Path is not null)
             {
-                if (artifact.Path is null)
-                {
-                    throw new ModelPackException(ErrorIds.StrategyUnavailable, ErrorKind.ResourceUnavailable, $"'{reference}' was saved with {artifact.Strategy}, which leaves no files to export. Use -Strategy HttpBind with -Path.", reference.ToString());
-                }
-
-                var destination = ResolveFileSystemPath(Path);
-                var count = SnapshotExporter.Export(artifact.Path, destination, Force, StopToken);
-                WriteVerbose($"Exported {count} file(s) of '{reference}' to '{destination}'.");
+                Export(reference, artifact);
             }
 
             if (PassThru)
             {
                 WriteObject(artifact);
             }
-        }
-        catch (ModelPackException ex)
-        {
-            WriteModelPackError(ex, reference.ToString());
-        }
-        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            WriteError(ErrorIds.ModelStoreAccessFailed, ErrorCategory.WriteError, $"Saving '{reference}' failed while writing to the store or to -Path: {ex.Message}", reference.ToString(), ex);
-        }
+        });
     }
 
-    /// <summary>
-    /// Pulls through the chain (<see cref="StrategyChain.PullAsync"/>: the reference's kind from the local stores,
-    /// else one manifest GET, then the strategy; the chain logs its choice as a verbose line). For podman's pulls, which
-    /// report no byte counts, one progress record stands for the whole pull.
-    /// </summary>
+    private void Export(ModelReference reference, ModelArtifact artifact)
+    {
+        if (artifact.Path is null)
+        {
+            throw CmdletErrors.NothingToExport(reference.ToString(), artifact.Strategy);
+        }
+
+        var destination = ResolveFileSystemPath(Path!);
+        var count = SnapshotExporter.Export(artifact.Path, destination, Force, StopToken);
+        WriteVerbose($"Exported {count} file(s) of '{reference}' to '{destination}'.");
+    }
+
+    /// <summary>Pulls on a task, with one progress parent for the artifact and a child per layer.</summary>
     private ModelArtifact Pull(ModelReference reference)
     {
-        var chain = Chain;
+        var progress = new PullProgressWriter(reference.ToString(), NextActivityId, WriteProgress);
+        var pull = NewPullContext(reference, Posting(progress));
+        return RunWithProgress(progress, token => PullAsync(reference, pull, progress, token));
+    }
+
+    private PullContext NewPullContext(ModelReference reference, IProgress<PullProgress> progress)
+    {
         var clients = _clients!;
-        var progress = new PullProgressWriter(reference.ToString(), () => Interlocked.Increment(ref _nextActivityId), WriteProgress);
-        ProgressRecord? enginePull = null;
         var pull = new PullContext
         {
             Client = clients.For(reference),
@@ -198,46 +151,38 @@ public sealed class SaveModelArtifactCommand : StrategyCmdlet
             {
                 Force = Force,
                 Concurrency = Settings.Concurrency ?? new PullOptions().Concurrency,
-                Progress = new PostingProgress<PullProgress>(Post, progress.Report),
+                Progress = progress,
                 Log = PostVerbose,
             },
             Credential = clients.Access.Credential,
-            Selected = (selection, _) =>
-            {
-                if (selection.Strategy != StrategyName.HttpBind)
-                {
-                    Post(() =>
-                    {
-                        enginePull = new ProgressRecord(Interlocked.Increment(ref _nextActivityId), "Save-ModelArtifact " + reference, $"podman pulls it ({selection.Strategy})") { PercentComplete = -1 };
-                        WriteProgress(enginePull);
-                    });
-                }
-            },
         };
         foreach (var registry in clients.Access.InsecureRegistries)
         {
             pull.InsecureRegistries.Add(registry);
         }
 
-        if (clients.Access.AllowsInsecure(reference.Registry))
+        if (clients.Access.AllowsInsecure(reference))
         {
             pull.InsecureRegistries.Add(reference.Registry);
         }
 
-        try
+        return pull;
+    }
+
+    /// <summary>
+    /// Pulls through the chain (<see cref="StrategyChain.PullAsync"/>: the reference's kind from the local stores, else one
+    /// manifest GET, then the strategy; the chain logs its choice as a verbose line). For podman's pulls, which report no
+    /// byte counts, one progress record stands for the whole pull.
+    /// </summary>
+    private Task<ModelArtifact> PullAsync(ModelReference reference, PullContext pull, PullProgressWriter progress, CancellationToken token)
+    {
+        pull.Selected = (selection, _) =>
         {
-            return Run(token => chain.PullAsync(reference, _requested, pull, token), progress.Flush);
-        }
-        finally
-        {
-            if (!StopToken.IsCancellationRequested)
+            if (selection.Strategy != StrategyName.HttpBind)
             {
-                progress.Complete();
-                if (enginePull is not null)
-                {
-                    WriteProgress(new ProgressRecord(enginePull.ActivityId, enginePull.Activity, enginePull.StatusDescription) { RecordType = ProgressRecordType.Completed });
-                }
+                Post(() => progress.EnginePull($"podman pulls it ({selection.Strategy})"));
             }
-        }
+        };
+        return Chain.PullAsync(reference, _requested, pull, token);
     }
 }

@@ -32,6 +32,7 @@ public abstract class StoreCmdlet : ModelPackCmdlet
     private ModelPackSettings? _settings;
     private ModelStore? _store;
     private bool _looked;
+    private RegistryClients? _clients;
 
     /// <summary>
     /// The process environment, with relative paths (an engine given as <c>./podman</c>, a relative
@@ -89,6 +90,23 @@ public abstract class StoreCmdlet : ModelPackCmdlet
         store.Durability = settings.Durability ?? StoreDurability.Deferred;
         store.ArchiveLimits = settings.ArchiveLimits;
         return store;
+    }
+
+    /// <summary>
+    /// The local store that holds a listed artifact (its StorePath), even if MODELPACK_STORE changed since it was
+    /// listed; when it cannot be opened, that is the input's error and the result is null.
+    /// </summary>
+    internal ModelStore? OpenStoreOf(ModelArtifact artifact)
+    {
+        try
+        {
+            return OpenStoreAt(artifact.StorePath!);
+        }
+        catch (ModelPackException ex)
+        {
+            WriteModelPackError(ex, artifact.StorePath);
+            return null;
+        }
     }
 
     /// <summary>The local store, or null when none has been created yet (reading must not create one).</summary>
@@ -152,12 +170,25 @@ public abstract class StoreCmdlet : ModelPackCmdlet
     }
 
     /// <summary>
-    /// Registry clients for this invocation, from the cmdlet's -Credential, -SkipTlsVerify and -MaxRetry and the
-    /// config file: -MaxRetry when given, else the file's <c>maxRetry</c>, else the client's default. What the clients
-    /// decide goes to <paramref name="log"/> (Verbose), each HTTP request and answer to <paramref name="trace"/>
-    /// (Debug); both are called from any thread. Call it on the pipeline thread.
+    /// The registry clients of this invocation (made on the first call, disposed with the cmdlet), from the cmdlet's
+    /// -Credential, -SkipTlsVerify and -MaxRetry and the config file: -MaxRetry when given, else the file's
+    /// <c>maxRetry</c>, else the client's default. What the clients decide is Verbose, each HTTP request and answer
+    /// Debug, posted from any thread while <see cref="ModelPackCmdlet.Run{T}"/> runs. Call it on the pipeline thread.
     /// </summary>
-    internal RegistryClients CreateRegistryClients(PSCredential? credential, bool skipTlsVerify, int maxRetry, Action<string> log, Action<string> trace)
+    internal RegistryClients OpenRegistryClients(PSCredential? credential, bool skipTlsVerify, int maxRetry) =>
+        _clients ??= CreateRegistryClients(credential, skipTlsVerify, maxRetry);
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _clients?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private RegistryClients CreateRegistryClients(PSCredential? credential, bool skipTlsVerify, int maxRetry)
     {
         var (retries, source) = MyInvocation.BoundParameters.ContainsKey(MaxRetryParameter)
             ? (maxRetry, "-" + MaxRetryParameter)
@@ -170,7 +201,7 @@ public abstract class StoreCmdlet : ModelPackCmdlet
             TransferRateWindow = Settings.TransferRateWindow ?? RegistryClientOptions.DefaultTransferRateWindow,
         };
         WriteVerbose($"Failed registry requests are retried up to {access.MaxRetry} time(s) (MaxRetry from {access.MaxRetrySource}).");
-        return new RegistryClients(access, log, trace);
+        return new RegistryClients(access, PostVerbose, PostDebug);
     }
 
     /// <summary>
@@ -206,11 +237,7 @@ public abstract class StoreCmdlet : ModelPackCmdlet
 
         if (matched.Count == 0)
         {
-            WriteModelPackError(new ModelPackException(
-                ErrorIds.ModelArtifactNotFound,
-                ErrorKind.ObjectNotFound,
-                $"No model artifact '{value}' in {where}. {hint}",
-                value));
+            WriteModelPackError(CmdletErrors.NotFound(value, where, hint));
         }
 
         return matched;

@@ -2,29 +2,24 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using ModelPack.Core.Configuration;
 using ModelPack.Core.Engines;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Layout;
 using ModelPack.Core.Store;
 using ModelPack.Core.Strategies;
-using ModelPack.Internal;
 
 namespace ModelPack.Cmdlets;
 
 /// <summary>
 /// Cmdlets that go through the strategy chain: they find the engine (-Engine &gt; MODELPACK_ENGINE &gt; config
 /// <c>engine</c> &gt; podman, docker on PATH &gt; none), probe it (cached for the session), and build a
-/// <see cref="StrategyChain"/> over podman's stores and the local store. Core work runs on a task while the
-/// pipeline thread writes what it reports (<see cref="PipelinePump"/>).
+/// <see cref="StrategyChain"/> over podman's stores and the local store.
 /// </summary>
 public abstract class StrategyCmdlet : StoreCmdlet
 {
     internal const string StrategyParameter = "Strategy";
 
-    private volatile PipelinePump? _pump;
     private StrategyChain? _chain;
 
     /// <summary>The chain <see cref="OpenChain"/> built.</summary>
@@ -155,35 +150,4 @@ public abstract class StrategyCmdlet : StoreCmdlet
 
             return found;
         });
-
-    /// <summary>Writes a verbose line from any thread (while <see cref="Run{T}"/> runs; dropped otherwise).</summary>
-    internal void PostVerbose(string line) => _pump?.Post(() => WriteVerbose(line));
-
-    /// <summary>Writes a debug line (HTTP detail) from any thread (while <see cref="Run{T}"/> runs; dropped otherwise).</summary>
-    internal void PostDebug(string line) => _pump?.Post(() => WriteDebug(line));
-
-    /// <summary>Writes a warning from any thread (while <see cref="Run{T}"/> runs; dropped otherwise).</summary>
-    internal void PostWarning(string line) => _pump?.Post(() => WriteWarning(line));
-
-    /// <summary>Runs an action on the pipeline thread, from any thread, while <see cref="Run{T}"/> runs.</summary>
-    internal void Post(Action action) => _pump?.Post(action);
-
-    /// <summary>
-    /// Runs Core work on a task, pumping what it posts to the pipeline thread, honouring Ctrl+C
-    /// (PipelineStoppedException); <paramref name="idle"/> runs at least every 100 ms on the pipeline thread.
-    /// </summary>
-    internal T Run<T>(Func<CancellationToken, Task<T>> work, Action? idle = null)
-    {
-        var outer = _pump;
-        using var pump = new PipelinePump();
-        _pump = pump;
-        try
-        {
-            return pump.Run(work, StopToken, idle);
-        }
-        finally
-        {
-            _pump = outer;
-        }
-    }
 }

@@ -31,9 +31,6 @@ public sealed class TestModelArtifactCommand : StoreCmdlet
     private const string ReferenceSet = "Reference";
     private const string RepairAction = "Repair model artifact (download damaged blobs again, rebuild the snapshot)";
 
-    private RegistryClients? _clients;
-    private volatile PipelinePump? _pump;
-    private int _nextActivityId;
 
     [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -106,16 +103,6 @@ public sealed class TestModelArtifactCommand : StoreCmdlet
         }
     }
 
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _clients?.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
     private IReadOnlyList<ModelValidationResult> TestPath(string full)
     {
         if (Directory.Exists(full))
@@ -171,28 +158,12 @@ public sealed class TestModelArtifactCommand : StoreCmdlet
 
         if (string.Equals(artifact.Strategy, ModelStore.StrategyName, StringComparison.Ordinal))
         {
-            ModelStore store;
-            try
-            {
-                // The store that holds it, even if MODELPACK_STORE changed since it was listed.
-                store = OpenStoreAt(artifact.StorePath);
-            }
-            catch (ModelPackException ex)
-            {
-                WriteModelPackError(ex, artifact.StorePath);
-                return Array.Empty<ModelValidationResult>();
-            }
-
-            return TestStored(store, artifact);
+            return OpenStoreOf(artifact) is ModelStore store ? TestStored(store, artifact) : Array.Empty<ModelValidationResult>();
         }
 
         if (Repair)
         {
-            WriteModelPackError(new ModelPackException(
-                ErrorIds.RepairNotPossible,
-                ErrorKind.InvalidOperation,
-                $"'{artifact.Reference}' is a {artifact.Strategy} artifact in '{artifact.StorePath}'; -Repair repairs only artifacts in the local store (HttpBind). Copy it again with your OCI tools instead.",
-                artifact.Reference));
+            WriteModelPackError(CmdletErrors.RepairOutsideStore(artifact));
             return Array.Empty<ModelValidationResult>();
         }
 
@@ -216,11 +187,7 @@ public sealed class TestModelArtifactCommand : StoreCmdlet
     {
         if (Repair)
         {
-            WriteModelPackError(new ModelPackException(
-                ErrorIds.RepairNotPossible,
-                ErrorKind.InvalidOperation,
-                $"'{artifact.Reference}' ({artifact.Strategy}) has no local copy to repair. Save it with Save-ModelArtifact first.",
-                artifact.Reference));
+            WriteModelPackError(CmdletErrors.RepairWithoutCopy(artifact));
             return Array.Empty<ModelValidationResult>();
         }
 
@@ -240,74 +207,52 @@ public sealed class TestModelArtifactCommand : StoreCmdlet
     /// </summary>
     private ModelValidationResult[] TestStored(ModelStore store, ModelArtifact artifact)
     {
-        try
+        var results = Array.Empty<ModelValidationResult>();
+        Attempt(artifact.Reference, CmdletErrors.VerifyFailed(artifact.Reference, store.Root), () =>
         {
             if (Repair && ShouldProcess(artifact.Reference, RepairAction))
             {
-                var repair = RepairStored(store, artifact);
-                if (repair.Before.IsValid)
-                {
-                    WriteVerbose($"'{artifact.Reference}' ({artifact.Digest}) is intact; nothing to repair.");
-                }
-                else
-                {
-                    WriteVerbose($"'{artifact.Reference}' had {repair.Before.Violations.Count} problem(s): {string.Join("; ", repair.Before.Violations)}");
-                    WriteVerbose($"Downloaded {repair.BlobsRepaired.Count} blob(s) again{(repair.SnapshotRebuilt ? " and rebuilt the snapshot" : string.Empty)}; {repair.After.Violations.Count} problem(s) left.");
-                }
-
-                return new[] { repair.After };
+                results = new[] { RepairStored(store, artifact) };
+                return;
             }
 
             WriteVerbose($"Verifying '{artifact.Reference}' ({artifact.Digest}) in the store '{store.Root}'.");
-            return new[] { Run(artifact.Reference, (progress, token) => Task.Run(() => ArtifactValidator.ValidateInStore(store, artifact, progress, token), token)) };
-        }
-        catch (ModelPackException ex)
-        {
-            WriteModelPackError(ex, artifact.Reference);
-        }
-        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            WriteError(ErrorIds.ModelStoreAccessFailed, ErrorCategory.WriteError, $"Verifying '{artifact.Reference}' failed while reading or repairing the store '{store.Root}': {ex.Message}", artifact.Reference, ex);
-        }
-
-        return Array.Empty<ModelValidationResult>();
+            results = new[] { Verify(artifact.Reference, (progress, token) => Task.Run(() => ArtifactValidator.ValidateInStore(store, artifact, progress, token), token)) };
+        });
+        return results;
     }
 
-    private RepairResult RepairStored(ModelStore store, ModelArtifact artifact)
+    /// <summary>Downloads damaged blobs again and rebuilds the snapshot; the result is the verification after the repair.</summary>
+    private ModelValidationResult RepairStored(ModelStore store, ModelArtifact artifact)
     {
-        _clients ??= CreateRegistryClients(Credential, SkipTlsVerify, MaxRetry, line => _pump?.Post(() => WriteVerbose(line)), line => _pump?.Post(() => WriteDebug(line)));
+        var clients = OpenRegistryClients(Credential, SkipTlsVerify, MaxRetry);
         RegistryClient? client = artifact.Registry is not null && ModelReference.TryParse(artifact.Reference, out var source, out _)
-            ? _clients.For(source!)
+            ? clients.For(source!)
             : null;
-        return Run(artifact.Reference, (progress, token) =>
+        var repair = Verify(artifact.Reference, (progress, token) =>
         {
-            var options = new RepairOptions { Progress = progress, Log = line => _pump?.Post(() => WriteVerbose(line)) };
+            var options = new RepairOptions { Progress = progress, Log = PostVerbose };
             return ArtifactRepair.RepairAsync(store, artifact, client, options, token);
         });
+        if (repair.Before.IsValid)
+        {
+            WriteVerbose($"'{artifact.Reference}' ({artifact.Digest}) is intact; nothing to repair.");
+        }
+        else
+        {
+            WriteVerbose($"'{artifact.Reference}' had {repair.Before.Violations.Count} problem(s): {string.Join("; ", repair.Before.Violations)}");
+            WriteVerbose($"Downloaded {repair.BlobsRepaired.Count} blob(s) again{(repair.SnapshotRebuilt ? " and rebuilt the snapshot" : string.Empty)}; {repair.After.Violations.Count} problem(s) left.");
+        }
+
+        return repair.After;
     }
 
     /// <summary>Runs verification work off the pipeline thread, with its progress and verbose lines pumped back.</summary>
-    private T Run<T>(string reference, Func<IProgress<VerificationProgress>, CancellationToken, Task<T>> work)
+    private T Verify<T>(string reference, Func<IProgress<VerificationProgress>, CancellationToken, Task<T>> work)
     {
-        var writer = new VerificationProgressWriter(reference, () => Interlocked.Increment(ref _nextActivityId), WriteProgress);
-        using var pump = new PipelinePump();
-        _pump = pump;
-        try
-        {
-            return pump.Run(token => work(new PostingProgress<VerificationProgress>(pump, writer.Report), token), StopToken, writer.Flush);
-        }
-        finally
-        {
-            _pump = null;
-            if (!StopToken.IsCancellationRequested)
-            {
-                writer.Complete();
-            }
-        }
+        var writer = new VerificationProgressWriter(reference, NextActivityId, WriteProgress);
+        var progress = Posting(writer);
+        return RunWithProgress(writer, token => work(progress, token));
     }
 
     private void Emit(IReadOnlyList<ModelValidationResult> results)

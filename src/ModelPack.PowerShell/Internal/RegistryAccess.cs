@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using ModelPack.Core.References;
 using ModelPack.Core.Registry;
 
 namespace ModelPack.Internal;
@@ -51,11 +52,11 @@ internal sealed class RegistryAccess
     public IReadOnlyCollection<string> InsecureRegistries => _insecureRegistries;
 
     /// <summary>
-    /// Whether <paramref name="registry"/> may be reached over plain HTTP or unverified TLS: named
+    /// Whether the registry of <paramref name="reference"/> may be reached over plain HTTP or unverified TLS: named
     /// insecure, -SkipTlsVerify, or on this machine (the client allows loopback by itself; podman needs to be told).
     /// </summary>
-    public bool AllowsInsecure(string registry) =>
-        SkipTlsVerify || _insecureRegistries.Contains(registry) || LoopbackRegistry.Is(registry);
+    public bool AllowsInsecure(ModelReference reference) =>
+        SkipTlsVerify || _insecureRegistries.Contains(reference.Registry) || reference.IsLoopback;
 
     /// <summary>The options of the client for <paramref name="registry"/>: the credential goes to that registry only.</summary>
     public RegistryClientOptions OptionsFor(string registry, Action<string> log, Action<string> trace)

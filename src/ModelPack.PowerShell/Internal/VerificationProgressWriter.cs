@@ -9,41 +9,34 @@ namespace ModelPack.Internal;
 /// snapshot file is being hashed, of how many) and, during -Repair, a child per blob downloaded again
 /// (bytes and rate). Pipeline thread only.
 /// </summary>
-internal sealed class VerificationProgressWriter
+internal sealed class VerificationProgressWriter : ProgressWriter<VerificationProgress>
 {
     private const string DownloadPrefix = "download ";
-    private readonly ProgressTree _tree;
 
-    public VerificationProgressWriter(string reference, Func<int> nextActivityId, Action<ProgressRecord> write) =>
-        _tree = new ProgressTree("Test-ModelArtifact " + reference, nextActivityId, write);
+    public VerificationProgressWriter(string reference, Func<int> nextActivityId, Action<ProgressRecord> write)
+        : base("Test-ModelArtifact " + reference, nextActivityId, write)
+    {
+    }
 
-    public void Report(VerificationProgress progress)
+    public override void Report(VerificationProgress progress)
     {
         if (progress.Item.StartsWith(DownloadPrefix, StringComparison.Ordinal))
         {
             var path = progress.Item.Substring(DownloadPrefix.Length);
-            var rate = _tree.Observe(progress.Item, progress.BytesDone);
-            var status = $"{path}: {ProgressText.Size(progress.BytesDone)} of {ProgressText.Size(progress.BytesTotal)}";
-            if (rate > 0)
-            {
-                status += ", " + ProgressText.Rate(rate);
-            }
+            var rate = Tree.Observe(progress.Item, progress.BytesDone);
+            var status = Transferred($"{path}: ", progress.BytesDone, progress.BytesTotal, rate);
 
             var done = progress.BytesTotal > 0 && progress.BytesDone >= progress.BytesTotal;
-            _tree.Child(progress.Item, "Downloading " + path + " again", status, ProgressText.Percent(progress.BytesDone, progress.BytesTotal), force: done);
+            Tree.Child(progress.Item, "Downloading " + path + " again", status, ProgressText.Percent(progress.BytesDone, progress.BytesTotal), force: done);
             if (done)
             {
-                _tree.FinishChild(progress.Item);
+                Tree.FinishChild(progress.Item);
             }
 
             return;
         }
 
         var step = Math.Min(progress.ItemsDone + 1, Math.Max(progress.ItemsTotal, 1));
-        _tree.Parent($"Verifying {progress.Item} ({step} of {progress.ItemsTotal})", ProgressText.Percent(progress.ItemsDone, progress.ItemsTotal));
+        Tree.Parent($"Verifying {progress.Item} ({step} of {progress.ItemsTotal})", ProgressText.Percent(progress.ItemsDone, progress.ItemsTotal));
     }
-
-    public void Flush() => _tree.Flush();
-
-    public void Complete() => _tree.Complete();
 }

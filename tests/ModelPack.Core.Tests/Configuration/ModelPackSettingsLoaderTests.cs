@@ -32,6 +32,17 @@ public sealed class ModelPackSettingsLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Insecure_registries_are_keyed_as_references_name_their_registries()
+    {
+        var config = Config("""{ "insecureRegistries": ["[0:0::1]:05000", "Index.Docker.IO", "lab:0443"] }""");
+
+        var settings = Load(new() { ["MODELPACK_CONFIG"] = config });
+
+        Assert.Equal(new[] { "[::1]:5000", "docker.io", "lab:443" }, settings.InsecureRegistries);
+        Assert.Equal(ModelPack.Core.References.ModelReference.Parse("[0:0::1]:05000/x").Registry, settings.InsecureRegistries[0]);
+    }
+
+    [Fact]
     public void The_config_file_sets_every_key()
     {
         var config = Config("""
@@ -296,6 +307,7 @@ public sealed class ModelPackSettingsLoaderTests : IDisposable
         { "a URL among insecureRegistries", "\"insecureRegistries\": [\"ok:5000\", \"http://lab:5000\"]", "'insecureRegistries' must be an array of host[:port] strings such as [\"localhost:5000\"], without a scheme or path; the string 'http://lab:5000' is not." },
         { "a number among insecureRegistries", "\"insecureRegistries\": [5000]", "without a scheme or path; the number 5000 is not." },
         { "a bad port among insecureRegistries", "\"insecureRegistries\": [\"lab:99999\"]", "the string 'lab:99999' is not." },
+        { "an IPv6 zone among insecureRegistries", "\"insecureRegistries\": [\"[fe80::1%25eth0]:5000\"]", "the string '[fe80::1%25eth0]:5000' is not." },
     };
 
     [DescribedTheory]

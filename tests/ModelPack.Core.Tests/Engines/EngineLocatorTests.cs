@@ -65,7 +65,7 @@ public sealed class EngineLocatorTests : IDisposable
     public void Auto_as_a_value_detects_even_when_settings_name_an_engine()
     {
         var podman = fakes.Podman(FaultyEngines.PodmanVersionJson("5.7.0"));
-        var settings = new ModelPackSettings(engine: "none", engineSource: SettingSource.EnvironmentVariable);
+        var settings = new ModelPackSettings { Engine = "none", EngineSource = SettingSource.EnvironmentVariable };
 
         var location = EngineLocator.Locate("Auto", settings, fakes.Environment());
 
@@ -90,7 +90,7 @@ public sealed class EngineLocatorTests : IDisposable
     [Fact]
     public void A_named_engine_that_is_not_on_PATH_is_ContainerEngineNotFound_naming_where_the_name_came_from()
     {
-        var settings = new ModelPackSettings(engine: "docker", engineSource: SettingSource.EnvironmentVariable);
+        var settings = new ModelPackSettings { Engine = "docker", EngineSource = SettingSource.EnvironmentVariable };
 
         var error = Assert.Throws<ModelPackException>(() => EngineLocator.Locate(null, settings, fakes.Environment()));
 
@@ -116,7 +116,7 @@ public sealed class EngineLocatorTests : IDisposable
     public void An_engine_that_is_neither_podman_nor_docker_is_refused()
     {
         fakes.Script("nerdctl", "exit 0");
-        var settings = new ModelPackSettings(engine: "nerdctl", engineSource: SettingSource.ConfigFile, configFilePath: "/etc/x/config.json");
+        var settings = new ModelPackSettings { Engine = "nerdctl", EngineSource = SettingSource.ConfigFile, ConfigFilePath = "/etc/x/config.json" };
 
         var fromConfig = Assert.Throws<ModelPackException>(() => EngineLocator.Locate(null, settings, fakes.Environment()));
         var fromParameter = Assert.Throws<ModelPackException>(() => EngineLocator.Locate("nerdctl", ModelPackSettings.Empty, fakes.Environment()));

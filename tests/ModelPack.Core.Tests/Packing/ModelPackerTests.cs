@@ -154,7 +154,7 @@ public sealed class ModelPackerTests : IDisposable
 
         Assert.Equal(first.Artifact.Digest, second.Artifact.Digest);
         Assert.Equal(first.Artifact.Manifest.ToBytes(), second.Artifact.Manifest.ToBytes());
-        Assert.True(again.Unchanged);
+        Assert.Equal(again.Artifact.Digest, again.PreviousDigest);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using ModelPack.Core.Errors;
 using ModelPack.Core.References;
+using ModelPack.Core.Registry;
 
 namespace ModelPack.Core.Tests.References;
 
@@ -57,7 +58,7 @@ public class ModelReferenceTests
     {
         var reference = ModelReference.Parse(input);
 
-        Assert.Equal(familiarName, reference.FamiliarName);
+        Assert.Equal(familiarName, DockerHubNames.FamiliarName(reference.Registry, reference.Repository));
         Assert.Equal(familiarString, reference.ToFamiliarString());
         Assert.Equal(reference, ModelReference.Parse(familiarString));
     }
@@ -86,7 +87,8 @@ public class ModelReferenceTests
     [InlineData("localhost:5000/x", "localhost:5000")]
     public void Api_host_maps_docker_hub_to_its_registry_host(string input, string apiHost)
     {
-        Assert.Equal(apiHost, ModelReference.Parse(input).ApiHost);
+        // The registry client connects to the address of the reference's registry.
+        Assert.Equal(apiHost, RegistryAddress.Parse(ModelReference.Parse(input).Registry).ApiAuthority);
     }
 
     [Theory]
@@ -218,42 +220,5 @@ public class ModelReferenceTests
         Assert.Equal(ErrorIds.InvalidReference, ex.ErrorId);
         Assert.Equal("bad tag", ex.Target);
         Assert.Contains("Tag 'bad tag' for 'reg.io/x' is invalid", ex.Message);
-    }
-
-    [Fact]
-    public void WithDigest_pins_and_keeps_the_tag()
-    {
-        Assert.Equal("reg.io/x:v1@" + Sha, ModelReference.Parse("reg.io/x:v1").WithDigest(Sha).ToString());
-
-        var ex = Assert.Throws<ModelPackException>(() => ModelReference.Parse("reg.io/x").WithDigest("sha256:1234"));
-        Assert.Equal(ErrorIds.InvalidReference, ex.ErrorId);
-        Assert.Equal("sha256:1234", ex.Target);
-    }
-
-    [Fact]
-    public void WithRegistry_moves_the_repository_and_normalises_docker_hub_both_ways()
-    {
-        var mirrored = ModelReference.Parse("ubuntu:22.04").WithRegistry("LOCALHOST:5000");
-        Assert.Equal("localhost:5000/library/ubuntu:22.04", mirrored.ToString());
-        Assert.True(mirrored.IsLoopback);
-
-        var toHub = ModelReference.Parse("localhost:5000/ubuntu").WithRegistry("index.docker.io");
-        Assert.Equal("docker.io/library/ubuntu:latest", toHub.ToString());
-        Assert.Equal("ubuntu", toHub.FamiliarName);
-
-        var ex = Assert.Throws<ModelPackException>(() => ModelReference.Parse("ubuntu").WithRegistry("bad_host.io"));
-        Assert.Equal("bad_host.io", ex.Target);
-        Assert.Contains("Registry 'bad_host.io' is invalid", ex.Message);
-    }
-
-    [Fact]
-    public void WithRepository_keeps_registry_tag_and_digest()
-    {
-        Assert.Equal("reg.io/b/c:v1@" + Sha, ModelReference.Parse("reg.io/a:v1@" + Sha).WithRepository("b/c").ToString());
-        Assert.Equal("docker.io/library/x:v1", ModelReference.Parse("ubuntu:v1").WithRepository("x").ToString());
-
-        var ex = Assert.Throws<ModelPackException>(() => ModelReference.Parse("reg.io/a").WithRepository("B"));
-        Assert.Equal("B", ex.Target);
-        Assert.Contains("must be lowercase", ex.Message);
     }
 }

@@ -10,6 +10,8 @@ public class RegistryAddressTests
     [InlineData("localhost:5000", "localhost:5000", 5000, "localhost:5000", null)]
     [InlineData("docker.io", "docker.io", null, "registry-1.docker.io", null)]
     [InlineData("index.docker.io", "docker.io", null, "registry-1.docker.io", null)]
+    [InlineData("registry-1.docker.io", "docker.io", null, "registry-1.docker.io", null)]
+    [InlineData("[0:0::1]:05000", "[::1]:5000", 5000, "[::1]:5000", null)]
     [InlineData("https://ghcr.io/", "ghcr.io", null, "ghcr.io", "https")]
     [InlineData("http://127.0.0.1:5000", "127.0.0.1:5000", 5000, "127.0.0.1:5000", "http")]
     [InlineData("[::1]:5000", "[::1]:5000", 5000, "[::1]:5000", null)]
@@ -31,6 +33,8 @@ public class RegistryAddressTests
     [InlineData("host:abc")]
     [InlineData("::1")]
     [InlineData("bad host")]
+    [InlineData("bad_host.io")]
+    [InlineData("[fe80::1%eth0]")]
     public void Rejects_what_is_not_host_and_port(string text)
     {
         var ex = Assert.Throws<ModelPackException>(() => RegistryAddress.Parse(text));

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System.Threading;
 using System.Threading.Tasks;
 using ModelPack.Core.Spec;
 using ModelPack.Core.Store;
@@ -68,13 +69,14 @@ public sealed class PullProcessTests : IClassFixture<PlainRegistryFixture>, IDis
     [Fact]
     public async Task A_pull_killed_while_building_the_snapshot_is_finished_by_the_next_which_removes_the_half_built_one()
     {
-        var (repository, _) = await PushAsync("kill-snapshot", manyFiles: 4000);
+        var (repository, _) = await PushAsync("kill-snapshot", manyFiles: 8000);
         var reference = Registry + "/" + repository + ":v1";
         string halfBuilt;
         using (var agent = PullAgentProcess.Start(StorePath, reference))
         {
-            halfBuilt = await WaitForSnapshotBuildAsync(agent);
-            agent.Kill();
+            // A dedicated thread, not the thread pool: under a loaded test run a pooled continuation can
+            // come back after the whole build is over.
+            halfBuilt = await Task.Factory.StartNew(() => KillDuringSnapshotBuild(agent), TaskCreationOptions.LongRunning);
         }
 
         var store = ModelStore.Open(StorePath);
@@ -181,8 +183,8 @@ public sealed class PullProcessTests : IClassFixture<PlainRegistryFixture>, IDis
         return parts.Length == 4 && parts[0] == "progress" && long.Parse(parts[2]) >= bytes;
     }
 
-    /// <summary>Polls for the agent's snapshot build directory once it holds files; returns its path.</summary>
-    private async Task<string> WaitForSnapshotBuildAsync(PullAgentProcess agent)
+    /// <summary>Polls for the agent's snapshot build directory once it holds files, kills the agent at once; returns the directory.</summary>
+    private string KillDuringSnapshotBuild(PullAgentProcess agent)
     {
         var snapshots = Path.Combine(StorePath, ModelStore.SnapshotsDirectoryName);
         var deadline = DateTime.UtcNow + Patience;
@@ -192,15 +194,16 @@ public sealed class PullProcessTests : IClassFixture<PlainRegistryFixture>, IDis
             {
                 foreach (var dir in Directory.GetDirectories(snapshots, SnapshotBuilder.TemporaryPrefix + "*"))
                 {
-                    if (Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories).Take(50).Count() >= 50)
+                    if (Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories).Take(20).Count() >= 20)
                     {
+                        agent.Kill();
                         return dir;
                     }
                 }
             }
 
             Assert.False(agent.HasExited, "the pull finished before its snapshot build was seen:\n" + agent.Output);
-            await Task.Delay(1);
+            Thread.Yield();
         }
 
         throw new TimeoutException("no snapshot build appeared:\n" + agent.Output);

@@ -41,10 +41,5 @@ public static class KubernetesNames
 
     private static bool IsAlphanumeric(char c) => c is >= 'a' and <= 'z' or >= '0' and <= '9';
 
-    private static ModelPackException Invalid(string errorId, string what, string? name) =>
-        new(
-            errorId,
-            ErrorKind.InvalidArgument,
-            $"The Kubernetes {what} name {DisplayText.Quote(name)} is not a DNS-1123 label: use lower-case letters, digits and '-', starting and ending with a letter or digit, at most {MaxLabelLength} characters, for example 'model-server'.",
-            name);
+    private static ModelPackException Invalid(string errorId, string what, string? name) => MountErrors.NotADnsLabel(errorId, what, name, MaxLabelLength);
 }

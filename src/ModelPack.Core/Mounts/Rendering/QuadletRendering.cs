@@ -110,7 +110,7 @@ public static class QuadletRendering
         {
             if (char.IsControl(c))
             {
-                throw new ModelPackException(ErrorIds.UnmountablePath, ErrorKind.InvalidOperation, $"{DisplayText.Quote(value)} contains a control character, which a quadlet unit cannot carry.", value);
+                throw MountErrors.ControlCharacterInUnit(value);
             }
         }
 

@@ -93,6 +93,5 @@ public static class UnitNames
 
     private static bool IsUnitNameCharacter(char c) => (char.IsLetterOrDigit(c) && c < 128) || c == '_' || c == '.' || c == '-';
 
-    private static ModelPackException Invalid(string? unitName, string message) =>
-        new(ErrorIds.InvalidUnitName, ErrorKind.InvalidArgument, message, unitName);
+    private static ModelPackException Invalid(string? unitName, string message) => MountErrors.InvalidUnitName(unitName, message);
 }

@@ -69,7 +69,13 @@ public sealed class QuadletRenderingTests : IDisposable
     [Fact]
     public void HttpBind_needs_no_pull_unit_and_is_written_in_podman_syntax_even_for_a_docker_mount_with_systemd_quoting()
     {
-        var docker = new EngineInfo(EngineKind.Docker, "/usr/bin/docker", "28.2.2", new Version(28, 2, 2), true, false, false, "docker 28.2.2 at /usr/bin/docker", null, "no", "test");
+        var docker = new EngineInfo(EngineKind.Docker, "/usr/bin/docker", "docker 28.2.2 at /usr/bin/docker", "test", new EngineDetails
+        {
+            VersionText = "28.2.2",
+            Version = new Version(28, 2, 2),
+            IsUsable = true,
+            NoArtifactsBecause = "no",
+        });
         var mounts = BindMounts(temp.Path, "snap 100%", docker, "/mnt/my models");
 
         var files = QuadletRendering.Render(mounts);

@@ -18,7 +18,14 @@ internal static class RenderingTestData
     public const string ImageRef = "registry.example:5000/images/tiny-llm:1.0";
 
     public static EngineInfo Podman(string version, bool subpath) =>
-        new(EngineKind.Podman, "/usr/bin/podman", version, Version.Parse(version), true, version.StartsWith("5.7", StringComparison.Ordinal), subpath, $"podman {version} at /usr/bin/podman", null, null, "test engine");
+        new(EngineKind.Podman, "/usr/bin/podman", $"podman {version} at /usr/bin/podman", "test engine", new EngineDetails
+        {
+            VersionText = version,
+            Version = Version.Parse(version),
+            IsUsable = true,
+            SupportsArtifacts = version.StartsWith("5.7", StringComparison.Ordinal),
+            SupportsImageSubpath = subpath,
+        });
 
     public static (Descriptor Weights, Descriptor Config, IReadOnlyList<ModelMount> Mounts) ArtifactMounts(string destination = "/mnt/models")
     {
@@ -35,7 +42,7 @@ internal static class RenderingTestData
         var json = "[{\"Id\":\"" + new string('a', 64) + "\",\"Digest\":\"" + Digest.Sha256("m") + "\",\"RepoTags\":[\"" + ImageRef + "\"],\"Size\":123," +
             "\"Labels\":{\"" + ModelImage.ModelLabel + "\":\"true\",\"" + ModelImage.EntryPathLabel + "\":\"model.gguf\"},\"ManifestType\":\"application/vnd.oci.image.manifest.v1+json\"}]";
         var info = PodmanImageInfo.ParseArray(json)[0];
-        var artifact = new ModelArtifact(ImageRef, info.Describe(), null, "PodmanImage", null, null, info.Digest, info.Size);
+        var artifact = ModelArtifact.InEngineStore(ImageRef, info.Describe(), "PodmanImage", info.Digest, info.Size);
         var engine = subpath ? Podman("5.7.0", true) : Podman("4.3.1", false);
         return new PodmanImageStrategy(new StrategyContext(engine)).Mounts(artifact, new MountOptions(engine, destination));
     }
