@@ -14,18 +14,12 @@ public sealed class Descriptor
         string mediaType,
         string digest,
         long size,
-        IReadOnlyDictionary<string, string>? annotations = null,
-        string? artifactType = null,
-        Platform? platform = null,
-        IReadOnlyList<string>? urls = null)
+        IReadOnlyDictionary<string, string>? annotations = null)
     {
         MediaType = mediaType ?? throw new ArgumentNullException(nameof(mediaType));
         Digest = digest ?? throw new ArgumentNullException(nameof(digest));
         Size = size;
         Annotations = annotations ?? NoAnnotations;
-        ArtifactType = artifactType;
-        Platform = platform;
-        Urls = urls ?? Array.Empty<string>();
     }
 
     public string MediaType { get; }
@@ -36,11 +30,11 @@ public sealed class Descriptor
 
     public IReadOnlyDictionary<string, string> Annotations { get; }
 
-    public string? ArtifactType { get; }
+    public string? ArtifactType { get; internal set; }
 
-    public Platform? Platform { get; }
+    public Platform? Platform { get; internal set; }
 
-    public IReadOnlyList<string> Urls { get; }
+    public IReadOnlyList<string> Urls { get; internal set; } = Array.Empty<string>();
 
     /// <summary>The <c>org.cncf.model.filepath</c> annotation, if any.</summary>
     public string? Filepath => Annotation(AnnotationKeys.Filepath);
@@ -67,7 +61,7 @@ public sealed class Descriptor
     public string? Annotation(string key) => Annotations.TryGetValue(key, out var value) ? value : null;
 
     public Descriptor WithAnnotations(IReadOnlyDictionary<string, string> annotations) =>
-        new(MediaType, Digest, Size, annotations, ArtifactType, Platform, Urls);
+        new(MediaType, Digest, Size, annotations) { ArtifactType = ArtifactType, Platform = Platform, Urls = Urls };
 
     internal static IReadOnlyDictionary<string, string> Sorted(IReadOnlyDictionary<string, string>? annotations) =>
         annotations is null

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Text.Json;
 
@@ -23,10 +24,12 @@ internal static class ManifestJson
             JsonText.String(element, "mediaType") ?? string.Empty,
             JsonText.String(element, "digest") ?? string.Empty,
             JsonText.Int64(element, "size") ?? 0,
-            JsonText.StringMap(element, "annotations"),
-            JsonText.String(element, "artifactType"),
-            platform,
-            JsonText.Strings(element, "urls"));
+            JsonText.StringMap(element, "annotations"))
+        {
+            ArtifactType = JsonText.String(element, "artifactType"),
+            Platform = platform,
+            Urls = JsonText.Strings(element, "urls") ?? (IReadOnlyList<string>)Array.Empty<string>(),
+        };
     }
 
     public static List<Descriptor> ReadDescriptors(JsonElement parent, string name)

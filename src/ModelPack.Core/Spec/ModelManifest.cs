@@ -48,7 +48,7 @@ public sealed class ModelManifest
 
     /// <summary>The descriptor that points at this manifest.</summary>
     public Descriptor ToDescriptor(IReadOnlyDictionary<string, string>? annotations = null) =>
-        new(string.IsNullOrEmpty(MediaType) ? MediaTypes.OciManifest : MediaType, Digest, Size, annotations, ArtifactType);
+        new(string.IsNullOrEmpty(MediaType) ? MediaTypes.OciManifest : MediaType, Digest, Size, annotations) { ArtifactType = ArtifactType };
 
     /// <summary>A copy of the exact bytes.</summary>
     public byte[] ToBytes() => (byte[])_bytes.Clone();

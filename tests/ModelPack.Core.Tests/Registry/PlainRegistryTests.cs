@@ -435,7 +435,7 @@ public sealed class PlainRegistryTests : IClassFixture<PlainRegistryFixture>
             "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OciManifest + "\",\"config\":{\"mediaType\":\"" + MediaTypes.OciImageConfig +
             "\",\"digest\":\"" + configDigest + "\",\"size\":" + config.Length + "},\"layers\":[]}");
         var digest = await client.Repository(Registry, repo).PutManifestAsync("image-" + architecture, manifest, MediaTypes.OciManifest);
-        return new Descriptor(MediaTypes.OciManifest, digest, manifest.Length, platform: new Platform(architecture, "linux"));
+        return new Descriptor(MediaTypes.OciManifest, digest, manifest.Length) { Platform = new Platform(architecture, "linux") };
     }
 
     private async Task PushIndexAsync(RegistryClient client, string repo, string tag, params Descriptor[] manifests)
