@@ -248,7 +248,7 @@ internal sealed class BlobUpload
 
         if (Spec.Digest.TryParse(RegistryHeaders.Value(response, "Docker-Content-Digest"), out var stored) && stored.ToString() != Digest)
         {
-            throw new RegistryException(ErrorIds.DigestMismatch, ErrorKind.InvalidData, $"Registry '{Registry}' stored the upload of '{_target}' as {stored}.", _target, url: SafeUrl.Format(response.Url));
+            throw new RegistryException(ErrorIds.DigestMismatch, ErrorKind.InvalidData, $"Registry '{Registry}' stored the upload of '{_target}' as {stored}.", _target) { Url = SafeUrl.Format(response.Url) };
         }
 
         Offset = Size;

@@ -58,8 +58,10 @@ internal sealed class HttpTransport
             $"Registry '{registry}' sent {guard.Describe()} while sending {what} ({SafeUrl.Format(url)}), so the transfer was stopped{kept}. " +
             "A slower link needs a lower 'minTransferRate' or a longer 'transferRateWindow' in the config file.",
             registry,
-            url: SafeUrl.Format(url),
-            innerException: inner);
+            inner)
+        {
+            Url = SafeUrl.Format(url),
+        };
 
     public static bool SameAuthority(Uri a, Uri b) =>
         string.Equals(a.GetLeftPart(UriPartial.Authority), b.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase);
@@ -215,8 +217,10 @@ internal sealed class HttpTransport
                 ErrorKind.OperationTimeout,
                 $"Registry '{registry}' did not answer {request.Method} {SafeUrl.Format(uri)} within {RetryPolicy.Seconds(RateWindow)} s, so the request was stopped. A slower registry needs a longer 'transferRateWindow' in the config file.",
                 registry,
-                url: SafeUrl.Format(uri),
-                innerException: ex);
+                ex)
+            {
+                Url = SafeUrl.Format(uri),
+            };
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -236,8 +240,10 @@ internal sealed class HttpTransport
                     ErrorKind.SecurityError,
                     $"The TLS certificate of '{uri.Authority}' was rejected: {reason}. Add its CA to the trusted certificates, or, only if you trust the network, name the registry insecure.",
                     registry,
-                    url: SafeUrl.Format(uri),
-                    innerException: ex);
+                    ex)
+                {
+                    Url = SafeUrl.Format(uri),
+                };
             }
 
             throw RegistryErrors.Unreachable(registry, uri, Describe(ex), ex);

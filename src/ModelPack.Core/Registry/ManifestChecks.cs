@@ -74,8 +74,10 @@ internal static class ManifestChecks
                     ErrorIds.ManifestMediaTypeMismatch,
                     ErrorKind.InvalidData,
                     $"Registry '{repository.Registry}' served '{target}' as {DisplayText.Quote(contentType)} (its Content-Type), but {contradiction}. The registry stored it under the wrong media type; ask the publisher to push it again with the right one.",
-                    target,
-                    url: SafeUrl.Format(url));
+                    target)
+                {
+                    Url = SafeUrl.Format(url),
+                };
             }
         }
 
@@ -118,11 +120,13 @@ internal static class ManifestChecks
             size is long s
                 ? $"The manifest of '{target}' has {s} bytes, more than the {RegistryClient.MaxManifestSize} allowed; it was not read."
                 : $"The manifest of '{target}' is larger than the {RegistryClient.MaxManifestSize} bytes allowed; reading stopped there.",
-            target,
-            url: url is null ? null : SafeUrl.Format(url));
+            target)
+        {
+            Url = url is null ? null : SafeUrl.Format(url),
+        };
 
     public static RegistryException Mismatch(string errorId, string target, Uri? url, string message) =>
-        new(errorId, ErrorKind.InvalidData, message, target, url: url is null ? null : SafeUrl.Format(url));
+        new(errorId, ErrorKind.InvalidData, message, target) { Url = url is null ? null : SafeUrl.Format(url) };
 
     private static bool Hashes(byte[] bytes, Digest digest)
     {

@@ -257,8 +257,10 @@ internal sealed class RegistryAuthenticator : IDisposable
                 ErrorIds.RegistryAuthenticationFailed,
                 ErrorKind.AuthenticationError,
                 $"The token service of registry '{registry}' at {SafeUrl.Format(url)} answered without a token.",
-                registry,
-                url: SafeUrl.Format(url));
+                registry)
+            {
+                Url = SafeUrl.Format(url),
+            };
         }
 
         _redactor.Add(token);
@@ -283,17 +285,17 @@ internal sealed class RegistryAuthenticator : IDisposable
                 ErrorKind.AuthenticationError,
                 $"The token service of registry '{registry}' at {url} refused {who}{detail} [HTTP 401]. " +
                 (credential is null ? $"Log in with 'podman login {registry}' or pass a credential." : "Check the user name and password, or log in again."),
-                registry, status, errors.Codes, url),
+                registry) { StatusCode = status, ErrorCodes = errors.Codes, Url = url },
             HttpStatusCode.Forbidden => new RegistryException(
                 ErrorIds.RegistryPermissionDenied,
                 ErrorKind.PermissionDenied,
                 $"The token service of registry '{registry}' at {url} denied {who} for scope '{scope}'{detail} [HTTP 403].",
-                registry, status, errors.Codes, url),
+                registry) { StatusCode = status, ErrorCodes = errors.Codes, Url = url },
             _ => new RegistryException(
                 ErrorIds.RegistryError,
                 (int)status >= 500 ? ErrorKind.ResourceUnavailable : ErrorKind.InvalidOperation,
                 $"The token service of registry '{registry}' at {url} failed{detail} [HTTP {(int)status}].",
-                registry, status, errors.Codes, url),
+                registry) { StatusCode = status, ErrorCodes = errors.Codes, Url = url },
         };
     }
 

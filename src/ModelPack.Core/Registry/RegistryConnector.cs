@@ -115,8 +115,10 @@ internal sealed class RegistryConnector : IDisposable
                 ErrorKind.ConnectionError,
                 $"Registry '{address.Key}' could not be reached over https ({httpsFailure.Message}) nor http ({ex.Message}).",
                 address.Key,
-                url: ex.Url,
-                innerException: ex);
+                ex)
+            {
+                Url = ex.Url,
+            };
         }
     }
 

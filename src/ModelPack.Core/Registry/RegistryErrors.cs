@@ -15,7 +15,7 @@ internal static class RegistryErrors
         var code = (int)answer.Status;
         var where = string.Format(CultureInfo.InvariantCulture, " [{0} {1}: HTTP {2}]", answer.Method, SafeUrl.Format(answer.Url), code);
         var (id, kind, message) = code is 401 or 403 ? Denied(answer, code, codes) : Failed(answer, code, codes);
-        return new RegistryException(id, kind, message + where, answer.Target, answer.Status, body.Codes, SafeUrl.Format(answer.Url));
+        return new RegistryException(id, kind, message + where, answer.Target) { StatusCode = answer.Status, ErrorCodes = body.Codes, Url = SafeUrl.Format(answer.Url) };
     }
 
     private static (string Id, ErrorKind Kind, string Message) Denied(FailedAnswer answer, int code, string codes)
@@ -58,8 +58,10 @@ internal static class RegistryErrors
             ErrorKind.ConnectionError,
             $"Registry '{registry}' could not be reached at {SafeUrl.Format(url)}: {reason}",
             registry,
-            url: SafeUrl.Format(url),
-            innerException: inner);
+            inner)
+        {
+            Url = SafeUrl.Format(url),
+        };
 
     /// <summary>DigestMismatch for a blob whose bytes hash to something else than its digest.</summary>
     public static ModelPackException BlobAltered(string target, Spec.Digest expected, byte[] hash) =>
@@ -70,5 +72,5 @@ internal static class RegistryErrors
             expected.ToString());
 
     public static RegistryException Protocol(string registry, Uri? url, string target, string message) =>
-        new(ErrorIds.RegistryError, ErrorKind.InvalidData, message, target, url: url is null ? null : SafeUrl.Format(url));
+        new(ErrorIds.RegistryError, ErrorKind.InvalidData, message, target) { Url = url is null ? null : SafeUrl.Format(url) };
 }

@@ -12,21 +12,16 @@ namespace ModelPack.Core.Registry;
 public sealed class RegistryException : ModelPackException
 {
     private static readonly IReadOnlyList<string> NoCodes = Array.Empty<string>();
+    private IReadOnlyList<string> _errorCodes = NoCodes;
 
     public RegistryException(
         string errorId,
         ErrorKind kind,
         string message,
         object? target,
-        HttpStatusCode? statusCode = null,
-        IReadOnlyList<string>? errorCodes = null,
-        string? url = null,
         Exception? innerException = null)
         : base(errorId, kind, message, target, innerException)
     {
-        StatusCode = statusCode;
-        ErrorCodes = errorCodes ?? NoCodes;
-        Url = url;
     }
 
     public RegistryException()
@@ -40,18 +35,22 @@ public sealed class RegistryException : ModelPackException
     }
 
     public RegistryException(string message, Exception innerException)
-        : this(ErrorIds.RegistryError, ErrorKind.NotSpecified, message, null, null, null, null, innerException)
+        : this(ErrorIds.RegistryError, ErrorKind.NotSpecified, message, null, innerException)
     {
     }
 
     /// <summary>The HTTP status of the failed response; null when no response arrived.</summary>
-    public HttpStatusCode? StatusCode { get; }
+    public HttpStatusCode? StatusCode { get; internal set; }
 
     /// <summary>The <c>errors[].code</c> values of the OCI error body, e.g. MANIFEST_UNKNOWN.</summary>
-    public IReadOnlyList<string> ErrorCodes { get; }
+    public IReadOnlyList<string> ErrorCodes
+    {
+        get => _errorCodes;
+        internal set => _errorCodes = value ?? NoCodes;
+    }
 
     /// <summary>The request URL without query string or user info (so no tokens).</summary>
-    public string? Url { get; }
+    public string? Url { get; internal set; }
 
     /// <summary>How many times the request was sent before this failure was final (1 when it was not retried).</summary>
     public int Attempts { get; internal set; } = 1;
@@ -68,8 +67,11 @@ public sealed class RegistryException : ModelPackException
             codes.Add(redact(code));
         }
 
-        return new RegistryException(ErrorId, Kind, redact(Message), Target is string target ? redact(target) : Target, StatusCode, codes, Url is null ? null : redact(Url), InnerException)
+        return new RegistryException(ErrorId, Kind, redact(Message), Target is string target ? redact(target) : Target, InnerException)
         {
+            StatusCode = StatusCode,
+            ErrorCodes = codes,
+            Url = Url is null ? null : redact(Url),
             Attempts = Attempts,
         };
     }

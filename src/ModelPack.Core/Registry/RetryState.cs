@@ -87,8 +87,11 @@ internal sealed class RetryState
             return failure;
         }
 
-        return new RegistryException(failure.ErrorId, failure.Kind, failure.Message + summary, failure.Target, failure.StatusCode, failure.ErrorCodes, failure.Url, failure)
+        return new RegistryException(failure.ErrorId, failure.Kind, failure.Message + summary, failure.Target, failure)
         {
+            StatusCode = failure.StatusCode,
+            ErrorCodes = failure.ErrorCodes,
+            Url = failure.Url,
             Attempts = Attempts,
         };
     }
