@@ -91,6 +91,9 @@ public sealed class ModelPackSettings
     /// <summary>Things worth telling the user that are not errors, such as unknown keys in the config file.</summary>
     public IReadOnlyList<string> Warnings { get; internal set; } = Array.Empty<string>();
 
+    /// <summary>Where the strategy setting came from ("-Strategy", "MODELPACK_STRATEGY", "the config file '...'"), for messages.</summary>
+    public string DescribeStrategySource(SettingSource source) => DescribeSource(source, StrategyVariable, "-Strategy");
+
     /// <summary>"MODELPACK_STRATEGY", "the config file '/x/config.json'" or "-Strategy", for messages.</summary>
     internal string DescribeSource(SettingSource source, string variable, string parameter) => source switch
     {

@@ -134,7 +134,7 @@ public sealed class StrategyChain
     /// <summary>"'REF' is a ModelPack artifact (from registry); strategy HttpBind (Auto).", the verbose line of a pull's choice.</summary>
     private string Decision(ModelReference reference, ReferenceKindInfo kind, StrategySelection selection) =>
         $"'{reference}' is a {(kind.Kind == ReferenceKind.Image ? "model image" : "ModelPack artifact")} (from {kind.Source}); strategy {selection.Strategy}" +
-        (selection.Requested == StrategyName.Auto ? " (Auto)" : $" (set by {Settings.DescribeSource(selection.Source, ModelPackSettings.StrategyVariable, "-Strategy")})") + ".";
+        (selection.Requested == StrategyName.Auto ? " (Auto)" : $" (set by {Settings.DescribeStrategySource(selection.Source)})") + ".";
 
     /// <summary>
     /// The mounts for a reference. A reference some local store holds is mounted as that stored artifact (see

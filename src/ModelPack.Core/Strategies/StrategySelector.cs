@@ -194,14 +194,14 @@ public static class StrategySelector
         var name = chosen.Info.Name;
         var origin = source == SettingSource.Parameter
             ? string.Empty
-            : " (set by " + settings.DescribeSource(source, ModelPackSettings.StrategyVariable, "-Strategy") + ")";
+            : " (set by " + settings.DescribeStrategySource(source) + ")";
         var alternatives = all
             .Where(j => j.Info.Available && j.Info.Name != name)
             .OrderBy(j => j.Info.Name == StrategyName.HttpBind ? 0 : j.Info.Order)
             .Select(j => j.Info.Name == StrategyName.HttpBind ? "HttpBind (works with any engine)" : j.Info.Name.ToString());
         var change = source == SettingSource.Parameter
             ? string.Empty
-            : ", or change " + settings.DescribeSource(source, ModelPackSettings.StrategyVariable, "-Strategy");
+            : ", or change " + settings.DescribeStrategySource(source);
         var message = $"Strategy {name}{origin} {chosen.Requirement}; {chosen.Blocker}. Use -Strategy {string.Join(" or ", alternatives)}{change}.";
         return StrategyErrors.Unavailable(name, message);
     }

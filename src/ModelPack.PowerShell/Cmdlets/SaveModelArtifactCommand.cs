@@ -71,7 +71,7 @@ public sealed class SaveModelArtifactCommand : ModelInputCmdlet
         else if (chosen != StrategyName.HttpBind)
         {
             var (_, source) = StrategySelector.Resolve(_requested, Settings);
-            ThrowModelPackError(CmdletErrors.PathNeedsHttpBind(DescribeStrategySource(source), chosen));
+            ThrowModelPackError(CmdletErrors.PathNeedsHttpBind(Settings.DescribeStrategySource(source), chosen));
         }
     }
 

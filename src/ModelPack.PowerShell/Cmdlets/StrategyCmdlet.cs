@@ -81,15 +81,6 @@ public abstract class StrategyCmdlet : StoreCmdlet
         }
     }
 
-    /// <summary>"-Strategy", "MODELPACK_STRATEGY" or "the config file '...'", for messages.</summary>
-    internal string DescribeStrategySource(SettingSource source) => source switch
-    {
-        SettingSource.Parameter => "-Strategy",
-        SettingSource.EnvironmentVariable => ModelPackSettings.StrategyVariable,
-        SettingSource.ConfigFile => $"the config file '{Settings.ConfigFilePath}'",
-        _ => "the default",
-    };
-
     /// <summary>"the store '/x'", "podman's image store (podman 4.3.1 at /usr/bin/podman)", for messages and confirmations.</summary>
     internal string DescribeStore(StrategyName store) => store switch
     {
