@@ -57,7 +57,6 @@ public class ModuleManifestTests
         Assert.Contains("SharpCompress.dll", dependencies);
         Assert.Contains("Tomlyn.dll", dependencies);
         Assert.Contains("Microsoft.Extensions.FileSystemGlobbing.dll", dependencies);
-        Assert.Contains("JsonSchema.Net.dll", dependencies);
         Assert.DoesNotContain("ModelPack.PowerShell.dll", dependencies);
         // PowerShellStandard.Library is a reference assembly only; shipping it would break loading.
         Assert.DoesNotContain("System.Management.Automation.dll", top.Concat(dependencies));

@@ -1,174 +1,211 @@
 using System;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Json.Schema;
 
 namespace ModelPack.Core.Spec;
 
 /// <summary>
-/// The ModelPack config JSON schema itself (model-spec schema/config-schema.json, draft 2020-12; the
-/// repository's copy in tests/spec is embedded), evaluated by JsonSchema.Net with format assertion on.
-/// Each failed keyword becomes a <see cref="SpecViolation"/> at the JSON path of the value it is about,
-/// worded from the schema's own keyword values: <c>required</c> names each missing property at its own
-/// path, <c>additionalProperties: false</c> lists the allowed names, and a value of the wrong type for
-/// an <c>enum</c> is one violation (not a type and an enum one).
-/// The keyword values are looked up by walking the schema along the instance's path (<c>properties</c>,
-/// <c>items</c>, <c>additionalProperties</c>, <c>$ref</c>: what this schema uses), not from the results'
-/// schema locations: JsonSchema.Net 8.0.5 reports those with a stray last segment for subschemas reached
-/// through <c>$ref</c> (<c>#/$defs/ModelDescriptor/additionalProperties/ModelDescriptor</c>).
+/// The ModelPack config JSON schema itself (model-spec schema/config-schema.json, draft 2020-12; the repository's
+/// copy in tests/spec is embedded), evaluated here over the keywords it uses: <c>type</c>, <c>enum</c>,
+/// <c>properties</c>, <c>required</c>, <c>additionalProperties</c>, <c>items</c>, <c>minLength</c>,
+/// <c>minItems</c>, <c>pattern</c>, <c>format: date-time</c> and local <c>$ref</c>. Loading refuses a schema that
+/// uses anything else, so a new spec schema cannot be checked only in part.
+/// Why not a JSON-schema library: JsonSchema.Net (8.0.5, tried) costs 0.1-0.2 s of CPU at its first use in every
+/// process (its module initializer builds every draft's meta-schema, then JIT), a measurable share of a pull; it
+/// runs <c>pattern</c> as a .NET regular expression (ECMA-262's final <c>$</c> is the end of the string, .NET's
+/// also matches before a final newline), and it reports subschemas reached through <c>$ref</c> at wrong schema
+/// locations, which the messages below are worded from. Each failure is a <see cref="SpecViolation"/> at the JSON
+/// path of the value it is about: <c>required</c> names each missing property at its own path,
+/// <c>additionalProperties: false</c> lists the allowed names, and a value of the wrong type is one violation (not
+/// also an enum or pattern one).
 /// </summary>
 internal static class ConfigSchema
 {
     private const string ResourceName = "ModelPack.Core.Spec.config-schema.json";
 
-    private static readonly Lazy<(JsonSchema Schema, JsonDocument Document)> Loaded = new(Load);
+    private static readonly HashSet<string> Implemented = new(StringComparer.Ordinal)
+    {
+        "$schema", "$id", "$defs", "$ref", "title", "description",
+        "type", "enum", "properties", "required", "additionalProperties", "items", "minLength", "minItems", "pattern", "format",
+    };
 
-    private static readonly EvaluationOptions Options = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
+    private static readonly Lazy<JsonDocument> Loaded = new(Load);
 
-    private static readonly ConcurrentDictionary<string, Regex> EcmaPatterns = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Regex> Patterns = new(StringComparer.Ordinal);
 
     /// <summary>Adds a violation for every keyword of the schema that <paramref name="config"/> fails.</summary>
     public static void Validate(JsonElement config, List<SpecViolation> violations)
     {
-        var (schema, document) = Loaded.Value;
-        var results = schema.Evaluate(config, Options);
-        var reported = new HashSet<string>(StringComparer.Ordinal);
-        if (!results.IsValid)
-        {
-            Report(results, config, document.RootElement, violations, reported);
-        }
-
-        CheckPatternsAsEcmaScript(document.RootElement, config, config, new List<string>(), violations, reported);
+        var root = Loaded.Value.RootElement;
+        Evaluate(root, root, config, JsonPath.Root, violations);
     }
 
-    private static void Report(EvaluationResults results, JsonElement config, JsonElement root, List<SpecViolation> violations, HashSet<string> reported)
+    /// <summary>Throws when <paramref name="schema"/> uses a keyword, <c>$ref</c>, enum value or format this evaluator does not implement.</summary>
+    internal static void EnsureImplemented(JsonElement schema, string at = "#")
     {
-        foreach (var detail in results.Details ?? new List<EvaluationResults>())
+        if (schema.ValueKind is JsonValueKind.True or JsonValueKind.False)
         {
-            if (detail.Errors is null || detail.Errors.Count == 0)
+            return;
+        }
+
+        if (schema.ValueKind != JsonValueKind.Object)
+        {
+            throw Unsupported(at, "a schema that is not an object or a boolean");
+        }
+
+        foreach (var keyword in schema.EnumerateObject())
+        {
+            var here = at + "/" + keyword.Name;
+            var value = keyword.Value;
+            switch (keyword.Name)
             {
-                continue;
-            }
-
-            var pointer = Segments(detail.InstanceLocation.ToString());
-            var value = Navigate(config, pointer);
-            var path = ToJsonPath(config, pointer);
-            var rules = SubschemaAt(root, pointer);
-            // additionalProperties: false fails in the false schema; the names allowed are its owner's.
-            var owner = pointer.Count > 0 ? SubschemaAt(root, pointer.Take(pointer.Count - 1)) : null;
-            foreach (var keyword in detail.Errors.Keys)
-            {
-                foreach (var violation in Describe(keyword, rules, owner, value, path))
-                {
-                    if (reported.Add(violation.Path + "\n" + violation.Message))
+                case var name when !Implemented.Contains(name):
+                    throw Unsupported(here, "the keyword '" + name + "'");
+                case "$ref" when !(value.GetString() ?? string.Empty).StartsWith("#/", StringComparison.Ordinal):
+                    throw Unsupported(here, "a reference outside this document");
+                case "format" when value.GetString() != "date-time":
+                    throw Unsupported(here, "the format '" + value.GetString() + "'");
+                case "enum" when value.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String):
+                    throw Unsupported(here, "an enum value that is not a string");
+                case "properties" or "$defs":
+                    foreach (var sub in value.EnumerateObject())
                     {
-                        violations.Add(violation);
+                        EnsureImplemented(sub.Value, here + "/" + sub.Name);
                     }
-                }
+
+                    break;
+                case "items" or "additionalProperties":
+                    EnsureImplemented(value, here);
+                    break;
             }
         }
     }
 
-    private static IEnumerable<SpecViolation> Describe(string keyword, JsonElement? rules, JsonElement? owner, JsonElement? value, string path)
+    private static void Evaluate(JsonElement root, JsonElement schema, JsonElement value, string path, List<SpecViolation> violations)
     {
-        if (value is not JsonElement actual || rules is not JsonElement schema)
+        schema = Resolve(root, schema);
+        if (schema.ValueKind != JsonValueKind.Object)
         {
-            yield break;
+            return; // true; false is reported by the object that owns it (it knows the allowed names)
         }
 
-        if (owner is JsonElement parent && schema.ValueKind == JsonValueKind.False)
+        if (schema.TryGetProperty("type", out var type) && !HasType(value, type))
         {
-            var allowed = parent.TryGetProperty("properties", out var properties) ? string.Join(", ", properties.EnumerateObject().Select(p => p.Name)) : string.Empty;
-            yield return new SpecViolation(path, $"is not an allowed property (allowed: {allowed})");
-            yield break;
+            violations.Add(new SpecViolation(path, $"must be {Expected(schema)}, got {DisplayText.Describe(value)}"));
+            return;
         }
 
-        switch (keyword)
+        if (schema.TryGetProperty("enum", out var choices) && !choices.EnumerateArray().Any(c => value.ValueKind == JsonValueKind.String && c.GetString() == value.GetString()))
         {
-            case "required":
-                foreach (var name in schema.GetProperty("required").EnumerateArray().Select(n => n.GetString()!))
-                {
-                    if (actual.ValueKind == JsonValueKind.Object && !actual.TryGetProperty(name, out _))
-                    {
-                        yield return new SpecViolation(JsonPath.Property(path, name), "is required");
-                    }
-                }
-
-                break;
-            case "type":
-                yield return new SpecViolation(path, $"must be {Expected(schema)}, got {DisplayText.Describe(actual)}");
-                break;
-            case "enum" when IsOfType(actual, schema):
-                yield return new SpecViolation(path, $"must be one of {Choices(schema)}, got {DisplayText.Describe(actual)}");
-                break;
-            case "enum":
-                break; // the type violation says it
-            case "minLength":
-                var length = schema.GetProperty("minLength").GetInt32();
-                yield return new SpecViolation(path, $"must be at least {length} character{(length == 1 ? string.Empty : "s")} long, got {DisplayText.Describe(actual)}");
-                break;
-            case "minItems":
-                var items = schema.GetProperty("minItems").GetInt32();
-                yield return new SpecViolation(path, $"must have at least {items} item{(items == 1 ? string.Empty : "s")}, has {actual.GetArrayLength()}");
-                break;
-            case "pattern":
-                yield return new SpecViolation(path, $"must match the pattern {schema.GetProperty("pattern").GetString()}, got {DisplayText.Describe(actual)}");
-                break;
-            case "format":
-                yield return new SpecViolation(path, $"must be an RFC 3339 date-time such as 2025-01-01T00:00:00Z, got {DisplayText.Describe(actual)}");
-                break;
-            default:
-                yield return new SpecViolation(path, $"does not satisfy the schema's '{keyword}', got {DisplayText.Describe(actual)}");
-                break;
+            violations.Add(new SpecViolation(path, $"must be one of {Choices(schema)}, got {DisplayText.Describe(value)}"));
+            return;
         }
-    }
 
-    // JSON Schema's "pattern" is an ECMA-262 regular expression, whose '$' is the end of the string; JsonSchema.Net
-    // 8.0.5 runs it as a .NET one, whose '$' also matches before a final '\n' ("en\n" passes "^[a-z]{2}$").
-    // Every string is checked again with a final '$' read as '\z'; what the library already reported is not repeated.
-    private static void CheckPatternsAsEcmaScript(JsonElement root, JsonElement config, JsonElement value, List<string> pointer, List<SpecViolation> violations, HashSet<string> reported)
-    {
         switch (value.ValueKind)
         {
-            case JsonValueKind.Object:
-                foreach (var property in value.EnumerateObject())
-                {
-                    pointer.Add(property.Name);
-                    CheckPatternsAsEcmaScript(root, config, property.Value, pointer, violations, reported);
-                    pointer.RemoveAt(pointer.Count - 1);
-                }
-
+            case JsonValueKind.String:
+                CheckString(schema, value.GetString()!, value, path, violations);
                 break;
             case JsonValueKind.Array:
-                var index = 0;
-                foreach (var item in value.EnumerateArray())
-                {
-                    pointer.Add((index++).ToString(System.Globalization.CultureInfo.InvariantCulture));
-                    CheckPatternsAsEcmaScript(root, config, item, pointer, violations, reported);
-                    pointer.RemoveAt(pointer.Count - 1);
-                }
-
+                CheckArray(root, schema, value, path, violations);
                 break;
-            case JsonValueKind.String:
-                if (SubschemaAt(root, pointer) is { ValueKind: JsonValueKind.Object } rules &&
-                    rules.TryGetProperty("pattern", out var pattern) && pattern.GetString() is string text &&
-                    !EcmaPatterns.GetOrAdd(text, EcmaRegex).IsMatch(value.GetString()!))
-                {
-                    var violation = new SpecViolation(ToJsonPath(config, pointer), $"must match the pattern {text}, got {DisplayText.Describe(value)}");
-                    if (reported.Add(violation.Path + "\n" + violation.Message))
-                    {
-                        violations.Add(violation);
-                    }
-                }
-
+            case JsonValueKind.Object:
+                CheckObject(root, schema, value, path, violations);
                 break;
         }
     }
 
+    private static void CheckString(JsonElement schema, string text, JsonElement value, string path, List<SpecViolation> violations)
+    {
+        if (schema.TryGetProperty("minLength", out var minLength) && CodePoints(text) < minLength.GetInt32())
+        {
+            var length = minLength.GetInt32();
+            violations.Add(new SpecViolation(path, $"must be at least {length} character{(length == 1 ? string.Empty : "s")} long, got {DisplayText.Describe(value)}"));
+        }
+
+        if (schema.TryGetProperty("pattern", out var pattern) && !Patterns.GetOrAdd(pattern.GetString()!, EcmaRegex).IsMatch(text))
+        {
+            violations.Add(new SpecViolation(path, $"must match the pattern {pattern.GetString()}, got {DisplayText.Describe(value)}"));
+        }
+
+        if (schema.TryGetProperty("format", out _) && !Rfc3339.IsValid(text))
+        {
+            violations.Add(new SpecViolation(path, $"must be an RFC 3339 date-time such as 2025-01-01T00:00:00Z, got {DisplayText.Describe(value)}"));
+        }
+    }
+
+    private static void CheckArray(JsonElement root, JsonElement schema, JsonElement value, string path, List<SpecViolation> violations)
+    {
+        if (schema.TryGetProperty("minItems", out var minItems) && value.GetArrayLength() < minItems.GetInt32())
+        {
+            var items = minItems.GetInt32();
+            violations.Add(new SpecViolation(path, $"must have at least {items} item{(items == 1 ? string.Empty : "s")}, has {value.GetArrayLength()}"));
+        }
+
+        if (schema.TryGetProperty("items", out var itemSchema))
+        {
+            var index = 0;
+            foreach (var item in value.EnumerateArray())
+            {
+                Evaluate(root, itemSchema, item, JsonPath.Index(path, index++), violations);
+            }
+        }
+    }
+
+    private static void CheckObject(JsonElement root, JsonElement schema, JsonElement value, string path, List<SpecViolation> violations)
+    {
+        if (schema.TryGetProperty("required", out var required))
+        {
+            foreach (var name in required.EnumerateArray().Select(n => n.GetString()!).Where(n => !value.TryGetProperty(n, out _)))
+            {
+                violations.Add(new SpecViolation(JsonPath.Property(path, name), "is required"));
+            }
+        }
+
+        var hasProperties = schema.TryGetProperty("properties", out var properties);
+        var hasAdditional = schema.TryGetProperty("additionalProperties", out var additional);
+        foreach (var property in value.EnumerateObject())
+        {
+            var at = JsonPath.Property(path, property.Name);
+            if (hasProperties && properties.TryGetProperty(property.Name, out var propertySchema))
+            {
+                Evaluate(root, propertySchema, property.Value, at, violations);
+            }
+            else if (hasAdditional && Resolve(root, additional).ValueKind == JsonValueKind.False)
+            {
+                var allowed = hasProperties ? string.Join(", ", properties.EnumerateObject().Select(p => p.Name)) : string.Empty;
+                violations.Add(new SpecViolation(at, $"is not an allowed property (allowed: {allowed})"));
+            }
+            else if (hasAdditional)
+            {
+                Evaluate(root, additional, property.Value, at, violations);
+            }
+        }
+    }
+
+    private static bool HasType(JsonElement value, JsonElement type) =>
+        type.ValueKind == JsonValueKind.Array ? type.EnumerateArray().Any(t => HasType(value, t.GetString()!)) : HasType(value, type.GetString()!);
+
+    private static bool HasType(JsonElement value, string type) => type switch
+    {
+        "object" => value.ValueKind == JsonValueKind.Object,
+        "array" => value.ValueKind == JsonValueKind.Array,
+        "string" => value.ValueKind == JsonValueKind.String,
+        "boolean" => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+        "null" => value.ValueKind == JsonValueKind.Null,
+        "number" => value.ValueKind == JsonValueKind.Number,
+        "integer" => value.ValueKind == JsonValueKind.Number && decimal.TryParse(value.GetRawText(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number == decimal.Truncate(number),
+        _ => throw Unsupported("type", "the type '" + type + "'"),
+    };
+
+    // JSON Schema counts a string's length in Unicode code points, not UTF-16 units.
+    private static int CodePoints(string text) => text.Length - text.Count(char.IsLowSurrogate);
+
+    // ECMA-262's final '$' is the end of the string; .NET's also matches before a final '\n' ("en\n" would pass "^[a-z]{2}$").
     private static Regex EcmaRegex(string pattern)
     {
         var endAnchored = pattern.EndsWith("$", StringComparison.Ordinal) && !pattern.EndsWith("\\$", StringComparison.Ordinal);
@@ -205,110 +242,42 @@ internal static class ConfigSchema
         }));
     }
 
-    private static bool IsOfType(JsonElement value, JsonElement schema) =>
-        !schema.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() switch
-        {
-            "string" => value.ValueKind == JsonValueKind.String,
-            _ => true,
-        };
-
     private static string Choices(JsonElement schema) =>
         string.Join(", ", schema.GetProperty("enum").EnumerateArray().Select(e => "'" + e.GetString() + "'"));
 
-    // The subschema that applies to the value at the instance path.
-    private static JsonElement? SubschemaAt(JsonElement root, IEnumerable<string> instancePath)
+    private static JsonElement Resolve(JsonElement root, JsonElement schema)
     {
-        JsonElement? current = Resolve(root, root);
-        foreach (var segment in instancePath)
+        for (var hops = 0; schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("$ref", out var reference); hops++)
         {
-            if (current is not JsonElement schema || schema.ValueKind != JsonValueKind.Object)
+            if (hops == 16)
             {
-                return null;
+                throw Unsupported(reference.GetString()!, "a chain of more than 16 references");
             }
 
-            if (schema.TryGetProperty("properties", out var properties) && properties.TryGetProperty(segment, out var property))
+            var target = root;
+            foreach (var segment in reference.GetString()!.Substring(2).Split('/').Select(s => Uri.UnescapeDataString(s).Replace("~1", "/").Replace("~0", "~")))
             {
-                current = Resolve(root, property);
-            }
-            else if (schema.TryGetProperty("items", out var items) && int.TryParse(segment, out _))
-            {
-                current = Resolve(root, items);
-            }
-            else if (schema.TryGetProperty("additionalProperties", out var additional))
-            {
-                current = Resolve(root, additional);
-            }
-            else
-            {
-                return null;
-            }
-        }
-
-        return current;
-    }
-
-    private static JsonElement? Resolve(JsonElement root, JsonElement schema)
-    {
-        for (var hops = 0; hops < 16 && schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("$ref", out var reference); hops++)
-        {
-            var target = reference.GetString() ?? string.Empty;
-            if (!target.StartsWith("#", StringComparison.Ordinal) || Navigate(root, Segments(Uri.UnescapeDataString(target.Substring(1)))) is not JsonElement resolved)
-            {
-                return null;
+                if (target.ValueKind != JsonValueKind.Object || !target.TryGetProperty(segment, out target))
+                {
+                    throw Unsupported(reference.GetString()!, "a reference to nothing");
+                }
             }
 
-            schema = resolved;
+            schema = target;
         }
 
         return schema;
     }
 
-    private static List<string> Segments(string pointer) =>
-        pointer.Length == 0 ? new List<string>() : pointer.TrimStart('/').Split('/').Select(s => s.Replace("~1", "/").Replace("~0", "~")).ToList();
+    private static InvalidOperationException Unsupported(string at, string what) =>
+        new($"The config schema {ResourceName} uses {what} at {at}, which ModelPack's schema evaluation does not implement.");
 
-    private static JsonElement? Navigate(JsonElement element, IEnumerable<string> segments)
-    {
-        foreach (var segment in segments)
-        {
-            if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty(segment, out var child))
-            {
-                element = child;
-            }
-            else if (element.ValueKind == JsonValueKind.Array && int.TryParse(segment, out var index) && index >= 0 && index < element.GetArrayLength())
-            {
-                element = element[index];
-            }
-            else
-            {
-                return null;
-            }
-        }
-
-        return element;
-    }
-
-    // An array's segments are indexes, an object's names (a property may be called "0").
-    private static string ToJsonPath(JsonElement root, IEnumerable<string> segments)
-    {
-        var path = JsonPath.Root;
-        JsonElement? element = root;
-        foreach (var segment in segments)
-        {
-            path = element is { ValueKind: JsonValueKind.Array } && int.TryParse(segment, out var index)
-                ? JsonPath.Index(path, index)
-                : JsonPath.Property(path, segment);
-            element = element is JsonElement e ? Navigate(e, new[] { segment }) : null;
-        }
-
-        return path;
-    }
-
-    private static (JsonSchema, JsonDocument) Load()
+    private static JsonDocument Load()
     {
         using var stream = typeof(ConfigSchema).Assembly.GetManifestResourceStream(ResourceName)
             ?? throw new InvalidOperationException("The config schema resource " + ResourceName + " is missing from ModelPack.Core.");
-        using var reader = new StreamReader(stream);
-        var text = reader.ReadToEnd();
-        return (JsonSchema.FromText(text), JsonDocument.Parse(text));
+        var document = JsonDocument.Parse(stream);
+        EnsureImplemented(document.RootElement);
+        return document;
     }
 }
