@@ -1,11 +1,13 @@
 using System;
 using System.IO;
 using System.Linq;
+using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Layout;
 using ModelPack.Core.Spec;
+using ModelPack.Core.Store;
 using SharpCompress.Common;
 using SharpCompress.Common.Tar.Headers;
 using SharpCompress.Compressors;
@@ -54,31 +56,26 @@ internal static class LayerWriter
         }
     }
 
+    /// <summary>
+    /// A raw layer is the file itself. Where the file system can, the temp file is a clone of it (FICLONE: no data
+    /// copied) and hashing reads the clone, so what is hashed is exactly what is stored, whatever the user does to the
+    /// file afterwards; elsewhere the file is read once, each buffer hashed and written. Never a hard link: an edit
+    /// of the user's file would change the stored blob.
+    /// </summary>
     private static WrittenLayer WriteRaw(PlannedLayer layer, string temp, Action<PlannedFile, long> progress, CancellationToken cancellationToken)
     {
         var file = layer.Files[0];
         using var hasher = DigestAlgorithm.Sha256.CreateHasher();
-        long total = 0;
+        long total;
+        bool cloned;
         using (var source = OpenSource(file))
-        using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.SequentialScan))
+        using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.SequentialScan))
         {
-            var buffer = new byte[BufferSize];
             progress(file, 0);
-            int read;
-            while ((read = source.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                total += read;
-                if (total > file.Size)
-                {
-                    throw Changed(file, $"it grew beyond the {file.Size} bytes it had when the folder was scanned");
-                }
-
-                hasher.AppendData(buffer, 0, read);
-                output.Write(buffer, 0, read);
-                progress(file, total);
-            }
-
+            cloned = FileClone.TryClone(source, output, out _);
+            total = cloned
+                ? HashEach(file, output, null, hasher, progress, cancellationToken)
+                : HashEach(file, source, output, hasher, progress, cancellationToken);
             if (total != file.Size)
             {
                 throw Changed(file, $"it has {total} bytes, not the {file.Size} it had when the folder was scanned");
@@ -88,7 +85,30 @@ internal static class LayerWriter
         }
 
         var digest = Digest.FromSha256Hash(hasher.GetHashAndReset()).ToString();
-        return new WrittenLayer(layer, temp, digest, total, digest);
+        return new WrittenLayer(layer, temp, digest, total, digest) { Cloned = cloned };
+    }
+
+    /// <summary>Reads <paramref name="input"/> to its end, hashing each buffer and writing it to <paramref name="output"/> when given; the byte count.</summary>
+    private static long HashEach(PlannedFile file, Stream input, Stream? output, IncrementalHash hasher, Action<PlannedFile, long> progress, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[BufferSize];
+        long total = 0;
+        int read;
+        while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            total += read;
+            if (total > file.Size)
+            {
+                throw Changed(file, $"it grew beyond the {file.Size} bytes it had when the folder was scanned");
+            }
+
+            hasher.AppendData(buffer, 0, read);
+            output?.Write(buffer, 0, read);
+            progress(file, total);
+        }
+
+        return total;
     }
 
     private static WrittenLayer WriteTar(PlannedLayer layer, string temp, Action<PlannedFile, long> progress, CancellationToken cancellationToken)

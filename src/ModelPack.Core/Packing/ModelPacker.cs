@@ -120,7 +120,7 @@ public static class ModelPacker
             var result = await Task.Run(() => LayerWriter.Write(layer, store.Layout.TempPath, counter.FileProgress, cancellationToken), cancellationToken).ConfigureAwait(false);
             state.Written.Add(result);
             counter.LayerDone(layer);
-            log?.Invoke($"Packed '{layer.Path}' as {layer.MediaType}: {result.Digest} ({result.Size} bytes).");
+            log?.Invoke($"Packed '{layer.Path}' as {layer.MediaType}: {result.Digest} ({result.Size} bytes{(result.Cloned ? ", cloned: no data copied" : string.Empty)}).");
         }
     }
 

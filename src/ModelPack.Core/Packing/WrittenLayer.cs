@@ -22,4 +22,7 @@ internal sealed class WrittenLayer
 
     /// <summary>The digest of the uncompressed content: the file for raw layers, the tar for tar layers.</summary>
     public string DiffId { get; }
+
+    /// <summary>Whether the temp file is a reflink clone of the source file (no data copied).</summary>
+    public bool Cloned { get; set; }
 }

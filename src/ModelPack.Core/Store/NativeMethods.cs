@@ -6,8 +6,8 @@ namespace ModelPack.Core.Store;
 
 /// <summary>
 /// The few file-system calls netstandard2.0 has no API for: hard links, symbolic links, Unix
-/// permission bits, access checks, resolving links (realpath) and flushing a file or directory
-/// opened read-only (fsync). Unix entries bind to libc (glibc, musl and macOS all export these names) and take
+/// permission bits, access checks, resolving links (realpath), flushing a file or directory
+/// opened read-only (fsync) and cloning a file's extents (Linux FICLONE). Unix entries bind to libc (glibc, musl and macOS all export these names) and take
 /// paths as NUL-terminated UTF-8 bytes (<see cref="Utf8Path"/>): netstandard2.0 has no UTF-8 string
 /// marshalling, and Linux and macOS file names are UTF-8.
 /// </summary>
@@ -77,6 +77,14 @@ internal static class NativeMethods
     [DllImport(LibC, EntryPoint = "close", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     internal static extern int UnixClose(int fd);
+
+    /// <summary>ioctl(FICLONE) of Linux: the destination file (first fd) shares the source's (the argument's) extents, copy on write.</summary>
+    internal const uint FiClone = 0x40049409;
+
+    /// <summary>ioctl(2) with an integer argument (here a file descriptor); Linux only.</summary>
+    [DllImport(LibC, EntryPoint = "ioctl", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    internal static extern int LinuxIoctl(int fd, UIntPtr request, IntPtr argument);
 
     [DllImport(LibC, EntryPoint = "free")]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

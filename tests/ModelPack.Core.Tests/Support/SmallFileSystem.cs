@@ -35,7 +35,8 @@ public sealed class SmallFileSystem : IDisposable
         }
     }
 
-    private static void Run(string file, params string[] arguments)
+    /// <summary>Runs a tool to its end; throws with its stderr when it fails.</summary>
+    internal static void Run(string file, params string[] arguments)
     {
         var start = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var argument in arguments)

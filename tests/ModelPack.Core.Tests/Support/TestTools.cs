@@ -39,6 +39,9 @@ public static class TestTools
     /// <summary>mount(8) run as root, for the small tmpfs of the free-space tests (<see cref="SmallFileSystem"/>).</summary>
     public const string TmpfsMount = "mount-as-root";
 
+    /// <summary>mkfs.btrfs (btrfs-progs), for the loop-mounted file system of the reflink tests (<see cref="ReflinkFileSystem"/>).</summary>
+    public const string MkfsBtrfs = "mkfs.btrfs";
+
     private static readonly Dictionary<string, string[]> FixedPaths = new(StringComparer.Ordinal)
     {
         [Podman43] = new[] { "/usr/bin/podman" },
@@ -46,6 +49,7 @@ public static class TestTools
         [Busybox] = new[] { "/bin/busybox" },
         [Dockerd] = new[] { "/usr/sbin/dockerd", "/usr/bin/dockerd" },
         [Containerd] = new[] { "/usr/bin/containerd" },
+        [MkfsBtrfs] = new[] { "/usr/sbin/mkfs.btrfs", "/sbin/mkfs.btrfs", "/usr/bin/mkfs.btrfs" },
     };
 
     private static readonly Dictionary<string, string> QuadletArchives = new(StringComparer.Ordinal)
@@ -127,7 +131,8 @@ public static class TestTools
         Dockerd or Containerd or DockerCli or Docker => "apt-get install docker.io",
         DockerRegistry => "apt-get install docker-registry",
         Busybox => "apt-get install busybox-static",
-        TmpfsMount => "run the tests as root: they mount a small tmpfs for the free-space checks",
+        TmpfsMount => "run the tests as root: they mount a small tmpfs for the free-space checks and a loop btrfs for the reflink ones",
+        MkfsBtrfs => "apt-get install btrfs-progs",
         _ => "apt-get install " + name,
     };
 }
