@@ -23,7 +23,8 @@ namespace ModelPack.PullAgent;
 /// <c>error ERRORID MESSAGE</c> (exit 1). With --pause-at the pull stops the first time it reports
 /// that stage, so a test can kill it at exactly that point, or let it go on with a line on stdin.
 /// With <c>--pack SOURCE</c> it packs the folder SOURCE into the store as REFERENCE instead
-/// (ModelPacker.PackAsync; --pause-at names a PackStage; <c>done digest=D bytes=N</c>).
+/// (ModelPacker.PackAsync; --pause-at names a PackStage; <c>done digest=D bytes=N</c>). With <c>--remove</c> it
+/// removes REFERENCE from the store (ModelStore.Remove; <c>done removed=True|False</c>).
 /// </summary>
 internal static class Program
 {
@@ -31,7 +32,7 @@ internal static class Program
     {
         if (args.Length < 2)
         {
-            Console.Error.WriteLine("usage: ModelPack.PullAgent STORE REFERENCE [--concurrency N] [--max-retry N] [--read-idle-ms N] [--stale-age-seconds N] [--durability deferred|immediate] [--pause-at STAGE] [--log] [--pack SOURCE]");
+            Console.Error.WriteLine("usage: ModelPack.PullAgent STORE REFERENCE [--concurrency N] [--max-retry N] [--read-idle-ms N] [--stale-age-seconds N] [--durability deferred|immediate] [--pause-at STAGE] [--log] [--pack SOURCE] [--remove]");
             return 64;
         }
 
@@ -56,6 +57,12 @@ internal static class Program
         if (options.TryGetValue("--read-idle-ms", out var idle))
         {
             clientOptions.ReadIdleTimeout = TimeSpan.FromMilliseconds(int.Parse(idle, CultureInfo.InvariantCulture));
+        }
+
+        if (options.ContainsKey("--remove"))
+        {
+            Console.WriteLine("done removed=" + store.Remove(args[1]));
+            return 0;
         }
 
         if (options.TryGetValue("--pack", out var source))
@@ -137,7 +144,7 @@ internal static class Program
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = start; i < args.Length; i++)
         {
-            if (args[i] == "--log")
+            if (args[i] is "--log" or "--remove")
             {
                 options[args[i]] = "true";
             }

@@ -5,8 +5,11 @@ namespace ModelPack.Core.Layout;
 /// <summary>Publishing a finished temp file under its final name in one rename, so readers never see a partial file.</summary>
 internal static class AtomicFile
 {
-    /// <summary>Writes <paramref name="bytes"/> to a temp file in <paramref name="tempDirectory"/> (same volume), flushes it to disk, and renames it over <paramref name="destination"/>.</summary>
-    public static void Write(string destination, byte[] bytes, string tempDirectory, string tempPrefix)
+    /// <summary>
+    /// Writes <paramref name="bytes"/> to a temp file in <paramref name="tempDirectory"/> (same volume), flushes it to disk
+    /// (unless <paramref name="flushToDisk"/> is false: for files that may be lost), and renames it over <paramref name="destination"/>.
+    /// </summary>
+    public static void Write(string destination, byte[] bytes, string tempDirectory, string tempPrefix, bool flushToDisk = true)
     {
         Directory.CreateDirectory(tempDirectory);
         var temp = TempPath(tempDirectory, tempPrefix);
@@ -15,7 +18,7 @@ internal static class AtomicFile
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 file.Write(bytes, 0, bytes.Length);
-                file.Flush(flushToDisk: true);
+                file.Flush(flushToDisk);
             }
 
             MoveOver(temp, destination);

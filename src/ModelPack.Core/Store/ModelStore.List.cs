@@ -25,10 +25,11 @@ public sealed partial class ModelStore
         damaged ??= skipped;
         var index = Layout.ReadIndex();
         indexRead?.Invoke();
+        var cache = ListingCache.Load(this);
         var result = new List<ModelArtifact>();
         foreach (var indexEntry in index.Manifests)
         {
-            foreach (var (entry, config) in ReadWhileOthersRemove(indexEntry, damaged))
+            foreach (var (entry, config) in Read(indexEntry, cache, damaged))
             {
                 var name = entry.RefName ?? entry.Digest;
                 if (!entry.Manifest.IsModelArtifact && !ModelImage.IsImageManifest(entry.Manifest))
@@ -53,7 +54,25 @@ public sealed partial class ModelStore
             }
         }
 
+        cache.Save(skipped);
         return result;
+    }
+
+    /// <summary>An index.json entry's manifests and configs: from the listing cache when it has them unchanged, else from the blobs (and then cached).</summary>
+    private IReadOnlyList<(LayoutEntry Entry, ModelConfig? Config)> Read(Descriptor indexEntry, ListingCache cache, Action<string>? damaged)
+    {
+        if (cache.TryGet(indexEntry) is { } cached)
+        {
+            return new[] { cached };
+        }
+
+        var read = ReadWhileOthersRemove(indexEntry, damaged);
+        if (read.Count == 1 && read[0].Entry.RootDescriptor == indexEntry)
+        {
+            cache.Add(indexEntry, read[0].Entry, read[0].Config);
+        }
+
+        return read;
     }
 
     /// <summary>

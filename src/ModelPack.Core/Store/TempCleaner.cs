@@ -20,8 +20,8 @@ namespace ModelPack.Core.Store;
 /// so a download in progress is never touched.</item>
 /// <item><c>&lt;hex&gt;.lock</c>: only when quiescent. Deleting a lock file someone waits on could hand the
 /// lock to two holders (one on the unlinked file, one on a new one), and every waiter is a blob fetch.</item>
-/// <item><c>blob-*</c>, <c>index-*</c>, <c>oci-layout-*</c>, <c>upload-*</c>: write-then-rename temp files (the
-/// layout's, the publisher's upload records); a writer renames them as soon as they are complete, so one
+/// <item><c>blob-*</c>, <c>index-*</c>, <c>listing-*</c>, <c>oci-layout-*</c>, <c>upload-*</c>: write-then-rename temp
+/// files (the layout's, the listing cache's, the publisher's upload records); a writer renames them as soon as they are complete, so one
 /// unchanged for <see cref="ModelStore.StaleTempAge"/> is an orphan.</item>
 /// <item><c>pack-*</c>: layers a pack wrote and has not published yet; only when quiescent, at any age. A pack
 /// holds the activity lock from before it creates the first until it has published or deleted the last, so
@@ -36,7 +36,7 @@ namespace ModelPack.Core.Store;
 internal static class TempCleaner
 {
     private const string PackPrefix = "pack-";
-    private static readonly string[] OrphanPrefixes = { "blob-", "index-", "oci-layout-", "upload-" };
+    private static readonly string[] OrphanPrefixes = { "blob-", "index-", "listing-", "oci-layout-", "upload-" };
 
     public static int Clean(ModelStore store, bool quiescent, Action<string>? log)
     {
