@@ -39,7 +39,7 @@ internal static class LayerWriter
     private const int UstarNameLimit = 100;
     private const int ZstdLevel = 3;
 
-    /// <summary>Writes the layer into <paramref name="tempDirectory"/>; on failure nothing is left there.</summary>
+    /// <summary>Writes the layer into <paramref name="tempDirectory"/>, not flushed; on failure nothing is left there.</summary>
     public static WrittenLayer Write(PlannedLayer layer, string tempDirectory, Action<PlannedFile, long> progress, CancellationToken cancellationToken)
     {
         var temp = Path.Combine(tempDirectory, "pack-" + Guid.NewGuid().ToString("N"));
@@ -58,9 +58,10 @@ internal static class LayerWriter
 
     /// <summary>
     /// A raw layer is the file itself. Where the file system can, the temp file is a clone of it (FICLONE: no data
-    /// copied) and hashing reads the clone, so what is hashed is exactly what is stored, whatever the user does to the
-    /// file afterwards; elsewhere the file is read once, each buffer hashed and written. Never a hard link: an edit
-    /// of the user's file would change the stored blob.
+    /// copied, and later edits of either file never reach the other) and the source is hashed (it is more likely in the
+    /// page cache than the new clone); its size and modification time before the clone and after the hash prove the
+    /// clone holds the bytes hashed. Elsewhere the file is read once, each buffer hashed and written. Never a hard
+    /// link: an edit of the user's file would change the stored blob. Nothing is flushed here (see ModelPacker).
     /// </summary>
     private static WrittenLayer WriteRaw(PlannedLayer layer, string temp, Action<PlannedFile, long> progress, CancellationToken cancellationToken)
     {
@@ -69,19 +70,26 @@ internal static class LayerWriter
         long total;
         bool cloned;
         using (var source = OpenSource(file))
-        using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.SequentialScan))
+        using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.SequentialScan))
         {
             progress(file, 0);
+            var before = BlobStamp.Of(file.SourcePath);
             cloned = FileClone.TryClone(source, output, out _);
-            total = cloned
-                ? HashEach(file, output, null, hasher, progress, cancellationToken)
-                : HashEach(file, source, output, hasher, progress, cancellationToken);
-            if (total != file.Size)
+            total = HashEach(file, source, cloned ? null : output, hasher, progress, cancellationToken);
+            if (cloned && !Equals(BlobStamp.Of(file.SourcePath), before))
             {
-                throw Changed(file, $"it has {total} bytes, not the {file.Size} it had when the folder was scanned");
+                throw Changed(file, "it was written to while it was cloned and hashed");
             }
+        }
 
-            output.Flush(flushToDisk: true);
+        if (cloned && new FileInfo(temp).Length != total)
+        {
+            throw Changed(file, "its clone does not have the bytes that were hashed");
+        }
+
+        if (total != file.Size)
+        {
+            throw Changed(file, $"it has {total} bytes, not the {file.Size} it had when the folder was scanned");
         }
 
         var digest = Digest.FromSha256Hash(hasher.GetHashAndReset()).ToString();
@@ -163,7 +171,6 @@ internal static class LayerWriter
                 compressor?.Dispose();
             }
 
-            output.Flush(flushToDisk: true);
             blobSize = blob.BytesWritten;
         }
 

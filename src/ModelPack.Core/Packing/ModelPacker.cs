@@ -137,24 +137,41 @@ public static class ModelPacker
         return manifest;
     }
 
-    /// <summary>Publishes the blobs, builds the snapshot and tags the manifest, under a pin; returns the snapshot.</summary>
+    /// <summary>
+    /// Publishes the blobs, builds the snapshot and tags the manifest, under a pin; returns the snapshot. As for pulls,
+    /// with <see cref="StoreDurability.Deferred"/> (the default) the blobs are recorded in an <see cref="UnsyncedJournal"/>
+    /// instead of being flushed (the layers were written without flushing); otherwise each is flushed before it is published.
+    /// </summary>
     private static async Task<string> StoreAsync(ModelStore store, PackState state, byte[] configBytes, ModelManifest manifest, string refName, CancellationToken cancellationToken)
     {
-        using (await store.PinAsync(state.Written.Select(w => w.Digest).Append(manifest.Config!.Digest).Append(manifest.Digest), cancellationToken).ConfigureAwait(false))
+        var blobs = state.Written.Select(w => w.Digest).Append(manifest.Config!.Digest).ToList();
+        using (await store.PinAsync(blobs.Append(manifest.Digest), cancellationToken).ConfigureAwait(false))
+        using (var journal = store.Durability == StoreDurability.Deferred ? UnsyncedJournal.Begin(store.Root, store.BootId(), manifest.Digest, blobs) : null)
         {
             state.Published = true;
             foreach (var layer in state.Written)
             {
+                if (journal is null)
+                {
+                    FlushFile(layer.TempFile);
+                }
+
                 store.Layout.PublishVerifiedFile(layer.TempFile, layer.Digest, layer.Size);
             }
 
-            store.Layout.WriteBlob(configBytes);
+            store.Layout.WriteBlob(configBytes, flushToDisk: journal is null);
             var snapshot = await SnapshotBuilder.BuildAsync(store.SnapshotsDirectory, manifest.Digest, manifest.Layers, d => store.Layout.BlobPath(d.Digest), store.ArchiveLimits, cancellationToken).ConfigureAwait(false);
-            store.Layout.WriteBlob(manifest.ToBytes());
+            store.Layout.WriteBlob(manifest.ToBytes(), flushToDisk: journal is null);
             store.Layout.SetReference(refName, manifest.ToDescriptor(), cancellationToken);
             state.Tagged = true;
             return snapshot;
         }
+    }
+
+    private static void FlushFile(string path)
+    {
+        using var file = new System.IO.FileStream(path, System.IO.FileMode.Open, System.IO.FileAccess.ReadWrite, System.IO.FileShare.Read);
+        file.Flush(flushToDisk: true);
     }
 
     private static Descriptor Describe(WrittenLayer written)

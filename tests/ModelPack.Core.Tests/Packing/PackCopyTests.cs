@@ -84,6 +84,43 @@ public sealed class PackCopyTests : IDisposable
         Assert.Equal(original, Tree.Hashes(result.Artifact.Path!));
     }
 
+    [Fact]
+    public async Task A_deferred_pack_records_its_manifest_and_every_blob_in_a_journal_of_this_boot_and_settling_flushes_them()
+    {
+        var source = Path.Combine(_root.Path, "source");
+        WriteModel(source);
+        var store = ModelStore.OpenUnsettled(Path.Combine(_root.Path, "store"));
+        store.BootId = () => "c0ffee00-0000-4000-8000-000000000001";
+
+        var manifest = (await ModelPacker.PackAsync(Request(source, new List<string>()), store)).Artifact.Manifest;
+
+        var journal = Assert.Single(Directory.GetFiles(Path.Combine(store.Root, "unsynced")));
+        var lines = File.ReadAllLines(journal);
+        Assert.Equal("manifest " + manifest.Digest, lines[1]);
+        var expected = manifest.Layers.Select(l => "blob " + l.Digest).Append("blob " + manifest.Config!.Digest).OrderBy(x => x, StringComparer.Ordinal);
+        Assert.Equal(expected, lines.Skip(2).OrderBy(x => x, StringComparer.Ordinal));
+        store.UnsyncedSettleAge = TimeSpan.Zero;
+        store.SettleUnsyncedWrites();
+        Assert.Empty(Directory.GetFiles(Path.Combine(store.Root, "unsynced")));
+        Assert.Equal(new[] { Reference.ToString() }, StoreConsistency.Verify(store));
+    }
+
+    [Fact]
+    public async Task An_immediate_pack_leaves_no_journal()
+    {
+        var source = Path.Combine(_root.Path, "source");
+        WriteModel(source);
+        var store = ModelStore.OpenUnsettled(Path.Combine(_root.Path, "store"));
+        store.BootId = () => "c0ffee00-0000-4000-8000-000000000001";
+        store.Durability = StoreDurability.Immediate;
+
+        await ModelPacker.PackAsync(Request(source, new List<string>()), store);
+
+        var journals = Path.Combine(store.Root, "unsynced");
+        Assert.False(Directory.Exists(journals) && Directory.GetFiles(journals).Length > 0, "an immediate pack wrote a journal");
+        Assert.Equal(new[] { Reference.ToString() }, StoreConsistency.Verify(store));
+    }
+
     private static PackRequest Request(string folder, List<string> log) =>
         new(folder, Reference) { Log = log.Add, Config = { Name = "copy" } };
 
