@@ -87,10 +87,7 @@ public sealed class PackCopyTests : IDisposable
     [Fact]
     public async Task A_deferred_pack_records_its_manifest_and_every_blob_in_a_journal_of_this_boot_and_settling_flushes_them()
     {
-        var source = Path.Combine(_root.Path, "source");
-        WriteModel(source);
-        var store = ModelStore.OpenUnsettled(Path.Combine(_root.Path, "store"));
-        store.BootId = () => "c0ffee00-0000-4000-8000-000000000001";
+        var (source, store) = SourceAndStoreOfABoot();
 
         var manifest = (await ModelPacker.PackAsync(Request(source, new List<string>()), store)).Artifact.Manifest;
 
@@ -108,10 +105,7 @@ public sealed class PackCopyTests : IDisposable
     [Fact]
     public async Task An_immediate_pack_leaves_no_journal()
     {
-        var source = Path.Combine(_root.Path, "source");
-        WriteModel(source);
-        var store = ModelStore.OpenUnsettled(Path.Combine(_root.Path, "store"));
-        store.BootId = () => "c0ffee00-0000-4000-8000-000000000001";
+        var (source, store) = SourceAndStoreOfABoot();
         store.Durability = StoreDurability.Immediate;
 
         await ModelPacker.PackAsync(Request(source, new List<string>()), store);
@@ -119,6 +113,16 @@ public sealed class PackCopyTests : IDisposable
         var journals = Path.Combine(store.Root, "unsynced");
         Assert.False(Directory.Exists(journals) && Directory.GetFiles(journals).Length > 0, "an immediate pack wrote a journal");
         Assert.Equal(new[] { Reference.ToString() }, StoreConsistency.Verify(store));
+    }
+
+    /// <summary>A written model folder and an unsettled store with a fixed boot id (deferred writes are journalled).</summary>
+    private (string Source, ModelStore Store) SourceAndStoreOfABoot()
+    {
+        var source = Path.Combine(_root.Path, "source");
+        WriteModel(source);
+        var store = ModelStore.OpenUnsettled(Path.Combine(_root.Path, "store"));
+        store.BootId = () => "c0ffee00-0000-4000-8000-000000000001";
+        return (source, store);
     }
 
     private static PackRequest Request(string folder, List<string> log) =>
