@@ -1,6 +1,6 @@
 # The module in the sessions users run it in: runspaces of ForEach-Object -Parallel, background jobs
 # (another process: objects come back deserialized), Set-StrictMode -Version Latest, another culture
-# (de-DE, tr-TR), and Remove-Module followed by Import-Module.
+# (de-DE, tr-TR), Remove-Module followed by Import-Module, and the listing cache other processes update.
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'SpecSupport.psm1') -Force
@@ -163,5 +163,38 @@ Describe 'Remove-Module and Import-Module again' {
         Import-Module $ModulePath -Force
         @(Get-Module ModelPack).Count | Should -Be 1
         (Get-ModelMount -Reference $References[0]).Destination | Should -Be '/mnt/models'
+    }
+}
+
+Describe 'The listing cache beside index.json, shared by processes' {
+    BeforeAll {
+        $work = Join-Path $TestDrive 'cache'
+        $script:Kept = (New-SpecModel -Reference "$Repository/cache-kept:1.0" -WorkDirectory $work).Reference
+        $script:Dropped = (New-SpecModel -Reference "$Repository/cache-dropped:1.0" -WorkDirectory $work).Reference
+        $script:Added = "$Repository/cache-added:1.0"
+        $script:CacheFile = Join-Path $env:MODELPACK_STORE 'modelpack-listing.json'
+    }
+
+    It 'shows a removal and a pack by another process in the next listing of this one' {
+        (Get-ModelArtifact -Reference "$Repository/cache-*").Reference | Sort-Object | Should -Be ($Dropped, $Kept | Sort-Object)
+        $CacheFile | Should -Exist
+        Start-Job -ScriptBlock {
+            param($module, $dropped, $added, $folder)
+            Import-Module $module
+            Remove-ModelArtifact -Reference $dropped -Force
+            $null = New-Item -ItemType Directory -Path $folder
+            Set-Content -LiteralPath (Join-Path $folder 'model.gguf') -Value 'weights of the added model'
+            $null = New-ModelArtifact -Path $folder -Reference $added
+        } -ArgumentList $ModulePath, $Dropped, $Added, (Join-Path $TestDrive 'added') | Receive-Job -Wait -AutoRemoveJob -ErrorAction Stop
+
+        (Get-ModelArtifact -Reference "$Repository/cache-*").Reference | Sort-Object | Should -Be ($Added, $Kept | Sort-Object)
+    }
+
+    It 'lists the same models from a damaged cache file and writes it again' {
+        $expected = Get-ModelArtifact -Reference "$Repository/cache-*" | ForEach-Object { "$($_.Reference) $($_.Digest) $($_.Name)" }
+        Set-Content -LiteralPath $CacheFile -Value '{"modelpackListing":1,"manifests":[{"digest":'
+
+        Get-ModelArtifact -Reference "$Repository/cache-*" | ForEach-Object { "$($_.Reference) $($_.Digest) $($_.Name)" } | Should -Be $expected
+        (Get-Content -LiteralPath $CacheFile -Raw | ConvertFrom-Json).modelpackListing | Should -Be 1
     }
 }

@@ -17,7 +17,8 @@ namespace ModelPack.Core.Packing;
 /// <remarks>
 /// Order of work: the folder is scanned and every file checked (<see cref="Plan"/>), the config file read
 /// and the config validated, all before any content is read. Then each layer is streamed once into the
-/// store's tmp/ while it is hashed; the config (with modelfs.diffIds) and the manifest are built and
+/// store's tmp/ while it is hashed (a raw layer is cloned instead where the file system has reflinks; never
+/// hard-linked), without waiting for the disk; the config (with modelfs.diffIds) and the manifest are built and
 /// validated; only then are the blobs published (atomic renames), the config and the snapshot written,
 /// the manifest stored and the reference tagged in index.json. A failure at any point, cancellation included,
 /// leaves the store as it was: temp files are deleted, and anything already published is collected again.

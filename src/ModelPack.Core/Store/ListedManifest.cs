@@ -1,3 +1,5 @@
+using ModelPack.Core.Spec;
+
 namespace ModelPack.Core.Store;
 
 /// <summary>
@@ -23,4 +25,10 @@ internal sealed class ListedManifest
     public byte[]? Config { get; set; }
 
     public BlobStamp? ConfigStamp { get; set; }
+
+    /// <summary>
+    /// The manifest parsed from <see cref="Manifest"/> once its digest and its config's were checked, kept in memory
+    /// only (ModelManifest is immutable; configs are parsed again for every listing, as callers may edit them).
+    /// </summary>
+    public ModelManifest? Checked { get; set; }
 }

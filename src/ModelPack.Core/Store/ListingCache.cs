@@ -79,11 +79,18 @@ internal sealed class ListingCache
                 return null;
             }
 
-            var manifest = ModelManifest.Parse(cached.Manifest, $"Manifest {indexEntry.Digest} ('{name}') in the listing cache '{_path}'", name);
-            if (manifest.Digest != indexEntry.Digest || !ConfigMatches(manifest, cached))
+            var manifest = cached.Checked ?? ModelManifest.Parse(cached.Manifest, $"Manifest {indexEntry.Digest} ('{name}') in the listing cache '{_path}'", name);
+            if (cached.Checked is null && (manifest.Digest != indexEntry.Digest || !ConfigMatches(manifest, cached)))
             {
                 return null;
             }
+
+            if (!ConfigUnchanged(manifest, cached))
+            {
+                return null;
+            }
+
+            cached.Checked = manifest;
 
             var config = cached.Config is null ? null : ModelConfig.Parse(cached.Config, $"The config of '{name}' in the listing cache", name);
             _used[cached.Digest] = cached;
@@ -157,19 +164,20 @@ internal sealed class ListingCache
     private bool IsCurrent(ListedManifest cached) =>
         Equals(BlobStamp.Of(_store.Layout.BlobPath(cached.Digest)), cached.ManifestStamp);
 
-    /// <summary>A model config must be cached, hash to the manifest's config digest and have its blob unchanged; other configs are not cached.</summary>
-    private bool ConfigMatches(ModelManifest manifest, ListedManifest cached)
+    /// <summary>A model config must be cached and hash to the manifest's config digest; other configs are not cached.</summary>
+    private static bool ConfigMatches(ModelManifest manifest, ListedManifest cached)
     {
         if (!HasModelConfig(manifest))
         {
             return cached.Config is null;
         }
 
-        var descriptor = manifest.Config!;
-        return cached.Config is not null &&
-            Digest.Sha256(cached.Config).ToString() == descriptor.Digest &&
-            Equals(BlobStamp.Of(_store.Layout.BlobPath(descriptor.Digest)), cached.ConfigStamp);
+        return cached.Config is not null && Digest.Sha256(cached.Config).ToString() == manifest.Config!.Digest;
     }
+
+    /// <summary>Whether a model config's blob file still has the stamp it had when its bytes were cached.</summary>
+    private bool ConfigUnchanged(ModelManifest manifest, ListedManifest cached) =>
+        !HasModelConfig(manifest) || Equals(BlobStamp.Of(_store.Layout.BlobPath(manifest.Config!.Digest)), cached.ConfigStamp);
 
     private static bool HasModelConfig(ModelManifest manifest) => manifest.Config is Descriptor config && config.MediaType == MediaTypes.ModelConfig;
 }
