@@ -6,6 +6,9 @@ using ModelPack.PowerShell.Tests.Support;
 
 namespace ModelPack.PowerShell.Tests;
 
+// In the store collection: its cmdlets read MODELPACK_STRATEGY, which tests of that collection set process-wide
+// (StrategyOverrideTests sets an invalid one), so the two must not run at the same time.
+[Collection(StoreCollection.Name)]
 public class ModuleManifestTests
 {
     private static readonly string[] CmdletClasses = typeof(ModelPack.Cmdlets.ModelPackCmdlet).Assembly
