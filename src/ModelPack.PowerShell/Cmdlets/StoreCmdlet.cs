@@ -6,6 +6,7 @@ using System.Management.Automation;
 using ModelPack.Core.Configuration;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Layout;
+using ModelPack.Core.References;
 using ModelPack.Core.Registry;
 using ModelPack.Core.Store;
 using ModelPack.Internal;
@@ -33,6 +34,7 @@ public abstract class StoreCmdlet : ModelPackCmdlet
     private ModelStore? _store;
     private bool _looked;
     private RegistryClients? _clients;
+    private ShortNameChooser? _shortNames;
 
     /// <summary>
     /// The process environment, with relative paths (an engine given as <c>./podman</c>, a relative
@@ -177,6 +179,33 @@ public abstract class StoreCmdlet : ModelPackCmdlet
     /// </summary>
     internal RegistryClients OpenRegistryClients(PSCredential? credential, bool skipTlsVerify, int maxRetry) =>
         _clients ??= CreateRegistryClients(credential, skipTlsVerify, maxRetry);
+
+    /// <summary>
+    /// The fully qualified reference a pull of <paramref name="text"/> reads (<see cref="ShortNameChooser"/>): itself when
+    /// it names its registry, else what registries.conf resolves the short name to. A failure is reported for this
+    /// input (the text as target) and gives null. Call it on the pipeline thread, after <see cref="OpenRegistryClients"/>.
+    /// </summary>
+    internal (ModelReference Reference, bool Prompted)? ResolveForPull(string text, ModelReference parsed)
+    {
+        if (!parsed.IsShortName)
+        {
+            return (parsed, false);
+        }
+
+        try
+        {
+            _shortNames ??= new ShortNameChooser(WriteVerbose);
+            return _shortNames.Choose(this, text, parsed, _clients!);
+        }
+        catch (ModelPackException ex)
+        {
+            WriteModelPackError(ex, text);
+            return null;
+        }
+    }
+
+    /// <summary>After a pull of a candidate the user chose at the prompt succeeded: records it as podman does.</summary>
+    internal void RememberShortName(ModelReference parsed, ModelReference chosen) => _shortNames?.Remember(this, parsed, chosen);
 
     protected override void Dispose(bool disposing)
     {
