@@ -12,7 +12,7 @@ namespace ModelPack.Internal;
 /// (<c>localhost:5000/models/tiny:v1</c>), its familiar form (<c>tiny:v1</c> for
 /// <c>docker.io/library/tiny:v1</c>) or the manifest digest. A plain value is a reference,
 /// normalised as a pull would (<c>models/tiny</c> means <c>docker.io/models/tiny:latest</c>), or a
-/// manifest digest.
+/// manifest digest. A transport prefix (<c>docker://</c>, <c>oci://</c>, <c>rlcr://</c>) is taken off first, patterns included.
 /// </summary>
 internal static class StoreMatcher
 {
@@ -30,7 +30,7 @@ internal static class StoreMatcher
 
     public static IEnumerable<ModelArtifact> ByPattern(IEnumerable<ModelArtifact> stored, string pattern)
     {
-        var wildcard = WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+        var wildcard = WildcardPattern.Get(ReferenceTransport.Strip(pattern), WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
         return stored.Where(a => wildcard.IsMatch(a.Reference) || wildcard.IsMatch(FamiliarForm(a)) || wildcard.IsMatch(a.Digest));
     }
 
