@@ -166,7 +166,7 @@ public sealed class ShortNameResolver
 
     private static ModelReference Candidate(string registry, ModelReference reference, string origin)
     {
-        var text = registry + "/" + reference.ShortName + (reference.Tag is null ? string.Empty : ":" + reference.Tag) + (reference.Digest is null ? string.Empty : "@" + reference.Digest);
+        var text = registry + "/" + reference.ShortName + TagAndDigest(reference);
         if (!ModelReference.TryParse(text, out var candidate, out var error) || candidate!.IsShortName)
         {
             throw ShortNameErrors.BadSearchRegistry(registry, origin, error);
@@ -175,9 +175,10 @@ public sealed class ShortNameResolver
         return candidate;
     }
 
-    private static ModelReference WithTagAndDigest(ModelReference target, ModelReference reference)
-    {
-        var text = target.Name + (reference.Tag is null ? string.Empty : ":" + reference.Tag) + (reference.Digest is null ? string.Empty : "@" + reference.Digest);
-        return ModelReference.Parse(text);
-    }
+    private static ModelReference WithTagAndDigest(ModelReference target, ModelReference reference) =>
+        ModelReference.Parse(target.Name + TagAndDigest(reference));
+
+    /// <summary>":tag", "@digest" or both, as the short name was written.</summary>
+    private static string TagAndDigest(ModelReference reference) =>
+        (reference.Tag is null ? string.Empty : ":" + reference.Tag) + (reference.Digest is null ? string.Empty : "@" + reference.Digest);
 }
