@@ -86,9 +86,18 @@ Describe 'Short names' {
         Get-ModelArtifact | Should -BeNullOrEmpty
     }
 
+    It 'a short name with a tag is a reference, not a digest (tiny:v1 has the shape algorithm:encoded)' {
+        $made = New-SpecModel -Reference 'docker.io/library/shorty:v1' -WorkDirectory (Join-Path $TestDrive 'shorty') -Name shorty
+        (Get-ModelArtifact shorty:v1).Reference | Should -Be $made.Reference
+        (Get-ModelMount shorty:v1).Reference | Should -Be $made.Reference
+    }
+
     It 'an [aliases] entry wins over the search list' {
         Use-RegistriesConf "unqualified-search-registries = [`"$($Empty.HostPort)`"]`n[aliases]`n`"my-alpha`" = `"$Repository/alpha`"" | Out-Null
         (Save-ModelArtifact my-alpha:1.0 -PassThru).Reference | Should -Be $Published
+        # The store finds it again by the short name, through the same alias.
+        (Get-ModelArtifact my-alpha:1.0).Reference | Should -Be $Published
+        (Get-ModelMount my-alpha:1.0).Reference | Should -Be $Published
     }
 }
 

@@ -204,6 +204,41 @@ public abstract class StoreCmdlet : ModelPackCmdlet
         }
     }
 
+    /// <summary>
+    /// For a short name that nothing is stored under in Docker's reading (docker.io): the first of its registries.conf
+    /// candidates (alias, search registries; no request, no prompt) that is stored, so that what
+    /// <c>Save-ModelArtifact tiny</c> stored is found again as <c>tiny</c>; null when none is.
+    /// </summary>
+    internal ModelReference? StoredCandidate(IReadOnlyList<ModelArtifact> stored, ModelReference reference)
+    {
+        if (!reference.IsShortName || StoreMatcher.ByReference(stored, reference).Any())
+        {
+            return null;
+        }
+
+        ShortNameResolution resolution;
+        try
+        {
+            resolution = (_shortNames ??= new ShortNameChooser(WriteVerbose)).Resolver.Resolve(reference);
+        }
+        catch (ModelPackException ex)
+        {
+            WriteVerbose($"'{reference.ShortName}' could not be resolved through registries.conf ({ex.Message}); it is looked up as '{reference}'.");
+            return null;
+        }
+
+        foreach (var candidate in resolution.Candidates.Where(c => c != reference))
+        {
+            if (StoreMatcher.ByReference(stored, candidate).Any())
+            {
+                WriteVerbose($"Short name '{reference.ShortName}' names '{candidate}' in the store ({resolution.Describe()}).");
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>After a pull of a candidate the user chose at the prompt succeeded: records it as podman does.</summary>
     internal void RememberShortName(ModelReference parsed, ModelReference chosen) => _shortNames?.Remember(this, parsed, chosen);
 
@@ -257,7 +292,7 @@ public abstract class StoreCmdlet : ModelPackCmdlet
                 return new List<ModelArtifact>();
             }
 
-            matched = StoreMatcher.ByReference(stored, reference).ToList();
+            matched = StoreMatcher.ByReference(stored, StoredCandidate(stored, reference) ?? reference).ToList();
             if (matched.Count == 0 && unlisted is not null)
             {
                 matched = unlisted(reference);

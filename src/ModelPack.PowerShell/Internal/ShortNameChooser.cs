@@ -20,6 +20,9 @@ internal sealed class ShortNameChooser
 
     public ShortNameChooser(Action<string> log) => _resolver = new ShortNameResolver(RegistryEnvironment.Current, log);
 
+    /// <summary>The resolver of this invocation (registries.conf read once).</summary>
+    public ShortNameResolver Resolver => _resolver;
+
     /// <summary>The reference to pull, and whether the user chose it at a prompt.</summary>
     /// <exception cref="Core.Errors.ModelPackException">ShortNameAmbiguous, ShortNameNotFound, InvalidConfiguration.</exception>
     public (ModelReference Reference, bool Prompted) Choose(ModelPackCmdlet cmdlet, string text, ModelReference parsed, RegistryClients clients)

@@ -36,7 +36,13 @@ internal static class StoreMatcher
 
     /// <summary>Stored artifacts with this manifest digest, when <paramref name="value"/> is a digest; else null.</summary>
     public static IEnumerable<ModelArtifact>? ByDigest(IEnumerable<ModelArtifact> stored, string value) =>
-        Digest.TryParse(value, out var digest) ? stored.Where(a => string.Equals(a.Digest, digest.ToString(), StringComparison.Ordinal)) : null;
+        IsDigest(value, out var digest) ? stored.Where(a => string.Equals(a.Digest, digest.ToString(), StringComparison.Ordinal)) : null;
+
+    /// <summary>
+    /// Whether a value is a manifest digest of an algorithm the module knows (<c>sha256:...</c>). The digest grammar
+    /// alone would also take a short name with a tag, <c>tiny:v1</c> (algorithm "tiny"), which is a reference.
+    /// </summary>
+    public static bool IsDigest(string value, out Digest digest) => Digest.TryParse(value, out digest) && digest.IsVerifiable;
 
     /// <summary>
     /// The stored artifacts a parsed reference names: those stored under exactly that name (<c>repo:tag</c>, or

@@ -65,6 +65,12 @@ public sealed class ShortNameCmdletTests : StoreTestBase
         Assert.Equal(reference, Assert.IsType<ModelArtifact>(Assert.Single(remote).BaseObject).Reference);
         Assert.Equal(reference, Assert.IsType<ModelArtifact>(Assert.Single(saved).BaseObject).Reference);
         Assert.Equal(0, store.PowerShell.Host.PromptCount);
+
+        // The store finds it again by the short name, through the same alias (no request).
+        Assert.Equal(reference, Assert.IsType<ModelArtifact>(Assert.Single(store.PowerShell.RunOk("Get-ModelArtifact my-model:v1")).BaseObject).Reference);
+        Assert.Equal(reference, Assert.IsType<ModelMount>(Assert.Single(store.PowerShell.RunOk("Get-ModelMount my-model:v1")).BaseObject).Reference);
+        store.PowerShell.RunOk("Remove-ModelArtifact my-model:v1 -Force");
+        Assert.Empty(store.PowerShell.RunOk("Get-ModelArtifact"));
     }
 
     /// <summary>A session of its own whose registries.conf is <paramref name="conf"/> (kept in the base store's temp dir).</summary>
