@@ -61,4 +61,7 @@ public static class ErrorIds
     public const string CompressionRatioExceeded = "CompressionRatioExceeded";
     public const string RegistryTooSlow = "RegistryTooSlow";
     public const string ManifestMediaTypeMismatch = "ManifestMediaTypeMismatch";
+    public const string RegistryBlocked = "RegistryBlocked";
+    public const string ShortNameAmbiguous = "ShortNameAmbiguous";
+    public const string ShortNameNotFound = "ShortNameNotFound";
 }

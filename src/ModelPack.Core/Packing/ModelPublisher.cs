@@ -74,7 +74,7 @@ public static class ModelPublisher
         var target = destination ?? DestinationOf(artifact);
         var (manifestBytes, manifest, config) = ReadStored(store, artifact, target);
         var destinationName = target.ToString();
-        var repository = client.Repository(target);
+        var repository = client.PushRepository(target);
         var registry = new RegistryTarget(repository, options.Upload(), MountSources(artifact, target, options), new UploadSessions(store.TempDirectory));
         await registry.PrepareAsync(cancellationToken).ConfigureAwait(false);
         var remote = new ModelArtifact(destinationName, manifest, config, RemoteArtifactReader.StrategyName, null);

@@ -18,9 +18,10 @@ public sealed class ModelReference : IEquatable<ModelReference>
     private readonly RegistryHost _registry;
     private readonly string _canonical;
 
-    private ModelReference(RegistryHost registry, string repository, string? tag, string? digest)
+    private ModelReference(RegistryHost registry, string repository, string? tag, string? digest, string? shortName = null)
     {
         _registry = registry;
+        ShortName = shortName;
         Repository = repository;
         Digest = digest;
         Tag = tag ?? (digest is null ? DefaultTag : null);
@@ -41,6 +42,16 @@ public sealed class ModelReference : IEquatable<ModelReference>
 
     /// <summary>registry/repository.</summary>
     public string Name => Registry + "/" + Repository;
+
+    /// <summary>
+    /// The repository as written when the text named no registry (<c>tiny</c>, <c>org/model</c>): a short name, which
+    /// podman resolves through registries.conf; null for a fully qualified reference. The reference itself is Docker's
+    /// reading of it (docker.io, <c>library/</c>); see <see cref="Registry.ShortNames"/>.
+    /// </summary>
+    public string? ShortName { get; }
+
+    /// <summary>Whether the text named no registry (<see cref="ShortName"/>).</summary>
+    public bool IsShortName => ShortName is not null;
 
     /// <summary>True for localhost, 127.0.0.0/8 and ::1 registries (plain HTTP is allowed for them).</summary>
     public bool IsLoopback => _registry.IsLoopback;
@@ -73,7 +84,7 @@ public sealed class ModelReference : IEquatable<ModelReference>
             throw Invalid(InvalidNewTag(tag, Name, reason), tag);
         }
 
-        return new ModelReference(_registry, Repository, tag, Digest);
+        return new ModelReference(_registry, Repository, tag, Digest, ShortName);
     }
 
     /// <summary>The familiar form with tag and digest, as Docker prints it (e.g. "ubuntu:latest").</summary>
@@ -111,6 +122,6 @@ public sealed class ModelReference : IEquatable<ModelReference>
             return null;
         }
 
-        return new ModelReference(registry, repository, parts.Tag, parts.Digest);
+        return new ModelReference(registry, repository, parts.Tag, parts.Digest, parts.Registry is null ? parts.Repository : null);
     }
 }

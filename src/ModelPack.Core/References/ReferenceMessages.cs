@@ -58,6 +58,9 @@ internal static class ReferenceMessages
     // Messages of a whole reference.
     public static string EmptyReference() => $"The model reference is empty. Use {Syntax}, e.g. 'ghcr.io/org/model:v1'.";
 
+    public static string EmptyAfterTransport(string reference) =>
+        $"'{reference}' names no reference after its transport prefix. Use e.g. 'docker://ghcr.io/org/model:v1' or 'rlcr://granite:latest'.";
+
     public static string BareIdentifier(string reference) =>
         $"'{reference}' is a bare 64-character hex id, not a repository name. To pin a digest write 'repository@sha256:{reference}'.";
 

@@ -7,7 +7,8 @@ namespace ModelPack.Core.References;
 /// Splits the text of a reference, <c>[registry[:port]/]repository[:tag][@digest]</c>, into its
 /// <see cref="ReferenceParts"/>, each checked against the grammar. Normalising the parts (which registry an
 /// unqualified name means, Docker Hub's <c>library/</c>) is <see cref="ModelReference"/>'s step after this one.
-/// A transport prefix (<c>oci://</c>, <c>docker://</c>, <c>rlcr://</c>) would be split off here, before the name.
+/// A transport prefix (<c>oci://</c>, <c>docker://</c>, <c>rlcr://</c>: <see cref="ReferenceTransport"/>) is taken off
+/// first; the messages then name the reference it stood for.
 /// </summary>
 internal static class ReferenceParser
 {
@@ -20,7 +21,13 @@ internal static class ReferenceParser
             return null;
         }
 
-        var reference = input!;
+        var reference = ReferenceTransport.Strip(input!);
+        if (reference.Length == 0)
+        {
+            error = EmptyAfterTransport(input!);
+            return null;
+        }
+
         if (CheckWhole(reference) is string wholeError)
         {
             error = wholeError;

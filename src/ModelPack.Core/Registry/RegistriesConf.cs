@@ -13,8 +13,8 @@ namespace ModelPack.Core.Registry;
 /// <c>additional-layer-store-auth-helper</c> when not empty, <c>[aliases]</c> one name at a time (an empty
 /// value erases it), <c>[[registry]]</c> tables by prefix (a table replaces the one of the same prefix,
 /// new ones are added). The deprecated version 1 tables are read in the main file only.
-/// Today the client uses <see cref="IsInsecure"/>; the rest is parsed and kept for mirrors, blocking and
-/// short-name resolution.
+/// The client uses <see cref="IsInsecure"/> and <see cref="FindEntry"/> (rewrites, mirrors, blocking:
+/// <see cref="PullSources"/>); short names resolve with <see cref="ShortNames"/>.
 /// </summary>
 internal sealed class RegistriesConf
 {
@@ -95,12 +95,52 @@ internal sealed class RegistriesConf
     /// <summary>
     /// The <c>insecure</c> value of the most specific registry-wide entry (host[:port] or <c>*.domain</c>):
     /// an exact entry wins over the longest matching wildcard. An entry scoped to a namespace
-    /// (<c>host/ns</c>) does not make the whole host insecure: the client decides transport per registry.
+    /// (<c>host/ns</c>) does not make the whole host insecure: the client decides transport per registry. A
+    /// <c>[[registry.mirror]]</c> with <c>insecure = true</c> makes its host insecure too.
     /// </summary>
-    public bool IsInsecure(string registryKey) => DecidingEntry(registryKey)?.Insecure ?? false;
+    public bool IsInsecure(string registryKey) => InsecureSource(registryKey) is not null;
 
-    /// <summary>The file whose entry decides <see cref="IsInsecure"/> for this registry; null when none does.</summary>
-    public string? SourceOf(string registryKey) => DecidingEntry(registryKey)?.Source;
+    /// <summary>
+    /// The <c>[[registry]]</c> table that applies to the image name <paramref name="name"/> (<c>host/repository</c>): the
+    /// one whose prefix matches longest (<see cref="RegistryPrefix"/>); null when none matches.
+    /// </summary>
+    public RegistryEntry? FindEntry(string name)
+    {
+        RegistryEntry? best = null;
+        var bestLength = -1;
+        foreach (var entry in _registries)
+        {
+            var length = RegistryPrefix.Match(name, WithoutScheme(entry.Prefix));
+            if (length > bestLength)
+            {
+                best = entry;
+                bestLength = length;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>The file whose entry makes this registry insecure (<see cref="IsInsecure"/>); null when none does.</summary>
+    public string? SourceOf(string registryKey) => InsecureSource(registryKey);
+
+    private string? InsecureSource(string registryKey)
+    {
+        if (DecidingEntry(registryKey) is RegistryEntry entry)
+        {
+            return entry.Insecure ? entry.Source : null;
+        }
+
+        var key = registryKey.ToLowerInvariant();
+        return _registries.FirstOrDefault(e => e.Mirrors.Any(m => m.Insecure && string.Equals(HostPartOf(m.Location), key, StringComparison.Ordinal)))?.Source;
+    }
+
+    private static string HostPartOf(string location)
+    {
+        var bare = WithoutScheme(location.ToLowerInvariant());
+        var slash = bare.IndexOf('/');
+        return slash < 0 ? bare : bare.Substring(0, slash);
+    }
 
     private RegistryEntry? DecidingEntry(string registryKey)
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
@@ -21,6 +22,9 @@ public sealed class RegistryClient : IDisposable
 
     private readonly HttpClient _http;
     private readonly RegistryAuthenticator _auth;
+    private readonly RegistriesConf _conf;
+    private readonly ConcurrentDictionary<string, bool> _down = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _described = new(StringComparer.Ordinal);
 
     public RegistryClient(RegistryClientOptions? options = null)
     {
@@ -30,7 +34,7 @@ public sealed class RegistryClient : IDisposable
         ReadIdleTimeout = options.ReadIdleTimeout;
         Log = new SecretRedactor(options.Log, options.Trace);
         var retry = new RetryPolicy(options, Log.Log);
-        var conf = options.UseRegistriesConf ? RegistriesConf.Load(options.Environment, Log.Log) : RegistriesConf.Empty;
+        var conf = _conf = options.UseRegistriesConf ? RegistriesConf.Load(options.Environment, Log.Log) : RegistriesConf.Empty;
         var policy = new InsecureRegistryPolicy(options.InsecureRegistries, conf, options.LoopbackIsInsecure);
         var certificates = new CertificateValidator(options.TrustedCertificates.Cast<X509Certificate2>(), policy.IsInsecure, Log);
         var proxy = SelectProxy(options.Environment, Log);
@@ -72,9 +76,11 @@ public sealed class RegistryClient : IDisposable
     internal TimeSpan ReadIdleTimeout { get; }
 
     /// <summary>
-    /// The repository <paramref name="reference"/> names, at the registry it names: the one place that decides
-    /// which endpoint serves a repository (a mirror would be chosen here).
+    /// The repository a pull of <paramref name="reference"/> reads: the one place that decides which endpoints serve
+    /// it. registries.conf may block the name, move it (<c>location</c>) and put mirrors in front of it
+    /// (<see cref="PullSources"/>); without a matching table it is the registry and repository the reference names.
     /// </summary>
+    /// <exception cref="Errors.ModelPackException">RegistryBlocked; InvalidConfiguration for a location that makes no valid name.</exception>
     internal RegistryRepository Repository(ModelReference reference)
     {
         if (reference is null)
@@ -82,8 +88,32 @@ public sealed class RegistryClient : IDisposable
             throw new ArgumentNullException(nameof(reference));
         }
 
-        return new RegistryRepository(this, RegistryAddress.Parse(reference.Registry), reference.Repository);
+        var sources = PullSources.For(reference, _conf);
+        var repository = new RegistryRepository(this, RegistryAddress.Parse(sources.Location.Registry), sources.Location.Repository);
+        repository.UseMirrors(sources.Mirrors.Select(m => new RegistryRepository(this, RegistryAddress.Parse(m.Registry), m.Repository)).ToList());
+        if (sources.Redirected(reference) && _described.TryAdd(reference.ToString(), true))
+        {
+            var mirrors = sources.Mirrors.Count == 0 ? "no mirrors" : "mirrors " + string.Join(", ", sources.Mirrors.Select(m => "'" + m + "'")) + " first";
+            Log.Log($"registries.conf '{sources.Entry!.Source}' ([[registry]] '{sources.Entry.Prefix}'): '{reference}' is pulled from '{sources.Location}', {mirrors}.");
+        }
+
+        return repository;
     }
+
+    /// <summary>The repository a push of <paramref name="reference"/> writes: the one it names (registries.conf redirects only pulls).</summary>
+    internal RegistryRepository PushRepository(ModelReference reference) =>
+        new(this, RegistryAddress.Parse((reference ?? throw new ArgumentNullException(nameof(reference))).Registry), reference.Repository);
+
+    /// <summary>A mirror that could not be reached: later reads of this client pass it over.</summary>
+    internal void MarkDown(string registry)
+    {
+        if (_down.TryAdd(registry, true))
+        {
+            Log.Log($"Mirror registry '{registry}' could not be reached; this session's other reads skip it.");
+        }
+    }
+
+    internal bool IsDown(string registry) => _down.ContainsKey(registry);
 
     /// <summary>A repository given as registry (<c>host[:port]</c>, optionally with a scheme) and name, validated once.</summary>
     internal RegistryRepository Repository(string registry, string repository) =>

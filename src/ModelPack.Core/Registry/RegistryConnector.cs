@@ -27,7 +27,8 @@ internal sealed class RegistryConnector : IDisposable
     }
 
     /// <summary>The session of <paramref name="address"/>, connected on first use.</summary>
-    public async Task<RegistrySession> ConnectAsync(RegistryAddress address, CancellationToken cancellationToken)
+    /// <param name="mirror">A registries.conf mirror: its first contact is not retried (the next endpoint is tried instead).</param>
+    public async Task<RegistrySession> ConnectAsync(RegistryAddress address, CancellationToken cancellationToken, bool mirror = false)
     {
         var session = _sessions.GetOrAdd(address.Key + "|" + address.ExplicitScheme, _ => new RegistrySession(address));
         if (session.BaseUri is not null)
@@ -40,7 +41,7 @@ internal sealed class RegistryConnector : IDisposable
         {
             if (session.BaseUri is null)
             {
-                await ProbeAsync(session, cancellationToken).ConfigureAwait(false);
+                await ProbeAsync(session, mirror, cancellationToken).ConfigureAwait(false);
             }
 
             return session;
@@ -65,22 +66,22 @@ internal sealed class RegistryConnector : IDisposable
     /// once, though: the http answer is only used when https fails, and a loopback registry (nearly always
     /// plain http) no longer waits for a TLS failure first.
     /// </summary>
-    private async Task ProbeAsync(RegistrySession session, CancellationToken cancellationToken)
+    private async Task ProbeAsync(RegistrySession session, bool mirror, CancellationToken cancellationToken)
     {
         var address = session.Address;
         var insecureReason = _policy.Reason(address);
         if (address.ExplicitScheme is string || insecureReason is null)
         {
             var only = address.BaseUri(address.ExplicitScheme ?? "https");
-            Connected(session, only, await PingAsync(session, only, retryConnection: true, cancellationToken).ConfigureAwait(false));
+            Connected(session, only, await PingAsync(session, only, retryConnection: !mirror, mirror, cancellationToken).ConfigureAwait(false));
             return;
         }
 
         using var fallback = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var httpsUri = address.BaseUri("https");
         var httpUri = address.BaseUri("http");
-        var https = PingAsync(session, httpsUri, retryConnection: false, cancellationToken);
-        var http = PingAsync(session, httpUri, retryConnection: true, fallback.Token);
+        var https = PingAsync(session, httpsUri, retryConnection: false, mirror, cancellationToken);
+        var http = PingAsync(session, httpUri, retryConnection: !mirror, mirror, fallback.Token);
         RegistryException httpsFailure;
         var useHttp = false;
         try
@@ -124,10 +125,15 @@ internal sealed class RegistryConnector : IDisposable
 
     /// <summary>Asks <c>/v2/</c> at <paramref name="baseUri"/> whether the API is there and how it wants to be authenticated.</summary>
     /// <returns>The challenge of a 401 answer; null when the registry needs no authentication.</returns>
-    private async Task<AuthChallenge?> PingAsync(RegistrySession session, Uri baseUri, bool retryConnection, CancellationToken cancellationToken)
+    private async Task<AuthChallenge?> PingAsync(RegistrySession session, Uri baseUri, bool retryConnection, bool mirror, CancellationToken cancellationToken)
     {
         var address = session.Address;
-        var request = new RegistryRequest(HttpMethod.Get, new Uri(baseUri, "v2/")) { Authorize = false, RetryConnection = retryConnection };
+        var request = new RegistryRequest(HttpMethod.Get, new Uri(baseUri, "v2/"))
+        {
+            Authorize = false,
+            RetryConnection = retryConnection,
+            Retry = mirror ? _sender.SingleAttempt() : null,
+        };
         using var response = await _sender.SendAsync(session, request, cancellationToken).ConfigureAwait(false);
         AuthChallenge? challenge = null;
         if (response.Status == HttpStatusCode.Unauthorized)

@@ -71,6 +71,22 @@ internal static class RegistryErrors
             $"Blob {expected} of '{target}' arrived with digest {expected.Algorithm}:{Spec.Digest.ToLowerHex(hash)}: the data was altered on the way or by the registry. It was discarded; download it again.",
             expected.ToString());
 
+    /// <summary>RegistryBlocked: registries.conf forbids pulls of the names <paramref name="prefix"/> covers.</summary>
+    public static ModelPackException Blocked(string reference, string prefix, string source) =>
+        new(
+            ErrorIds.RegistryBlocked,
+            ErrorKind.PermissionDenied,
+            $"Pulling '{reference}' is blocked: registries.conf '{source}' sets blocked = true for '{prefix}'. Use another registry, or change that [[registry]] table.",
+            reference);
+
+    /// <summary>InvalidConfiguration: a location or mirror of registries.conf turns a name into no valid reference.</summary>
+    public static ModelPackException BadRewrite(string source, string prefix, string name, string rewritten, string reason) =>
+        new(
+            ErrorIds.InvalidConfiguration,
+            ErrorKind.InvalidData,
+            $"registries.conf '{source}': the [[registry]] table for '{prefix}' maps '{name}' to '{rewritten}', which is not a repository name{(reason.Length == 0 ? string.Empty : " (" + reason + ")")}. Fix its location.",
+            source);
+
     public static RegistryException Protocol(string registry, Uri? url, string target, string message) =>
         new(ErrorIds.RegistryError, ErrorKind.InvalidData, message, target) { Url = url is null ? null : SafeUrl.Format(url) };
 }

@@ -37,13 +37,18 @@ internal sealed partial class RegistryRepository
     }
 
     /// <summary>Reads a small blob (a config) into memory, verified; at most <see cref="MaxInMemoryBlob"/> bytes.</summary>
-    public async Task<byte[]> ReadBlobAsync(Descriptor blob, CancellationToken cancellationToken = default)
+    public Task<byte[]> ReadBlobAsync(Descriptor blob, CancellationToken cancellationToken = default)
     {
         if (blob.Size > MaxInMemoryBlob)
         {
             throw new ArgumentOutOfRangeException(nameof(blob), $"Blobs over {MaxInMemoryBlob} bytes must be copied, not read into memory.");
         }
 
+        return FromEndpointsAsync($"Blob {blob.Digest}", r => r.ReadBlobOnceAsync(blob, cancellationToken), cancellationToken);
+    }
+
+    private async Task<byte[]> ReadBlobOnceAsync(Descriptor blob, CancellationToken cancellationToken)
+    {
         var expected = ParseDigest(blob.Digest);
         var target = Target(blob.Digest);
         var session = await SessionAsync(cancellationToken).ConfigureAwait(false);

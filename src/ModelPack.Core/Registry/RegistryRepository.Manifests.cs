@@ -14,7 +14,10 @@ internal sealed partial class RegistryRepository
     /// GETs a manifest or index by tag or digest, verified against the digest asked for and the
     /// Docker-Content-Digest header. Refuses more than <see cref="RegistryClient.MaxManifestSize"/> bytes.
     /// </summary>
-    public async Task<FetchedManifest> GetManifestAsync(string reference, CancellationToken cancellationToken = default)
+    public Task<FetchedManifest> GetManifestAsync(string reference, CancellationToken cancellationToken = default) =>
+        FromEndpointsAsync($"The manifest of '{Target(reference)}'", r => r.FetchManifestAsync(reference, cancellationToken), cancellationToken);
+
+    private async Task<FetchedManifest> FetchManifestAsync(string reference, CancellationToken cancellationToken)
     {
         var expected = ParseReference(reference);
         var target = Target(reference);
@@ -42,7 +45,10 @@ internal sealed partial class RegistryRepository
     /// HEADs a manifest: the digest a tag points at, without downloading it. Falls back to a GET when the
     /// registry sends no Docker-Content-Digest; that answer is kept in <see cref="ManifestInfo.Fetched"/>.
     /// </summary>
-    public async Task<ManifestInfo> HeadManifestAsync(string reference, CancellationToken cancellationToken = default)
+    public Task<ManifestInfo> HeadManifestAsync(string reference, CancellationToken cancellationToken = default) =>
+        FromEndpointsAsync($"The digest of '{Target(reference)}'", r => r.HeadManifestOnceAsync(reference, cancellationToken), cancellationToken);
+
+    private async Task<ManifestInfo> HeadManifestOnceAsync(string reference, CancellationToken cancellationToken)
     {
         var expected = ParseReference(reference);
         var target = Target(reference);
@@ -72,7 +78,7 @@ internal sealed partial class RegistryRepository
         }
 
         Log.Log("  no Docker-Content-Digest in the HEAD answer; reading the manifest instead.");
-        var fetched = await GetManifestAsync(reference, cancellationToken).ConfigureAwait(false);
+        var fetched = await FetchManifestAsync(reference, cancellationToken).ConfigureAwait(false);
         return new ManifestInfo(fetched.Digest, fetched.MediaType, fetched.Size) { Fetched = fetched };
     }
 

@@ -107,7 +107,7 @@ internal sealed partial class RegistryRepository
         return null;
     }
 
-    internal Task<RegistrySession> SessionAsync(CancellationToken cancellationToken) => _client.Connector.ConnectAsync(Address, cancellationToken);
+    internal Task<RegistrySession> SessionAsync(CancellationToken cancellationToken) => _client.Connector.ConnectAsync(Address, cancellationToken, IsMirror);
 
     /// <summary>A URL of this repository's API: <c>v2/NAME/RELATIVE</c>.</summary>
     internal Uri Api(RegistrySession session, string relative) => new(session.BaseUri!, "v2/" + Name + "/" + relative);
@@ -117,6 +117,12 @@ internal sealed partial class RegistryRepository
     {
         request.Repository ??= Name;
         request.Scope ??= PullScope;
+        if (IsMirror)
+        {
+            request.RetryConnection = false;
+            request.Retry ??= _client.Sender.SingleAttempt();
+        }
+
         return _client.Sender.SendAsync(session, request, cancellationToken);
     }
 

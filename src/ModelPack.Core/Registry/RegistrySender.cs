@@ -32,6 +32,9 @@ internal sealed class RegistrySender
     /// <summary>Starts the retry bookkeeping of one operation (see <see cref="RegistryRequest.Retry"/>).</summary>
     public RetryState BeginRetries() => _retry.Begin();
 
+    /// <summary>Bookkeeping that allows no retry: a mirror's failure goes to the next endpoint at once.</summary>
+    public RetryState SingleAttempt() => new(_retry, maxRetry: 0);
+
     public Task<RegistryResponse> SendAsync(RegistrySession session, RegistryRequest request, CancellationToken cancellationToken) =>
         WithRetriesAsync(
             request,

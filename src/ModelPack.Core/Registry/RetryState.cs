@@ -11,12 +11,18 @@ namespace ModelPack.Core.Registry;
 internal sealed class RetryState
 {
     private readonly RetryPolicy _policy;
+    private readonly int _maxRetry;
     private int _streakRetries;
     private TimeSpan? _streakStart;
     private TimeSpan? _firstFailure;
     private string? _gaveUp;
 
-    public RetryState(RetryPolicy policy) => _policy = policy;
+    /// <param name="maxRetry">Fewer retries than the policy's (0 for a mirror, which fails over instead of waiting).</param>
+    public RetryState(RetryPolicy policy, int? maxRetry = null)
+    {
+        _policy = policy;
+        _maxRetry = Math.Min(maxRetry ?? policy.MaxRetry, policy.MaxRetry);
+    }
 
     /// <summary>Attempts made so far, the current one included.</summary>
     public int Attempts { get; private set; } = 1;
@@ -33,9 +39,9 @@ internal sealed class RetryState
         var now = _policy.Timer.Now;
         _streakStart ??= now;
         _firstFailure ??= now;
-        if (_streakRetries >= _policy.MaxRetry)
+        if (_streakRetries >= _maxRetry)
         {
-            _gaveUp = _policy.MaxRetry == 0 ? null : $"MaxRetry ({_policy.MaxRetry}) reached";
+            _gaveUp = _maxRetry == 0 ? null : $"MaxRetry ({_maxRetry}) reached";
             return false;
         }
 
@@ -51,7 +57,7 @@ internal sealed class RetryState
 
         _streakRetries++;
         Attempts++;
-        _policy.Log($"  {failure}; retry {_streakRetries} of {_policy.MaxRetry} in {RetryPolicy.Seconds(delay)} s{(retryAfter is null ? string.Empty : " (Retry-After)")}.");
+        _policy.Log($"  {failure}; retry {_streakRetries} of {_maxRetry} in {RetryPolicy.Seconds(delay)} s{(retryAfter is null ? string.Empty : " (Retry-After)")}.");
         return true;
     }
 

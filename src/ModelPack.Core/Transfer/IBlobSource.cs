@@ -38,6 +38,16 @@ internal interface IBlobReader
     Exception Final(Exception failure);
 }
 
+/// <summary>A reader with more than one place to read from (a registry's mirrors, then the registry).</summary>
+internal interface IFailoverReader
+{
+    /// <summary>
+    /// After the finished blob failed to verify with <paramref name="failure"/>: whether another place can send it, in
+    /// which case the fetch takes it again from byte 0 (the reader no longer asks the places that sent the bad bytes).
+    /// </summary>
+    bool TryOtherSource(Exception failure);
+}
+
 /// <summary>An opened stream of a blob's bytes.</summary>
 internal sealed class BlobStream : IDisposable
 {

@@ -12,7 +12,8 @@ namespace ModelPack.Core.Transfer;
 /// mid-blob (RegistryUnreachable) is retried from the byte it stopped at, and an attempt that delivered at least
 /// <see cref="RetryPolicy.ProgressResetBytes"/> starts a fresh streak, so a long download over a flaky link goes
 /// on while it makes progress. A registry that is too slow (RegistryTooSlow) already had a whole window and is
-/// not retried.
+/// not retried. With registries.conf mirrors the reads go through <see cref="BlobEndpoints"/>: a mirror's failure moves
+/// the read to the next endpoint at once, and content a mirror sent that does not verify is taken again elsewhere.
 /// </summary>
 internal sealed class RegistrySource : IBlobSource
 {
@@ -22,16 +23,16 @@ internal sealed class RegistrySource : IBlobSource
 
     public IBlobReader Reader(Descriptor blob) => new BlobReader(_repository, blob);
 
-    private sealed class BlobReader : IBlobReader
+    private sealed class BlobReader : IBlobReader, IFailoverReader
     {
         private readonly RegistryRepository _repository;
-        private readonly Descriptor _blob;
+        private readonly BlobEndpoints _endpoints;
         private readonly RetryState _retry;
 
         public BlobReader(RegistryRepository repository, Descriptor blob)
         {
             _repository = repository;
-            _blob = blob;
+            _endpoints = new BlobEndpoints(repository, blob);
             _retry = repository.Client.Sender.BeginRetries();
             Target = repository.Target(blob.Digest);
         }
@@ -42,12 +43,17 @@ internal sealed class RegistrySource : IBlobSource
 
         public async Task<BlobStream> OpenAsync(long offset, CancellationToken cancellationToken)
         {
-            var (body, start, response) = await _repository.OpenBlobAsync(_blob, offset, _retry, cancellationToken).ConfigureAwait(false);
+            var (body, start, response) = await _endpoints.OpenAsync(offset, _retry, cancellationToken).ConfigureAwait(false);
             return new BlobStream(body, start, response);
         }
 
         public async Task<bool> RetryAsync(Exception failure, long progressed, CancellationToken cancellationToken)
         {
+            if (_endpoints.FailOver(failure, cancellationToken))
+            {
+                return true;
+            }
+
             if (failure is not RegistryException { ErrorId: ErrorIds.RegistryUnreachable } registry || !RetryPolicy.IsTransient(registry))
             {
                 return false;
@@ -60,6 +66,8 @@ internal sealed class RegistrySource : IBlobSource
 
             return await _retry.TryWaitAsync(registry.Message, null, cancellationToken).ConfigureAwait(false);
         }
+
+        public bool TryOtherSource(Exception failure) => _endpoints.AfterBadContent(failure);
 
         public Exception Final(Exception failure) =>
             failure is RegistryException { ErrorId: ErrorIds.RegistryUnreachable } registry && RetryPolicy.IsTransient(registry) ? _retry.Final(registry) : failure;

@@ -32,6 +32,12 @@ internal sealed class SequentialFetch : IBlobFetch
             }
             catch (ModelPackException ex) when (ex.ErrorId is ErrorIds.DigestMismatch or ErrorIds.SizeMismatch)
             {
+                if (reader is IFailoverReader other && other.TryOtherSource(ex))
+                {
+                    partial.TryStartOver(StartOverReason.OtherSource, ex.ErrorId);
+                    continue;
+                }
+
                 if (!partial.TryStartOver(StartOverReason.VerificationFailed, ex.ErrorId))
                 {
                     partial.Delete();

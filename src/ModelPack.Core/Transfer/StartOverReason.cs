@@ -8,4 +8,7 @@ internal enum StartOverReason
 
     /// <summary>The finished blob did not verify, and bytes kept from an earlier session may be what was wrong.</summary>
     VerificationFailed,
+
+    /// <summary>The blob did not verify and is taken again from another place (a registry after its mirror).</summary>
+    OtherSource,
 }

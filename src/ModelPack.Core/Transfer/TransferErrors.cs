@@ -20,7 +20,10 @@ internal static class TransferErrors
 
     public static string Waiting(string digest) => $"Waiting for another download of {digest} to finish.";
 
-    public static string StartingOver(StartOverReason reason, string digest, string why) => reason == StartOverReason.OffsetIgnored
-        ? $"The registry ignored the resume request for {digest} ({why}); taking {digest} from the start."
-        : $"The resumed download of {digest} did not verify ({why}); downloading it again from the start.";
+    public static string StartingOver(StartOverReason reason, string digest, string why) => reason switch
+    {
+        StartOverReason.OffsetIgnored => $"The registry ignored the resume request for {digest} ({why}); taking {digest} from the start.",
+        StartOverReason.OtherSource => $"The download of {digest} did not verify ({why}); downloading it again from the start from the next endpoint.",
+        _ => $"The resumed download of {digest} did not verify ({why}); downloading it again from the start.",
+    };
 }

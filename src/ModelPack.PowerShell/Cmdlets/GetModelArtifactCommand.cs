@@ -156,8 +156,8 @@ public sealed class GetModelArtifactCommand : StrategyCmdlet
             return;
         }
 
-        var reference = ParseReferenceOrWriteError(text);
-        if (reference is null)
+        var parsed = ParseReferenceOrWriteError(text);
+        if (parsed is null || ResolveForPull(text, parsed) is not ({ } reference, _))
         {
             return;
         }

@@ -97,7 +97,7 @@ public sealed class GetModelMountCommand : ModelInputCmdlet
 
         foreach (var value in Reference)
         {
-            if (Digest.TryParse(value, out _))
+            if (StoreMatcher.IsDigest(value, out _))
             {
                 // A manifest digest names whatever is stored with it, in any store.
                 var stored = _listing ??= ListEach(Chain.Stores);
@@ -112,7 +112,8 @@ public sealed class GetModelMountCommand : ModelInputCmdlet
             var reference = ParseReferenceOrWriteError(value);
             if (reference is not null)
             {
-                MountReference(value, reference);
+                var stored = reference.IsShortName ? StoredCandidate(_listing ??= ListEach(Chain.Stores), reference) : null;
+                MountReference(value, stored ?? reference);
             }
         }
     }

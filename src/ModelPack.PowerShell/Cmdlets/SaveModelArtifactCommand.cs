@@ -98,8 +98,8 @@ public sealed class SaveModelArtifactCommand : ModelInputCmdlet
 
     private void Save(string text)
     {
-        var reference = ParseReferenceOrWriteError(text);
-        if (reference is null || !ShouldProcess(reference.ToString(), Action))
+        var parsed = ParseReferenceOrWriteError(text);
+        if (parsed is null || ResolveForPull(text, parsed) is not ({ } reference, var prompted) || !ShouldProcess(reference.ToString(), Action))
         {
             return;
         }
@@ -108,6 +108,11 @@ public sealed class SaveModelArtifactCommand : ModelInputCmdlet
         Attempt(target, CmdletErrors.SaveFailed(target), () =>
         {
             var artifact = Pull(reference);
+            if (prompted)
+            {
+                RememberShortName(parsed, reference);
+            }
+
             WriteVerbose($"Saved '{reference}' ({artifact.Digest}) with {artifact.Strategy}{(artifact.Path is null ? string.Empty : $" to '{artifact.Path}'")}.");
             if (Path is not null)
             {

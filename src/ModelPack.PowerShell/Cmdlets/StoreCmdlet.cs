@@ -6,6 +6,7 @@ using System.Management.Automation;
 using ModelPack.Core.Configuration;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Layout;
+using ModelPack.Core.References;
 using ModelPack.Core.Registry;
 using ModelPack.Core.Store;
 using ModelPack.Internal;
@@ -33,6 +34,7 @@ public abstract class StoreCmdlet : ModelPackCmdlet
     private ModelStore? _store;
     private bool _looked;
     private RegistryClients? _clients;
+    private ShortNameChooser? _shortNames;
 
     /// <summary>
     /// The process environment, with relative paths (an engine given as <c>./podman</c>, a relative
@@ -178,6 +180,68 @@ public abstract class StoreCmdlet : ModelPackCmdlet
     internal RegistryClients OpenRegistryClients(PSCredential? credential, bool skipTlsVerify, int maxRetry) =>
         _clients ??= CreateRegistryClients(credential, skipTlsVerify, maxRetry);
 
+    /// <summary>
+    /// The fully qualified reference a pull of <paramref name="text"/> reads (<see cref="ShortNameChooser"/>): itself when
+    /// it names its registry, else what registries.conf resolves the short name to. A failure is reported for this
+    /// input (the text as target) and gives null. Call it on the pipeline thread, after <see cref="OpenRegistryClients"/>.
+    /// </summary>
+    internal (ModelReference Reference, bool Prompted)? ResolveForPull(string text, ModelReference parsed)
+    {
+        if (!parsed.IsShortName)
+        {
+            return (parsed, false);
+        }
+
+        try
+        {
+            _shortNames ??= new ShortNameChooser(WriteVerbose);
+            return _shortNames.Choose(this, text, parsed, _clients!);
+        }
+        catch (ModelPackException ex)
+        {
+            WriteModelPackError(ex, text);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// For a short name that nothing is stored under in Docker's reading (docker.io): the first of its registries.conf
+    /// candidates (alias, search registries; no request, no prompt) that is stored, so that what
+    /// <c>Save-ModelArtifact tiny</c> stored is found again as <c>tiny</c>; null when none is.
+    /// </summary>
+    internal ModelReference? StoredCandidate(IReadOnlyList<ModelArtifact> stored, ModelReference reference)
+    {
+        if (!reference.IsShortName || StoreMatcher.ByReference(stored, reference).Any())
+        {
+            return null;
+        }
+
+        ShortNameResolution resolution;
+        try
+        {
+            resolution = (_shortNames ??= new ShortNameChooser(WriteVerbose)).Resolver.Resolve(reference);
+        }
+        catch (ModelPackException ex)
+        {
+            WriteVerbose($"'{reference.ShortName}' could not be resolved through registries.conf ({ex.Message}); it is looked up as '{reference}'.");
+            return null;
+        }
+
+        foreach (var candidate in resolution.Candidates.Where(c => c != reference))
+        {
+            if (StoreMatcher.ByReference(stored, candidate).Any())
+            {
+                WriteVerbose($"Short name '{reference.ShortName}' names '{candidate}' in the store ({resolution.Describe()}).");
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>After a pull of a candidate the user chose at the prompt succeeded: records it as podman does.</summary>
+    internal void RememberShortName(ModelReference parsed, ModelReference chosen) => _shortNames?.Remember(this, parsed, chosen);
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)
@@ -228,7 +292,7 @@ public abstract class StoreCmdlet : ModelPackCmdlet
                 return new List<ModelArtifact>();
             }
 
-            matched = StoreMatcher.ByReference(stored, reference).ToList();
+            matched = StoreMatcher.ByReference(stored, StoredCandidate(stored, reference) ?? reference).ToList();
             if (matched.Count == 0 && unlisted is not null)
             {
                 matched = unlisted(reference);

@@ -8,6 +8,7 @@ using System.Management.Automation.Runspaces;
 using ModelPack.Core.Configuration;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Layout;
+using ModelPack.Core.References;
 using ModelPack.Core.Store;
 using ModelPack.Internal;
 
@@ -27,18 +28,20 @@ public sealed class StoreReferenceCompleter : IArgumentCompleter
             return results; // -Path names a layout, whose ref names are not in the store
         }
 
-        var typed = (wordToComplete ?? string.Empty).Trim('\'', '"');
+        // A transport prefix the user typed (docker://, oci://, rlcr://) stays in front of what is completed.
+        var typed = ReferenceTransport.Split((wordToComplete ?? string.Empty).Trim('\'', '"'), out var prefix);
         var pattern = WildcardPattern.Get(WildcardPattern.Escape(typed) + "*", WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var artifact in Stored())
         {
             var familiar = StoreMatcher.FamiliarForm(artifact);
-            string? text = pattern.IsMatch(artifact.Reference) ? artifact.Reference : pattern.IsMatch(familiar) ? familiar : null;
-            if (text is null || !seen.Add(text))
+            string? match = pattern.IsMatch(artifact.Reference) ? artifact.Reference : pattern.IsMatch(familiar) ? familiar : null;
+            if (match is null || !seen.Add(match))
             {
                 continue;
             }
 
+            var text = ReferenceTransport.Join(prefix, match);
             var tooltip = $"{artifact.Reference}{Environment.NewLine}{artifact.Name ?? "(unnamed)"}, {artifact.Digest}, {artifact.Size:N0} bytes";
             results.Add(new CompletionResult(Quote(text), text, CompletionResultType.ParameterValue, tooltip));
         }

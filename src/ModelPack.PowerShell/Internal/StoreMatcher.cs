@@ -12,7 +12,7 @@ namespace ModelPack.Internal;
 /// (<c>localhost:5000/models/tiny:v1</c>), its familiar form (<c>tiny:v1</c> for
 /// <c>docker.io/library/tiny:v1</c>) or the manifest digest. A plain value is a reference,
 /// normalised as a pull would (<c>models/tiny</c> means <c>docker.io/models/tiny:latest</c>), or a
-/// manifest digest.
+/// manifest digest. A transport prefix (<c>docker://</c>, <c>oci://</c>, <c>rlcr://</c>) is taken off first, patterns included.
 /// </summary>
 internal static class StoreMatcher
 {
@@ -30,13 +30,19 @@ internal static class StoreMatcher
 
     public static IEnumerable<ModelArtifact> ByPattern(IEnumerable<ModelArtifact> stored, string pattern)
     {
-        var wildcard = WildcardPattern.Get(pattern, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+        var wildcard = WildcardPattern.Get(ReferenceTransport.Strip(pattern), WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
         return stored.Where(a => wildcard.IsMatch(a.Reference) || wildcard.IsMatch(FamiliarForm(a)) || wildcard.IsMatch(a.Digest));
     }
 
     /// <summary>Stored artifacts with this manifest digest, when <paramref name="value"/> is a digest; else null.</summary>
     public static IEnumerable<ModelArtifact>? ByDigest(IEnumerable<ModelArtifact> stored, string value) =>
-        Digest.TryParse(value, out var digest) ? stored.Where(a => string.Equals(a.Digest, digest.ToString(), StringComparison.Ordinal)) : null;
+        IsDigest(value, out var digest) ? stored.Where(a => string.Equals(a.Digest, digest.ToString(), StringComparison.Ordinal)) : null;
+
+    /// <summary>
+    /// Whether a value is a manifest digest of an algorithm the module knows (<c>sha256:...</c>). The digest grammar
+    /// alone would also take a short name with a tag, <c>tiny:v1</c> (algorithm "tiny"), which is a reference.
+    /// </summary>
+    public static bool IsDigest(string value, out Digest digest) => Digest.TryParse(value, out digest) && digest.IsVerifiable;
 
     /// <summary>
     /// The stored artifacts a parsed reference names: those stored under exactly that name (<c>repo:tag</c>, or

@@ -30,6 +30,9 @@ public sealed class RegistryProcessOptions
 
     /// <summary>PEM of the certificates whose keys sign the tokens.</summary>
     public string? TokenRootCertificatesPem { get; set; }
+
+    /// <summary>Run as a pull-through cache (distribution's proxy mode) of the registry at this URL (http://127.0.0.1:PORT).</summary>
+    public string? ProxyRemoteUrl { get; set; }
 }
 
 /// <summary>
@@ -132,6 +135,16 @@ public sealed class RegistryProcess : IDisposable
         }
     }
 
+    /// <summary>Kills the registry at once (a mirror that dies mid-pull); its directory stays until <see cref="Dispose"/>.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(5000);
+        }
+    }
+
     public void Dispose()
     {
         try
@@ -202,6 +215,12 @@ public sealed class RegistryProcess : IDisposable
             yaml.AppendLine($"    service: {Quote(options.TokenService)}");
             yaml.AppendLine($"    issuer: {Quote(options.TokenIssuer)}");
             yaml.AppendLine($"    rootcertbundle: {Quote(dir.Write("auth/roots.pem", options.TokenRootCertificatesPem ?? throw new ArgumentException("TokenRootCertificatesPem is required.")))}");
+        }
+
+        if (options.ProxyRemoteUrl is not null)
+        {
+            yaml.AppendLine("proxy:");
+            yaml.AppendLine($"  remoteurl: {Quote(options.ProxyRemoteUrl)}");
         }
 
         return dir.Write("config.yml", yaml.ToString());
