@@ -61,4 +61,7 @@ public static class ErrorIds
     public const string CompressionRatioExceeded = "CompressionRatioExceeded";
     public const string RegistryTooSlow = "RegistryTooSlow";
     public const string ManifestMediaTypeMismatch = "ManifestMediaTypeMismatch";
+    public const string InvalidLayerFilter = "InvalidLayerFilter";
+    public const string NoLayersSelected = "NoLayersSelected";
+    public const string PartialPullNeedsHttpBind = "PartialPullNeedsHttpBind";
 }
