@@ -77,12 +77,15 @@ public sealed class ModelManifest
     /// <param name="target">The offending value for an ErrorRecord (the reference).</param>
     public void ThrowIfUnusable(string subject, object? target)
     {
-        var violations = Validate().Where(v => !v.NamingOnly).ToList();
+        var violations = UsabilityViolations();
         if (violations.Count > 0)
         {
             throw new ModelSpecException(subject, violations, target);
         }
     }
+
+    /// <summary>The violations that stop the artifact being used: <see cref="Validate"/> without the naming-only ones.</summary>
+    public IReadOnlyList<SpecViolation> UsabilityViolations() => Validate().Where(v => !v.NamingOnly).ToList();
 
     /// <summary>Throws <see cref="ModelSpecException"/> listing every violation, if there are any.</summary>
     /// <param name="subject">What the manifest is, for the message (e.g. its reference).</param>
