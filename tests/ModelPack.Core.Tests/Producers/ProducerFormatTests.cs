@@ -144,6 +144,32 @@ public sealed class ProducerFormatTests : IClassFixture<PlainRegistryFixture>, I
         Assert.Contains(result.Violations, v => v.Path == "$.layers[1].mediaType");
     }
 
+    // The real producer: podman 5.8's `podman artifact add` and `podman artifact push` into the run's docker-registry.
+    [ToolFact(TestTools.Podman58)]
+    public async Task What_the_real_podman_5_8_artifact_add_pushes_is_saved_listed_and_mounted()
+    {
+        using var podman = new PodmanSandbox(TestTools.Podman58, Registry);
+        var weights = Bytes(15_000, 8);
+        File.WriteAllBytes(podman.File("model.gguf"), weights);
+        File.WriteAllText(podman.File("README.md"), "# from podman");
+        var reference = $"{Registry}/producers/real-podman:v1";
+        await podman.RunOkAsync("artifact", "add", reference, podman.File("model.gguf"), podman.File("README.md"));
+        await podman.RunOkAsync("artifact", "push", reference);
+        using var client = _setup.Client();
+
+        var pulled = (await _store.PullAsync(client, ModelReference.Parse(reference))).Artifact;
+
+        Assert.True(pulled.Manifest.IsTitledArtifact);
+        Assert.Null(pulled.Manifest.ArtifactType);
+        Assert.Equal(weights, File.ReadAllBytes(Path.Combine(pulled.Path!, "model.gguf")));
+        Assert.Equal("# from podman", File.ReadAllText(Path.Combine(pulled.Path!, "README.md")));
+        var listed = Assert.Single(_store.List());
+        Assert.Equal(listed.Path, BindMountBuilder.Build(listed, "/models").Source);
+        var result = ArtifactValidator.ValidateInStore(_store, listed);
+        Assert.Contains(result.Violations, v => v.Path == "$.config.mediaType" && v.NamingOnly);
+        Assert.DoesNotContain(result.Violations, v => !v.NamingOnly);
+    }
+
     // docker/model-runner pkg/distribution/modelpack (types.go: MediaTypeWeightGGUF, MediaTypeWeightSafetensors, "a DMR
     // extension not in the official model-spec; kept for read-compatibility"; partial/cncf_model.go: the CNCF artifactType
     // and config; partial/layer.go: org.cncf.model.filepath, file metadata and mediatype.untested "false" on each layer).
