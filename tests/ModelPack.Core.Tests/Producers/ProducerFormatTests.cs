@@ -41,7 +41,7 @@ public sealed class ProducerFormatTests : IClassFixture<PlainRegistryFixture>, I
     [Fact]
     public async Task An_artifact_with_the_earlier_cnai_names_is_pulled_listed_and_mountable_and_reported_as_renamed()
     {
-        var weights = Bytes(40_000, 1);
+        var weights = TestArtifact.Bytes(1, 40_000);
         var artifact = new ProducerArtifact()
             .ArtifactType(MediaTypes.LegacyModelArtifact)
             .ModelConfig(MediaTypes.LegacyModelConfig, "legacy")
@@ -68,7 +68,7 @@ public sealed class ProducerFormatTests : IClassFixture<PlainRegistryFixture>, I
         Assert.Contains(result.Violations, v => v.Path == "$.artifactType" && v.Message.Contains("rename", StringComparison.Ordinal));
         Assert.Contains(result.Violations, v => v.Path == "$.config.mediaType");
         Assert.Contains(result.Violations, v => v.Path == "$.layers[0].mediaType" && v.Message.Contains("renamed", StringComparison.Ordinal));
-        Assert.Contains(result.Violations, v => v.Path == "$.layers[0].annotations['org.cnai.model.filepath']" || v.Path.Contains("org.cnai.model.filepath", StringComparison.Ordinal));
+        Assert.Contains(result.Violations, v => v.Path == "$.layers[0].annotations[\"org.cnai.model.filepath\"]" && v.Message.Contains("'org.cncf.model.filepath'", StringComparison.Ordinal));
     }
 
     // An earlier-named filepath is as dangerous as a current one: it is checked before anything is downloaded.
@@ -78,7 +78,7 @@ public sealed class ProducerFormatTests : IClassFixture<PlainRegistryFixture>, I
         var artifact = new ProducerArtifact()
             .ArtifactType(MediaTypes.LegacyModelArtifact)
             .ModelConfig(MediaTypes.LegacyModelConfig, "escape")
-            .Layer("application/vnd.cnai.model.weight.v1.raw", Bytes(1000, 2), (AnnotationKeys.LegacyFilepath, "../outside.bin"));
+            .Layer("application/vnd.cnai.model.weight.v1.raw", TestArtifact.Bytes(2, 1000), (AnnotationKeys.LegacyFilepath, "../outside.bin"));
         using var client = _setup.Client();
         await artifact.PushAsync(client, Registry, "producers/escape", "v1");
 
@@ -93,7 +93,7 @@ public sealed class ProducerFormatTests : IClassFixture<PlainRegistryFixture>, I
     [Fact]
     public async Task A_modctl_artifact_with_filepaths_and_no_titles_conforms_and_mounts()
     {
-        var weights = Bytes(30_000, 3);
+        var weights = TestArtifact.Bytes(3, 30_000);
         var metadata = "{\"name\":\"model.gguf\",\"mode\":420,\"uid\":0,\"gid\":0,\"size\":30000,\"mtime\":\"2025-01-01T00:00:00Z\",\"typeflag\":48}";
         var artifact = new ProducerArtifact()
             .ArtifactType(MediaTypes.ModelArtifact)
@@ -116,7 +116,7 @@ public sealed class ProducerFormatTests : IClassFixture<PlainRegistryFixture>, I
     [Fact]
     public async Task A_podman_artifact_add_artifact_is_listed_and_mountable_and_flagged_as_not_conforming()
     {
-        var weights = Bytes(20_000, 4);
+        var weights = TestArtifact.Bytes(4, 20_000);
         var artifact = new ProducerArtifact()
             .EmptyConfig()
             .Layer("application/octet-stream", weights, (AnnotationKeys.Title, "model.gguf"))
@@ -149,7 +149,7 @@ public sealed class ProducerFormatTests : IClassFixture<PlainRegistryFixture>, I
     public async Task What_the_real_podman_5_8_artifact_add_pushes_is_saved_listed_and_mounted()
     {
         using var podman = new PodmanSandbox(TestTools.Podman58, Registry);
-        var weights = Bytes(15_000, 8);
+        var weights = TestArtifact.Bytes(8, 15_000);
         File.WriteAllBytes(podman.File("model.gguf"), weights);
         File.WriteAllText(podman.File("README.md"), "# from podman");
         var reference = $"{Registry}/producers/real-podman:v1";
@@ -176,12 +176,12 @@ public sealed class ProducerFormatTests : IClassFixture<PlainRegistryFixture>, I
     [Fact]
     public async Task A_docker_model_runner_cncf_package_with_its_gguf_type_is_a_weight_and_flagged_for_that_type()
     {
-        var weights = Bytes(25_000, 5);
+        var weights = TestArtifact.Bytes(5, 25_000);
         var artifact = new ProducerArtifact()
             .ArtifactType(MediaTypes.ModelArtifact)
             .ModelConfig(MediaTypes.ModelConfig, "dmr")
             .Layer("application/vnd.cncf.model.weight.v1.gguf", weights, (AnnotationKeys.Filepath, "model.gguf"), (AnnotationKeys.MediaTypeUntested, "false"))
-            .Layer("application/vnd.cncf.model.weight.v1.safetensors", Bytes(5_000, 6), (AnnotationKeys.Filepath, "extra.safetensors"))
+            .Layer("application/vnd.cncf.model.weight.v1.safetensors", TestArtifact.Bytes(6, 5_000), (AnnotationKeys.Filepath, "extra.safetensors"))
             .Layer(LayerMediaType.Format(LayerKind.Doc, LayerPacking.Raw), Utf8("MIT"), (AnnotationKeys.Filepath, "LICENSE"));
         using var client = _setup.Client();
         await artifact.PushAsync(client, Registry, "producers/dmr", "v1");
@@ -202,7 +202,7 @@ public sealed class ProducerFormatTests : IClassFixture<PlainRegistryFixture>, I
         var artifact = new ProducerArtifact()
             .ArtifactType("application/vnd.cncf.helm.config.v1+json")
             .ModelConfig("application/vnd.cncf.helm.config.v1+json", "chart")
-            .Layer("application/vnd.cncf.helm.chart.content.v1.tar+gzip", Bytes(500, 7), (AnnotationKeys.Title, "chart.tgz"));
+            .Layer("application/vnd.cncf.helm.chart.content.v1.tar+gzip", TestArtifact.Bytes(7, 500), (AnnotationKeys.Title, "chart.tgz"));
         using var client = _setup.Client();
         await artifact.PushAsync(client, Registry, "producers/helm", "v1");
 
@@ -212,13 +212,6 @@ public sealed class ProducerFormatTests : IClassFixture<PlainRegistryFixture>, I
     }
 
     private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
-
-    private static byte[] Bytes(int size, int seed)
-    {
-        var bytes = new byte[size];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
 
     public void Dispose() => _root.Dispose();
 }

@@ -24,8 +24,8 @@ public sealed class PartialPullTests : IClassFixture<PlainRegistryFixture>, IDis
     private readonly TempDirectory _root = new("modelpack-partial");
     private readonly TestClientSetup _setup;
     private readonly ModelStore _store;
-    private readonly byte[] _big = Bytes(120_000, 1);
-    private readonly byte[] _small = Bytes(30_000, 2);
+    private readonly byte[] _big = TestArtifact.Bytes(1, 120_000);
+    private readonly byte[] _small = TestArtifact.Bytes(2, 30_000);
     private readonly Dictionary<string, ArtifactBuilder> _builders = new(StringComparer.Ordinal);
 
     public PartialPullTests(PlainRegistryFixture fixture)
@@ -263,13 +263,6 @@ public sealed class PartialPullTests : IClassFixture<PlainRegistryFixture>, IDis
         Directory.GetFiles(root, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(root, f).Replace('\\', '/')).OrderBy(f => f, StringComparer.Ordinal).ToArray();
 
     private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
-
-    private static byte[] Bytes(int size, int seed)
-    {
-        var bytes = new byte[size];
-        new Random(seed).NextBytes(bytes);
-        return bytes;
-    }
 
     public void Dispose() => _root.Dispose();
 }
