@@ -203,9 +203,9 @@ public static class ManifestValidator
             }
         }
 
-        if (TryGetString(annotations, AnnotationKeys.FileMetadata, out var metadata))
+        if (TryGetString(annotations, AnnotationKeys.FileMetadata, out var metadata) || TryGetString(annotations, AnnotationKeys.LegacyFileMetadata, out metadata))
         {
-            var path = JsonPath.Property(annotationsPath, AnnotationKeys.FileMetadata);
+            var path = JsonPath.Property(annotationsPath, annotations.TryGetProperty(AnnotationKeys.FileMetadata, out _) ? AnnotationKeys.FileMetadata : AnnotationKeys.LegacyFileMetadata);
             foreach (var problem in FileMetadataRules.Check(metadata))
             {
                 violations.Add(new SpecViolation(path, problem));

@@ -49,11 +49,13 @@ public sealed class ModelManifest
         MediaTypes.IsModelArtifactType(ArtifactType) || MediaTypes.IsModelConfig(Config?.MediaType) || IsTitledArtifact;
 
     /// <summary>
-    /// An artifact of files with an empty config, each layer named by its <c>org.opencontainers.image.title</c>: what
-    /// <c>podman artifact add</c> writes (podman docs/source/markdown/podman-artifact-add.1.md). Read as a model with
-    /// no config; it does not conform to the ModelPack spec.
+    /// An artifact of files with an empty config and no artifactType, each layer named by its
+    /// <c>org.opencontainers.image.title</c>: what <c>podman artifact add</c> writes without <c>--type</c> (podman
+    /// docs/source/markdown/podman-artifact-add.1.md). Read as a model with no config; it does not conform to the
+    /// ModelPack spec. One that declares another artifactType (text/plain, a signature, an SBOM) says it is no model.
     /// </summary>
     public bool IsTitledArtifact =>
+        string.IsNullOrEmpty(ArtifactType) &&
         string.Equals(Config?.MediaType, MediaTypes.OciEmpty, StringComparison.Ordinal) &&
         Layers.Count > 0 && Layers.All(l => !string.IsNullOrEmpty(l.Title) || !string.IsNullOrEmpty(l.Filepath));
 

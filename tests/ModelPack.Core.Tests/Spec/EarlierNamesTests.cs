@@ -72,7 +72,7 @@ public sealed class EarlierNamesTests
     }
 
     [Fact]
-    public void A_podman_titled_artifact_is_a_model_to_read_and_an_empty_config_alone_is_not()
+    public void A_podman_titled_artifact_is_a_model_to_read_and_neither_an_empty_config_alone_nor_another_artifactType_is()
     {
         var titled = ModelManifest.Parse(Manifest(string.Empty, MediaTypes.OciEmpty,
             "{\"mediaType\":\"text/plain\",\"digest\":\"sha256:" + new string('1', 64) + "\",\"size\":1,\"annotations\":{\"org.opencontainers.image.title\":\"a.txt\"}}"));
@@ -84,6 +84,8 @@ public sealed class EarlierNamesTests
         Assert.Empty(titled.UsabilityViolations());
         Assert.NotEmpty(titled.Validate());
         Assert.False(untitled.IsModelArtifact);
+        Assert.False(ModelManifest.Parse(Manifest("\"artifactType\":\"text/plain\",", MediaTypes.OciEmpty,
+            "{\"mediaType\":\"text/plain\",\"digest\":\"sha256:" + new string('1', 64) + "\",\"size\":1,\"annotations\":{\"org.opencontainers.image.title\":\"a.txt\"}}")).IsModelArtifact);
     }
 
     [Theory]
