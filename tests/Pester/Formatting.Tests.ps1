@@ -14,6 +14,11 @@ BeforeAll {
     $script:Packed = New-SpecModel -Reference $script:Reference -WorkDirectory (Join-Path $TestDrive 'work') -Name 'tiny-formatting' -Publish
     $script:Stored = Get-ModelArtifact -Reference $script:Reference
     $script:Remote = Get-ModelArtifact -Remote $script:Reference
+    # A partial model: published, dropped from the store, saved again with only its config and docs.
+    $script:PartialReference = "$registry/$(New-SpecRepository formatting-partial):1.0"
+    $null = New-SpecModel -Reference $script:PartialReference -WorkDirectory (Join-Path $TestDrive 'work') -Name 'tiny-partial' -Publish
+    Remove-ModelArtifact -Reference $script:PartialReference -Force
+    $script:Partial = Save-ModelArtifact $script:PartialReference -Kind WeightConfig, Doc -PassThru
     Set-Content -LiteralPath (Join-Path $TestDrive 'bad-manifest.json') -Value '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"x","digest":"sha256:00","size":-1},"layers":[]}'
 
     # Every kind of object the cmdlets emit, and the objects they hold, as a user would look at them.
@@ -33,6 +38,10 @@ BeforeAll {
         'Test-ModelArtifact'                = Test-ModelArtifact -Reference $script:Reference
         'Test-ModelArtifact (violations)'   = Test-ModelArtifact -Path (Join-Path $TestDrive 'bad-manifest.json') -ErrorAction Ignore
         'Publish-ModelArtifact -PassThru'   = $script:Stored | Publish-ModelArtifact -PassThru
+        'Get-ModelArtifact (partial)'       = $script:Partial
+        'ModelArtifact.Files (partial)'     = $script:Partial.Files
+        'Test-ModelArtifact (partial)'      = Test-ModelArtifact -Reference $script:PartialReference
+        'Get-ModelMount (partial)'          = Get-ModelMount -Reference $script:PartialReference -WarningAction SilentlyContinue
     }
 }
 
@@ -44,7 +53,8 @@ Describe 'Views of <Name>' -ForEach @(
     'Get-ModelArtifact', 'Get-ModelArtifact -Remote', 'ModelArtifact.Config', 'ModelArtifact.Config.Descriptor',
     'ModelArtifact.Config.Config', 'ModelArtifact.Config.ModelFs', 'ModelArtifact.Manifest', 'ModelArtifact.Files',
     'Get-ModelMount', 'Get-ModelMount -As Kubernetes', 'Get-ModelMount -As Quadlet', 'Get-ModelStrategy',
-    'Test-ModelArtifact', 'Test-ModelArtifact (violations)', 'Publish-ModelArtifact -PassThru' | ForEach-Object { @{ Name = $_ } }
+    'Test-ModelArtifact', 'Test-ModelArtifact (violations)', 'Publish-ModelArtifact -PassThru',
+    'Get-ModelArtifact (partial)', 'ModelArtifact.Files (partial)', 'Test-ModelArtifact (partial)', 'Get-ModelMount (partial)' | ForEach-Object { @{ Name = $_ } }
 ) {
     BeforeAll {
         # A dotted name that resolves to a loaded type is a type name shown instead of a value.
@@ -132,6 +142,17 @@ Describe 'What the views show' {
         $start = $header.IndexOf('Reference')
         $pieces = @($text -split "`r?`n" | Select-Object -Skip 3 | Where-Object { $_.Length -gt $start } | ForEach-Object { $_.Substring($start).Trim() })
         ($pieces -join '') | Should -Be $Reference
+    }
+
+    It 'shows a partial model as present/all files at <_> columns, and which files were not downloaded' -ForEach $Widths {
+        $table = $Partial | Format-Table | Out-String -Width $_
+        $files = $Partial.Files | Format-Table | Out-String -Width $_
+        $tested = Test-ModelArtifact -Reference $PartialReference | Format-Table | Out-String -Width $_
+        $table | Should -Match '\s2/3\s'
+        ($files -replace '\s+', ' ') | Should -Match 'model\.gguf \(not downloaded\)'
+        # At 80 columns the Violations column wraps: its words, not its line breaks, are the point.
+        ($tested -replace '\s+', ' ') | Should -Match 'True Artifact .*partial: 1 file\(s\) not downloaded'
+        $tested | Should -Match '\(model\.gguf\)'
     }
 
     It 'shows the file table at <_> columns with path, kind, packing and size' -ForEach $Widths {

@@ -64,4 +64,7 @@ public static class ErrorIds
     public const string RegistryBlocked = "RegistryBlocked";
     public const string ShortNameAmbiguous = "ShortNameAmbiguous";
     public const string ShortNameNotFound = "ShortNameNotFound";
+    public const string InvalidLayerFilter = "InvalidLayerFilter";
+    public const string NoLayersSelected = "NoLayersSelected";
+    public const string PartialPullNeedsHttpBind = "PartialPullNeedsHttpBind";
 }

@@ -31,8 +31,8 @@ internal sealed class PathGlob
     /// <summary>The pattern as normalised ('/' separators, no leading './', no outer '/').</summary>
     public string Text { get; }
 
-    /// <summary>Parses a pattern; InvalidPackOption (naming <paramref name="optionName"/>) when it is empty or malformed.</summary>
-    public static PathGlob Parse(string? pattern, string optionName)
+    /// <summary>Parses a pattern; <paramref name="errorId"/> (naming <paramref name="optionName"/>) when it is empty or malformed.</summary>
+    public static PathGlob Parse(string? pattern, string optionName, string errorId = ErrorIds.InvalidPackOption)
     {
         var trimmed = (pattern ?? string.Empty).Trim().Replace('\\', '/');
         while (trimmed.StartsWith("./", StringComparison.Ordinal))
@@ -43,29 +43,29 @@ internal sealed class PathGlob
         trimmed = trimmed.Trim('/');
         if (trimmed.Length == 0)
         {
-            throw Invalid(pattern, optionName, "it is empty.");
+            throw Invalid(errorId, pattern, optionName, "it is empty.");
         }
 
         var segments = trimmed.Split('/');
         if (segments.Any(s => s.Length == 0))
         {
-            throw Invalid(pattern, optionName, "it has an empty segment ('//').");
+            throw Invalid(errorId, pattern, optionName, "it has an empty segment ('//').");
         }
 
         if (segments.Any(s => s == "." || s == ".."))
         {
-            throw Invalid(pattern, optionName, "a '.' or '..' segment cannot name anything inside the model.");
+            throw Invalid(errorId, pattern, optionName, "a '.' or '..' segment cannot name anything inside the model.");
         }
 
         var unsupported = trimmed.IndexOfAny(NotWildcards);
         if (unsupported >= 0)
         {
-            throw Invalid(pattern, optionName, $"'{trimmed[unsupported]}' is not a wildcard here (only '*' within a name and '**' for any folders are).");
+            throw Invalid(errorId, pattern, optionName, $"'{trimmed[unsupported]}' is not a wildcard here (only '*' within a name and '**' for any folders are).");
         }
 
         if (segments.Any(s => s.Contains("**") && s != "**"))
         {
-            throw Invalid(pattern, optionName, "'**' must be a whole segment, as in 'docs/**/*.md'.");
+            throw Invalid(errorId, pattern, optionName, "'**' must be a whole segment, as in 'docs/**/*.md'.");
         }
 
         // Unanchored: at any depth. Either way also everything under a matching directory.
@@ -80,16 +80,16 @@ internal sealed class PathGlob
         return new PathGlob(trimmed, matcher);
     }
 
-    public static IReadOnlyList<PathGlob> ParseAll(IEnumerable<string> patterns, string optionName) =>
-        patterns.Select(p => Parse(p, optionName)).ToList();
+    public static IReadOnlyList<PathGlob> ParseAll(IEnumerable<string> patterns, string optionName, string errorId = ErrorIds.InvalidPackOption) =>
+        patterns.Select(p => Parse(p, optionName, errorId)).ToList();
 
     /// <summary>Whether the model-relative path (or one of its parent directories) matches.</summary>
     public bool Matches(string relativePath) => _matcher.Match(relativePath).HasMatches;
 
     public override string ToString() => Text;
 
-    private static ModelPackException Invalid(string? pattern, string optionName, string reason) => new(
-        ErrorIds.InvalidPackOption,
+    private static ModelPackException Invalid(string errorId, string? pattern, string optionName, string reason) => new(
+        errorId,
         ErrorKind.InvalidArgument,
         $"The {optionName} pattern '{pattern}' is not usable: {reason} Use wildcards such as '*.bin', 'docs/*.md' or 'checkpoints/**'.",
         pattern);

@@ -29,7 +29,7 @@ public static class LayoutArtifacts
     public static ModelArtifact ToArtifact(OciLayout layout, LayoutEntry entry, string name)
     {
         ModelConfig? config = null;
-        if (entry.Manifest.Config is Descriptor c && c.MediaType == MediaTypes.ModelConfig)
+        if (entry.Manifest.Config is Descriptor c && MediaTypes.IsModelConfig(c.MediaType))
         {
             var subject = $"The config of '{name}' in the OCI layout '{layout.Root}'";
             ModelConfig.EnsureReadable(c, subject, name);

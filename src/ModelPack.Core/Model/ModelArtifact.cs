@@ -81,5 +81,26 @@ public sealed class ModelArtifact
 
     public IReadOnlyList<ModelFile> Files { get; }
 
+    /// <summary>True when a partial Save (-Include, -Exclude, -Kind) downloaded only some of its files: see <see cref="ModelFile.Skipped"/>.</summary>
+    public bool Partial => PresentLayers is not null;
+
+    /// <summary>For a partial artifact, the indices (manifest order) of the layers that are present; null when all are.</summary>
+    public IReadOnlyList<int>? PresentLayers { get; private set; }
+
+    /// <summary>The layers that are present: all of them unless <see cref="Partial"/>.</summary>
+    public IReadOnlyList<Descriptor> PresentLayerDescriptors => Core.PartialPulls.PartialLayers.Pick(Manifest.Layers, PresentLayers);
+
+    /// <summary>Marks the files a partial pull left out.</summary>
+    internal ModelArtifact WithPresentLayers(IReadOnlyList<int>? present)
+    {
+        PresentLayers = present;
+        for (var i = 0; i < Files.Count; i++)
+        {
+            Files[i].Skipped = present is not null && !present.Contains(i);
+        }
+
+        return this;
+    }
+
     public override string ToString() => Reference;
 }

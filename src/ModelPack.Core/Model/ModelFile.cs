@@ -26,6 +26,9 @@ public sealed class ModelFile
 
     public long Size => Layer.Size;
 
+    /// <summary>True when a partial Save left this file out: it is not in the store (only for stored artifacts).</summary>
+    public bool Skipped { get; internal set; }
+
     /// <summary>The layer descriptor this file comes from.</summary>
     public Descriptor Layer { get; }
 

@@ -26,5 +26,15 @@ public sealed class ModelValidationResult
 
     public IReadOnlyList<SpecViolation> Violations { get; }
 
-    public override string ToString() => $"{Target}: {(IsValid ? "valid" : Violations.Count + " violation(s)")}";
+    /// <summary>
+    /// For a partial artifact in the store, the files a partial Save left out: not checked and not counted as violations
+    /// (what is there is verified). Empty for complete artifacts.
+    /// </summary>
+    public IReadOnlyList<string> NotDownloaded { get; internal set; } = System.Array.Empty<string>();
+
+    /// <summary>True when some of the artifact's files were not downloaded (<see cref="NotDownloaded"/>).</summary>
+    public bool Partial => NotDownloaded.Count > 0;
+
+    public override string ToString() =>
+        $"{Target}: {(IsValid ? "valid" : Violations.Count + " violation(s)")}{(Partial ? $", {NotDownloaded.Count} file(s) not downloaded" : string.Empty)}";
 }

@@ -39,8 +39,11 @@ public static class BindMountBuilder
             throw MountErrors.SnapshotMissing(artifact.Reference, source);
         }
 
-        var entryPath = EntryPathResolver.EntryPath(artifact.Manifest.Layers, target);
+        var entryPath = EntryPathResolver.EntryPath(artifact.PresentLayerDescriptors, target);
         var argument = $"--mount=type={MountType},{MountText.Field("src", source, artifact.Reference)},destination={target},ro";
-        return new ModelMount(artifact.Reference, artifact.Strategy, engine, new MountSpec(MountType, source, target), argument, entryPath);
+        return new ModelMount(artifact.Reference, artifact.Strategy, engine, new MountSpec(MountType, source, target), argument, entryPath)
+        {
+            PartialWarning = artifact.Partial ? PartialPulls.PartialErrors.PartialMount(artifact.Reference, artifact.PresentLayers!.Count, artifact.Files.Count) : null,
+        };
     }
 }

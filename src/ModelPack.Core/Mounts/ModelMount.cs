@@ -44,5 +44,11 @@ public sealed class ModelMount
     /// <summary>The main weight file inside the container, when the model has one.</summary>
     public string? EntryPath { get; }
 
+    /// <summary>True when the model is partial (a partial Save): the mount holds only the files that were downloaded.</summary>
+    public bool Partial => PartialWarning is not null;
+
+    /// <summary>For a partial model, what the mount lacks, worded for a warning; null when the model is complete.</summary>
+    public string? PartialWarning { get; internal set; }
+
     public override string ToString() => Argument;
 }

@@ -59,7 +59,7 @@ internal sealed class IndexResolver
     private async Task<(Descriptor Entry, FetchedManifest? Fetched)> ChooseAsync(ImageIndex index, string target, CancellationToken cancellationToken)
     {
         var manifests = index.Manifests.Where(m => !FetchedManifest.IsIndexMediaType(m.MediaType)).ToList();
-        var models = manifests.Where(m => m.ArtifactType == MediaTypes.ModelArtifact).ToList();
+        var models = manifests.Where(m => MediaTypes.IsModelArtifactType(m.ArtifactType)).ToList();
         if (models.Count == 1)
         {
             return (models[0], null);

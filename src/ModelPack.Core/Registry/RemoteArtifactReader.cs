@@ -22,7 +22,7 @@ public static class RemoteArtifactReader
         }
 
         ModelConfig? config = null;
-        if (manifest.Config is Descriptor c && c.MediaType == MediaTypes.ModelConfig)
+        if (manifest.Config is Descriptor c && MediaTypes.IsModelConfig(c.MediaType))
         {
             var subject = $"The config of '{reference}'";
             ModelConfig.EnsureReadable(c, subject, reference.ToString());

@@ -19,4 +19,13 @@ public static class AnnotationKeys
     public const string RefName = "org.opencontainers.image.ref.name";
 
     public const string Created = "org.opencontainers.image.created";
+
+    /// <summary><see cref="Filepath"/> before the spec's mid-2025 rename (<c>org.cnai</c>); modctl wrote it until then.</summary>
+    public const string LegacyFilepath = "org.cnai.model.filepath";
+
+    /// <summary><see cref="FileMetadata"/> before the rename.</summary>
+    public const string LegacyFileMetadata = "org.cnai.model.file.metadata+json";
+
+    /// <summary><see cref="MediaTypeUntested"/> before the rename.</summary>
+    public const string LegacyMediaTypeUntested = "org.cnai.model.file.mediatype.untested";
 }

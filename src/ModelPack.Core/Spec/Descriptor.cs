@@ -36,24 +36,24 @@ public sealed class Descriptor
 
     public IReadOnlyList<string> Urls { get; internal set; } = Array.Empty<string>();
 
-    /// <summary>The <c>org.cncf.model.filepath</c> annotation, if any.</summary>
-    public string? Filepath => Annotation(AnnotationKeys.Filepath);
+    /// <summary>The <c>org.cncf.model.filepath</c> annotation (else the earlier <c>org.cnai.model.filepath</c>), if any.</summary>
+    public string? Filepath => Annotation(AnnotationKeys.Filepath) ?? Annotation(AnnotationKeys.LegacyFilepath);
 
     /// <summary>The <c>org.opencontainers.image.title</c> annotation, if any.</summary>
     public string? Title => Annotation(AnnotationKeys.Title);
 
-    /// <summary>The layer kind, when the media type is a ModelPack layer type.</summary>
-    public LayerKind? Kind => LayerMediaType.TryParse(MediaType, out var kind, out _) ? kind : null;
+    /// <summary>The layer kind, when the media type is a ModelPack layer type (or an earlier name of one).</summary>
+    public LayerKind? Kind => LayerMediaType.TryRead(MediaType, out var kind, out _) ? kind : null;
 
-    /// <summary>The layer packing, when the media type is a ModelPack layer type.</summary>
-    public LayerPacking? Packing => LayerMediaType.TryParse(MediaType, out _, out var packing) ? packing : null;
+    /// <summary>The layer packing, when the media type is a ModelPack layer type (or an earlier name of one).</summary>
+    public LayerPacking? Packing => LayerMediaType.TryRead(MediaType, out _, out var packing) ? packing : null;
 
     /// <summary>The parsed file-metadata annotation, or null when absent or malformed.</summary>
     public FileMetadata? FileMetadata
     {
         get
         {
-            var json = Annotation(AnnotationKeys.FileMetadata);
+            var json = Annotation(AnnotationKeys.FileMetadata) ?? Annotation(AnnotationKeys.LegacyFileMetadata);
             return json is not null && Spec.FileMetadata.TryParse(json, out var metadata) ? metadata : null;
         }
     }

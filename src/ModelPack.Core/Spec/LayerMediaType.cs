@@ -23,7 +23,14 @@ public static class LayerMediaType
         (LayerPacking.TarZstd, "tar+zstd"),
     };
 
-    private static readonly Dictionary<string, (LayerKind, LayerPacking)> ByMediaType = Build();
+    private static readonly Dictionary<string, (LayerKind, LayerPacking)> ByMediaType = Build(MediaTypes.ModelLayerPrefix);
+
+    /// <summary>
+    /// Layer types other producers wrote that name a kind: the twenty under the spec's earlier <c>vnd.cnai</c> prefix
+    /// (renamed mid-2025), the earliest spec text's suffixless raw types (<c>…weight.v1</c>), and Docker Model Runner's
+    /// <c>…weight.v1.gguf</c> / <c>…weight.v1.safetensors</c> (its own extension, "kept for read-compatibility").
+    /// </summary>
+    private static readonly Dictionary<string, (LayerKind, LayerPacking)> EarlierNames = BuildEarlier();
 
     /// <summary>Every ModelPack layer media type.</summary>
     public static IEnumerable<string> All => ByMediaType.Keys;
@@ -69,19 +76,56 @@ public static class LayerMediaType
         return false;
     }
 
+    /// <summary>Whether the media type is one of the current spec's twenty layer types.</summary>
     public static bool IsModelLayer(string? mediaType) => TryParse(mediaType, out _, out _);
 
-    private static Dictionary<string, (LayerKind, LayerPacking)> Build()
+    /// <summary>
+    /// <see cref="TryParse"/>, also reading the layer types of earlier spec revisions and other producers
+    /// (<see cref="IsEarlierName"/>): what a consumer can use, though <see cref="IsModelLayer"/> is false for them.
+    /// </summary>
+    public static bool TryRead(string? mediaType, out LayerKind kind, out LayerPacking packing)
+    {
+        if (TryParse(mediaType, out kind, out packing))
+        {
+            return true;
+        }
+
+        if (mediaType is not null && EarlierNames.TryGetValue(mediaType, out var found))
+        {
+            (kind, packing) = found;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether the media type is a layer type <see cref="TryRead"/> reads but the current spec does not define.</summary>
+    public static bool IsEarlierName(string? mediaType) => mediaType is not null && EarlierNames.ContainsKey(mediaType);
+
+    private static Dictionary<string, (LayerKind, LayerPacking)> Build(string prefix)
     {
         var map = new Dictionary<string, (LayerKind, LayerPacking)>(StringComparer.Ordinal);
         foreach (var k in Kinds)
         {
             foreach (var p in Packings)
             {
-                map[$"{MediaTypes.ModelLayerPrefix}{k.Token}.v1.{p.Suffix}"] = (k.Kind, p.Packing);
+                map[$"{prefix}{k.Token}.v1.{p.Suffix}"] = (k.Kind, p.Packing);
             }
         }
 
+        return map;
+    }
+
+    private static Dictionary<string, (LayerKind, LayerPacking)> BuildEarlier()
+    {
+        var map = Build(MediaTypes.LegacyModelLayerPrefix);
+        foreach (var k in Kinds)
+        {
+            map[$"{MediaTypes.LegacyModelLayerPrefix}{k.Token}.v1"] = (k.Kind, LayerPacking.Raw);
+        }
+
+        map[$"{MediaTypes.ModelLayerPrefix}weight.v1.gguf"] = (LayerKind.Weight, LayerPacking.Raw);
+        map[$"{MediaTypes.ModelLayerPrefix}weight.v1.safetensors"] = (LayerKind.Weight, LayerPacking.Raw);
         return map;
     }
 }

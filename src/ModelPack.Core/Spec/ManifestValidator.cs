@@ -11,7 +11,14 @@ namespace ModelPack.Core.Spec;
 /// </summary>
 public static class ManifestValidator
 {
-    private const string LegacyLayerPrefix = "application/vnd.cnai.model.";
+    private const string RenameHint = "; it is the name before the spec's mid-2025 rename ('vnd.cnai' to 'vnd.cncf'), read but not current";
+
+    private static readonly (string Current, string Earlier)[] RenamedKeys =
+    {
+        (AnnotationKeys.Filepath, AnnotationKeys.LegacyFilepath),
+        (AnnotationKeys.FileMetadata, AnnotationKeys.LegacyFileMetadata),
+        (AnnotationKeys.MediaTypeUntested, AnnotationKeys.LegacyMediaTypeUntested),
+    };
 
     /// <summary>Every violation found, each located by a JSON path; empty when the manifest conforms.</summary>
     public static IReadOnlyList<SpecViolation> Validate(byte[] manifestJson)
@@ -39,7 +46,7 @@ public static class ManifestValidator
             JsonPath.ReportDuplicateKeys(root, JsonPath.Root, violations);
             CheckSchemaVersion(root, violations);
             RequireConstant(root, JsonPath.Root, "mediaType", MediaTypes.OciManifest, violations);
-            RequireConstant(root, JsonPath.Root, "artifactType", MediaTypes.ModelArtifact, violations);
+            RequireConstant(root, JsonPath.Root, "artifactType", MediaTypes.ModelArtifact, violations, namingOnly: true);
             CheckConfig(root, violations);
             CheckLayers(root, violations);
             ArtifactSizes.Check(root, manifestJson.LongLength, violations);
@@ -70,16 +77,17 @@ public static class ManifestValidator
         }
     }
 
-    private static void RequireConstant(JsonElement obj, string parentPath, string name, string expected, List<SpecViolation> violations)
+    private static void RequireConstant(JsonElement obj, string parentPath, string name, string expected, List<SpecViolation> violations, bool namingOnly = false)
     {
         var path = JsonPath.Property(parentPath, name);
         if (!obj.TryGetProperty(name, out var value))
         {
-            violations.Add(new SpecViolation(path, $"is required and must be '{expected}'"));
+            violations.Add(new SpecViolation(path, $"is required and must be '{expected}'") { NamingOnly = namingOnly });
         }
         else if (value.ValueKind != JsonValueKind.String || !string.Equals(value.GetString(), expected, StringComparison.Ordinal))
         {
-            violations.Add(new SpecViolation(path, $"must be '{expected}', got {DisplayText.Describe(value)}"));
+            var hint = value.ValueKind == JsonValueKind.String && value.GetString() == MediaTypes.LegacyModelArtifact ? RenameHint : string.Empty;
+            violations.Add(new SpecViolation(path, $"must be '{expected}', got {DisplayText.Describe(value)}{hint}") { NamingOnly = namingOnly });
         }
     }
 
@@ -95,7 +103,8 @@ public static class ManifestValidator
         if (CheckDescriptor(config, path, violations) && config.TryGetProperty("mediaType", out var mediaType) && mediaType.ValueKind == JsonValueKind.String &&
             !string.Equals(mediaType.GetString(), MediaTypes.ModelConfig, StringComparison.Ordinal))
         {
-            violations.Add(new SpecViolation(JsonPath.Property(path, "mediaType"), $"must be '{MediaTypes.ModelConfig}', got {DisplayText.Describe(mediaType)}"));
+            var hint = mediaType.GetString() == MediaTypes.LegacyModelConfig ? RenameHint : string.Empty;
+            violations.Add(new SpecViolation(JsonPath.Property(path, "mediaType"), $"must be '{MediaTypes.ModelConfig}', got {DisplayText.Describe(mediaType)}{hint}") { NamingOnly = true });
         }
     }
 
@@ -133,7 +142,7 @@ public static class ManifestValidator
             CheckLayerMediaType(layer, layerPath, violations);
             if (layer.TryGetProperty("annotations", out var annotations) && annotations.ValueKind == JsonValueKind.Object)
             {
-                var isFile = !LayerMediaType.TryParse(JsonText.String(layer, "mediaType"), out _, out var packing) || packing == LayerPacking.Raw;
+                var isFile = !LayerMediaType.TryRead(JsonText.String(layer, "mediaType"), out _, out var packing) || packing == LayerPacking.Raw;
                 CheckLayerAnnotations(annotations, layerPath, JsonPath.Property(layerPath, "annotations"), isFile, filepaths, violations);
             }
         }
@@ -152,10 +161,12 @@ public static class ManifestValidator
             return;
         }
 
-        var hint = mediaType!.StartsWith(LegacyLayerPrefix, StringComparison.Ordinal)
-            ? $"; the spec renamed the '{LegacyLayerPrefix}*' types to '{MediaTypes.ModelLayerPrefix}*', so repackage the model with a current tool"
+        var hint = mediaType!.StartsWith(MediaTypes.LegacyModelLayerPrefix, StringComparison.Ordinal)
+            ? $"; the spec renamed the '{MediaTypes.LegacyModelLayerPrefix}*' types to '{MediaTypes.ModelLayerPrefix}*', so repackage the model with a current tool"
             : $" ({MediaTypes.ModelLayerPrefix}{{weight,weight.config,doc,code,dataset}}.v1.{{raw,tar,tar+gzip,tar+zstd}})";
-        violations.Add(new SpecViolation(JsonPath.Property(layerPath, "mediaType"), $"must be a ModelPack layer media type, got {DisplayText.Describe(value)}{hint}"));
+
+        // Read anyway: a type that names no kind (podman's detected MIME types) is a raw file named by its title.
+        violations.Add(new SpecViolation(JsonPath.Property(layerPath, "mediaType"), $"must be a ModelPack layer media type, got {DisplayText.Describe(value)}{hint}") { NamingOnly = true });
     }
 
     // Whether every layer must carry org.cncf.model.filepath: it is not a violation when absent.
@@ -167,9 +178,17 @@ public static class ManifestValidator
     // title or digest); when it is present it must be safe, which is checked here.
     private static void CheckLayerAnnotations(JsonElement annotations, string layerPath, string annotationsPath, bool isFile, LayerFilepaths filepaths, List<SpecViolation> violations)
     {
-        if (TryGetString(annotations, AnnotationKeys.Filepath, out var filepath))
+        foreach (var (current, earlier) in RenamedKeys)
         {
-            var path = JsonPath.Property(annotationsPath, AnnotationKeys.Filepath);
+            if (annotations.TryGetProperty(earlier, out _) && !annotations.TryGetProperty(current, out _))
+            {
+                violations.Add(new SpecViolation(JsonPath.Property(annotationsPath, earlier), $"is the key before the spec's mid-2025 rename: the current one is '{current}' (read but not current)") { NamingOnly = true });
+            }
+        }
+
+        if (TryGetString(annotations, AnnotationKeys.Filepath, out var filepath) || TryGetString(annotations, AnnotationKeys.LegacyFilepath, out filepath))
+        {
+            var path = JsonPath.Property(annotationsPath, annotations.TryGetProperty(AnnotationKeys.Filepath, out _) ? AnnotationKeys.Filepath : AnnotationKeys.LegacyFilepath);
             if (filepath.Length == 0)
             {
                 violations.Add(new SpecViolation(path, "must not be empty: it is the relative path of the layer's file"));
@@ -184,9 +203,9 @@ public static class ManifestValidator
             }
         }
 
-        if (TryGetString(annotations, AnnotationKeys.FileMetadata, out var metadata))
+        if (TryGetString(annotations, AnnotationKeys.FileMetadata, out var metadata) || TryGetString(annotations, AnnotationKeys.LegacyFileMetadata, out metadata))
         {
-            var path = JsonPath.Property(annotationsPath, AnnotationKeys.FileMetadata);
+            var path = JsonPath.Property(annotationsPath, annotations.TryGetProperty(AnnotationKeys.FileMetadata, out _) ? AnnotationKeys.FileMetadata : AnnotationKeys.LegacyFileMetadata);
             foreach (var problem in FileMetadataRules.Check(metadata))
             {
                 violations.Add(new SpecViolation(path, problem));

@@ -21,4 +21,25 @@ public static class MediaTypes
     public const string ModelConfig = "application/vnd.cncf.model.config.v1+json";
 
     internal const string ModelLayerPrefix = "application/vnd.cncf.model.";
+
+    /// <summary>The artifactType before the spec's mid-2025 rename (dragonflyoss/model-spec, <c>vnd.cnai</c>).</summary>
+    public const string LegacyModelArtifact = "application/vnd.cnai.model.manifest.v1+json";
+
+    /// <summary>The config media type before the spec's mid-2025 rename.</summary>
+    public const string LegacyModelConfig = "application/vnd.cnai.model.config.v1+json";
+
+    /// <summary>The OCI empty descriptor's media type: the config of <c>podman artifact add</c> artifacts.</summary>
+    public const string OciEmpty = "application/vnd.oci.empty.v1+json";
+
+    internal const string LegacyModelLayerPrefix = "application/vnd.cnai.model.";
+
+    /// <summary>Whether a config media type is the ModelPack config's, current or earlier name.</summary>
+    public static bool IsModelConfig(string? mediaType) =>
+        string.Equals(mediaType, ModelConfig, System.StringComparison.Ordinal) ||
+        string.Equals(mediaType, LegacyModelConfig, System.StringComparison.Ordinal);
+
+    /// <summary>Whether an artifactType is the ModelPack manifest's, current or earlier name.</summary>
+    public static bool IsModelArtifactType(string? artifactType) =>
+        string.Equals(artifactType, ModelArtifact, System.StringComparison.Ordinal) ||
+        string.Equals(artifactType, LegacyModelArtifact, System.StringComparison.Ordinal);
 }

@@ -41,10 +41,23 @@ public sealed class ModelManifest
 
     public long Size => _bytes.LongLength;
 
-    /// <summary>True when the manifest declares itself a ModelPack model (artifactType or config media type).</summary>
+    /// <summary>
+    /// True when the manifest is a model the module reads: it declares itself a ModelPack model (artifactType or config
+    /// media type, current or earlier name), or it is a <c>podman artifact add</c> artifact (<see cref="IsTitledArtifact"/>).
+    /// </summary>
     public bool IsModelArtifact =>
-        string.Equals(ArtifactType, MediaTypes.ModelArtifact, StringComparison.Ordinal) ||
-        string.Equals(Config?.MediaType, MediaTypes.ModelConfig, StringComparison.Ordinal);
+        MediaTypes.IsModelArtifactType(ArtifactType) || MediaTypes.IsModelConfig(Config?.MediaType) || IsTitledArtifact;
+
+    /// <summary>
+    /// An artifact of files with an empty config and no artifactType, each layer named by its
+    /// <c>org.opencontainers.image.title</c>: what <c>podman artifact add</c> writes without <c>--type</c> (podman
+    /// docs/source/markdown/podman-artifact-add.1.md). Read as a model with no config; it does not conform to the
+    /// ModelPack spec. One that declares another artifactType (text/plain, a signature, an SBOM) says it is no model.
+    /// </summary>
+    public bool IsTitledArtifact =>
+        string.IsNullOrEmpty(ArtifactType) &&
+        string.Equals(Config?.MediaType, MediaTypes.OciEmpty, StringComparison.Ordinal) &&
+        Layers.Count > 0 && Layers.All(l => !string.IsNullOrEmpty(l.Title) || !string.IsNullOrEmpty(l.Filepath));
 
     /// <summary>The descriptor that points at this manifest.</summary>
     public Descriptor ToDescriptor(IReadOnlyDictionary<string, string>? annotations = null) =>
@@ -57,6 +70,24 @@ public sealed class ModelManifest
 
     /// <summary>Every way the exact bytes of this manifest break the ModelPack spec; empty when it conforms.</summary>
     public IReadOnlyList<SpecViolation> Validate() => ManifestValidator.Validate(_bytes);
+
+    /// <summary>
+    /// Throws <see cref="ModelSpecException"/> listing the violations that stop the artifact being used (not those that are
+    /// only names the current spec does not use: <see cref="SpecViolation.NamingOnly"/>), if there are any. What pulls check.
+    /// </summary>
+    /// <param name="subject">What it is, for the message.</param>
+    /// <param name="target">The offending value for an ErrorRecord (the reference).</param>
+    public void ThrowIfUnusable(string subject, object? target)
+    {
+        var violations = UsabilityViolations();
+        if (violations.Count > 0)
+        {
+            throw new ModelSpecException(subject, violations, target);
+        }
+    }
+
+    /// <summary>The violations that stop the artifact being used: <see cref="Validate"/> without the naming-only ones.</summary>
+    public IReadOnlyList<SpecViolation> UsabilityViolations() => Validate().Where(v => !v.NamingOnly).ToList();
 
     /// <summary>Throws <see cref="ModelSpecException"/> listing every violation, if there are any.</summary>
     /// <param name="subject">What the manifest is, for the message (e.g. its reference).</param>

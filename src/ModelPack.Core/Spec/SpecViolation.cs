@@ -14,5 +14,12 @@ public sealed class SpecViolation
 
     public string Message { get; }
 
+    /// <summary>
+    /// True when the violation is only a name the current spec does not use (an earlier media type or annotation key,
+    /// another producer's layer type, a config that is not the ModelPack one): the artifact is still read, listed and
+    /// mounted; Test-ModelArtifact reports it as not conforming.
+    /// </summary>
+    public bool NamingOnly { get; internal set; }
+
     public override string ToString() => $"{Path}: {Message}";
 }

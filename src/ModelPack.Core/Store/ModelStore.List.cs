@@ -5,6 +5,7 @@ using System.Linq;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Images;
 using ModelPack.Core.Layout;
+using ModelPack.Core.PartialPulls;
 using ModelPack.Core.Spec;
 
 namespace ModelPack.Core.Store;
@@ -50,7 +51,8 @@ public sealed partial class ModelStore
                     continue;
                 }
 
-                result.Add(new ModelArtifact(name, entry.Manifest, config, StrategyName, snapshot, Root));
+                var present = PartialLayers.Read(entry.RootDescriptor, entry.Manifest.Layers.Count);
+                result.Add(new ModelArtifact(name, entry.Manifest, config, StrategyName, snapshot, Root).WithPresentLayers(present));
             }
         }
 
@@ -134,7 +136,7 @@ public sealed partial class ModelStore
     /// <summary>The config of a ModelPack manifest, else null; with <paramref name="missingIsDamage"/>, null for a missing config blob too.</summary>
     private ModelConfig? ReadModelConfig(LayoutEntry entry, bool missingIsDamage)
     {
-        if (entry.Manifest.Config is not Descriptor config || config.MediaType != MediaTypes.ModelConfig)
+        if (entry.Manifest.Config is not Descriptor config || !MediaTypes.IsModelConfig(config.MediaType))
         {
             return null;
         }

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using ModelPack.Core.PartialPulls;
 using ModelPack.Core.Registry;
 using ModelPack.Core.Spec;
 
@@ -72,7 +73,12 @@ public sealed partial class ModelStore
     /// Stores the manifest and points <paramref name="refName"/> at it: the last step, so that a crash
     /// before it leaves an unreferenced snapshot the next pull reuses and collection otherwise removes.
     /// </summary>
-    internal void Tag(string refName, ResolvedManifest resolved, StoreWrites writes, CancellationToken cancellationToken)
+    /// <param name="refName">The name to tag.</param>
+    /// <param name="resolved">The manifest (and the index it came from).</param>
+    /// <param name="writes">The pull's writes.</param>
+    /// <param name="present">For a partial pull, the layers present (<see cref="PartialLayers"/>); null when all are.</param>
+    /// <param name="cancellationToken">Stops before the tag is written.</param>
+    internal void Tag(string refName, ResolvedManifest resolved, StoreWrites writes, IReadOnlyList<int>? present, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var manifest = resolved.Manifest;
@@ -84,7 +90,52 @@ public sealed partial class ModelStore
             annotations[SourceDigestAnnotation] = resolved.Index.Digest;
         }
 
+        var mark = PartialLayers.Format(present, manifest.Layers.Count);
+        if (mark is not null)
+        {
+            annotations[PartialLayers.Annotation] = mark;
+        }
+
         Layout.SetReference(refName, manifest.ToDescriptor(annotations), cancellationToken);
+        MarkOtherNames(refName, manifest.Digest, mark, cancellationToken);
+    }
+
+    /// <summary>
+    /// The layers the store holds for a manifest digest as the snapshot has them: null when some name of it is complete
+    /// (or none is stored), else the union of what its names record.
+    /// </summary>
+    internal IReadOnlyList<int>? StoredLayers(ModelManifest manifest, out bool stored)
+    {
+        stored = false;
+        IReadOnlyList<int>? union = Array.Empty<int>();
+        foreach (var d in Layout.ReadIndex().Manifests.Where(d => d.Digest == manifest.Digest))
+        {
+            stored = true;
+            union = PartialLayers.Union(union, PartialLayers.Read(d, manifest.Layers.Count));
+        }
+
+        return stored ? union : null;
+    }
+
+    /// <summary>The other names of one manifest share its snapshot, so they get the same mark.</summary>
+    private void MarkOtherNames(string refName, string manifestDigest, string? mark, CancellationToken cancellationToken)
+    {
+        foreach (var other in Layout.ReadIndex().Manifests.Where(d => d.Digest == manifestDigest).ToList())
+        {
+            var name = other.Annotation(AnnotationKeys.RefName);
+            if (name is null || name == refName || other.Annotation(PartialLayers.Annotation) == mark)
+            {
+                continue;
+            }
+
+            var annotations = other.Annotations.Where(a => a.Key != AnnotationKeys.RefName && a.Key != PartialLayers.Annotation).ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
+            if (mark is not null)
+            {
+                annotations[PartialLayers.Annotation] = mark;
+            }
+
+            Layout.SetReference(name, other.WithAnnotations(annotations), cancellationToken);
+        }
     }
 
     /// <summary>The index digest the registry named <paramref name="refName"/> by when it was pulled, if it was an index.</summary>

@@ -180,13 +180,17 @@ public sealed partial class ModelStore
 
     /// <summary>Builds the snapshot of a stored manifest from its blobs (a model's files, or an image's /models); the old one is deleted first by the caller.</summary>
     internal void RebuildSnapshot(ModelManifest manifest, string refName, CancellationToken cancellationToken) =>
-        BuildSnapshotAsync(manifest, refName, cancellationToken).GetAwaiter().GetResult();
+        BuildSnapshotAsync(manifest, refName, cancellationToken, StoredLayers(manifest, out _)).GetAwaiter().GetResult();
 
     /// <summary>Builds (or finds complete) the snapshot of a manifest whose blobs are in the store; returns its path.</summary>
-    internal Task<string> BuildSnapshotAsync(ModelManifest manifest, string refName, CancellationToken cancellationToken) =>
+    /// <param name="manifest">The stored manifest.</param>
+    /// <param name="refName">The name it is pulled as, for messages.</param>
+    /// <param name="cancellationToken">Stops the build.</param>
+    /// <param name="present">For a partial artifact, the layers it holds (<see cref="PartialPulls.PartialLayers"/>); null for all.</param>
+    internal Task<string> BuildSnapshotAsync(ModelManifest manifest, string refName, CancellationToken cancellationToken, IReadOnlyList<int>? present = null) =>
         ModelImage.IsImageManifest(manifest)
             ? ImageSnapshotBuilder.BuildAsync(SnapshotsDirectory, manifest.Digest, refName, manifest.Layers, d => Layout.BlobPath(d.Digest), ArchiveLimits, cancellationToken)
-            : SnapshotBuilder.BuildAsync(SnapshotsDirectory, manifest.Digest, manifest.Layers, d => Layout.BlobPath(d.Digest), ArchiveLimits, cancellationToken);
+            : SnapshotBuilder.BuildAsync(SnapshotsDirectory, manifest.Digest, PartialPulls.PartialLayers.Pick(manifest.Layers, present), d => Layout.BlobPath(d.Digest), ArchiveLimits, cancellationToken);
 
     /// <summary>Marks a pull, pack or download in progress until disposed (a shared lock; see <see cref="ActivityLockPath"/>).</summary>
     internal async Task<IDisposable> EnterActivityAsync(CancellationToken cancellationToken) =>

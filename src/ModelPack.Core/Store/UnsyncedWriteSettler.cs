@@ -112,7 +112,7 @@ internal static class UnsyncedWriteSettler
             }
 
             var manifest = store.Layout.HasBlob(manifestDigest) ? ModelManifest.Parse(store.Layout.ReadBlob(manifestDigest, OciLayout.MaxManifestBytes)) : null;
-            var complete = manifest is not null && RequiredBlobs(manifest).All(store.Layout.HasBlob);
+            var complete = manifest is not null && RequiredBlobs(manifest, store.StoredLayers(manifest, out _)).All(store.Layout.HasBlob);
             foreach (var reference in references)
             {
                 var name = reference.Annotation(AnnotationKeys.RefName) ?? manifestDigest;
@@ -139,8 +139,8 @@ internal static class UnsyncedWriteSettler
         }
     }
 
-    private static IEnumerable<string> RequiredBlobs(ModelManifest manifest) =>
-        manifest.Layers.Select(l => l.Digest).Concat(manifest.Config is Descriptor c ? new[] { c.Digest } : Array.Empty<string>());
+    private static IEnumerable<string> RequiredBlobs(ModelManifest manifest, IReadOnlyList<int>? present) =>
+        PartialPulls.PartialLayers.Pick(manifest.Layers, present).Select(l => l.Digest).Concat(manifest.Config is Descriptor c ? new[] { c.Digest } : Array.Empty<string>());
 
     /// <summary>Reads the blob through the layout's verifying stream: false when its bytes no longer match its digest.</summary>
     private static bool Verifies(OciLayout layout, string digest)

@@ -111,7 +111,7 @@ public sealed class HttpBindStrategy : IModelStrategy
             : bind.Argument;
         return new[]
         {
-            new ModelMount(bind.Reference, bind.Strategy, options.EngineName, bind.Spec, argument, entryPath),
+            new ModelMount(bind.Reference, bind.Strategy, options.EngineName, bind.Spec, argument, entryPath) { PartialWarning = bind.PartialWarning },
         };
     }
 

@@ -219,7 +219,10 @@ public sealed class PodmanArtifactStrategy : PodmanStrategy
         return info.Digest;
     }
 
-    /// <summary>The artifact as a model; null (logged) or NotAModelArtifact / ModelSpecViolation when it is not a valid ModelPack model.</summary>
+    /// <summary>
+    /// The artifact as a model; null (logged) or NotAModelArtifact / ModelSpecViolation when it is not a usable model (names
+    /// the current spec does not use, as <c>podman artifact add</c> writes them, are left to Test-ModelArtifact).
+    /// </summary>
     private ModelArtifact? ToModel(PodmanArtifactInfo info, PodmanArtifactIndex? index, bool throwIfNotModel)
     {
         var manifest = ModelManifest.Parse(info.ManifestJson);
@@ -234,7 +237,7 @@ public sealed class PodmanArtifactStrategy : PodmanStrategy
             return null;
         }
 
-        var violations = manifest.Validate();
+        var violations = manifest.UsabilityViolations();
         if (violations.Count > 0)
         {
             var error = new ModelSpecException($"The manifest of '{info.Name}' in podman's artifact store", violations);

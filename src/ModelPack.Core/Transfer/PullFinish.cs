@@ -39,6 +39,9 @@ internal sealed class PullFinish
 
     public string Remark { get; }
 
+    /// <summary>For a partial pull, the layers the artifact will hold (<see cref="PartialPulls.PartialLayers"/>); null for all.</summary>
+    public IReadOnlyList<int>? Present { get; set; }
+
     /// <summary>The copy options of a pull's blobs.</summary>
     public static CopyOptions Copy(PullOptions options, Action<TransferProgress>? progress) =>
         new() { Concurrency = options.Concurrency, Force = options.Force, Log = options.Log, Progress = progress };
@@ -53,10 +56,10 @@ internal sealed class PullFinish
             store.DeleteSnapshot(manifest.Digest);
         }
 
-        var snapshot = await store.BuildSnapshotAsync(manifest, refName, cancellationToken).ConfigureAwait(false);
+        var snapshot = await store.BuildSnapshotAsync(manifest, refName, cancellationToken, Present).ConfigureAwait(false);
         progress?.Report(new PullProgress(refName, PullStage.Tagging, total, total));
-        store.Tag(refName, resolved, writes, cancellationToken);
-        var artifact = new ModelArtifact(refName, manifest, Config, ModelStore.StrategyName, snapshot, store.Root);
+        store.Tag(refName, resolved, writes, Present, cancellationToken);
+        var artifact = new ModelArtifact(refName, manifest, Config, ModelStore.StrategyName, snapshot, store.Root).WithPresentLayers(Present);
         progress?.Report(new PullProgress(refName, PullStage.Completed, total, total));
         var transferred = Copied.Sum(c => c.BytesTransferred);
         var downloaded = Copied.Count(c => c.BytesTransferred > 0);

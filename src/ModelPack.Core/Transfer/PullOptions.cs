@@ -14,6 +14,12 @@ public sealed class PullOptions
     /// <summary>Byte-level progress, reported from download threads.</summary>
     public IProgress<PullProgress>? Progress { get; set; }
 
+    /// <summary>
+    /// Download only the layers this filter takes (a partial pull; the stored artifact is marked partial). Null or empty:
+    /// every layer, which also completes an artifact a partial pull left incomplete. For ModelPack artifacts only.
+    /// </summary>
+    public PartialPulls.LayerFilter? Layers { get; set; }
+
     /// <summary>Verbose log lines (never secrets).</summary>
     public Action<string>? Log { get; set; }
 }

@@ -57,14 +57,17 @@ internal sealed class PullStart : IDisposable
                 }
 
                 var current = answer?.Top.Digest ?? byDigest;
-                if (current == existing.Digest || current == store.StoredSourceDigest(refName))
+                var same = current == existing.Digest || current == store.StoredSourceDigest(refName);
+                if (same && HoldsWanted(existing, options, refName))
                 {
                     log?.Invoke($"'{refName}' is up to date ({existing.Digest}); nothing to download.");
                     options.Progress?.Report(new PullProgress(refName, PullStage.Completed, existing.Size, existing.Size));
                     return new PullStart(refName, activity, new PullResult(existing, upToDate: true, 0, 0), null);
                 }
 
-                log?.Invoke($"'{refName}' changed in the registry: {existing.Digest} -> {current}.");
+                log?.Invoke(same
+                    ? $"'{refName}' is partial ({existing.PresentLayers!.Count} of {existing.Files.Count} files): downloading what is asked for and missing."
+                    : $"'{refName}' changed in the registry: {existing.Digest} -> {current}.");
             }
 
             var resolved = await ResolveAsync(repository, tagOrDigest, answer, byDigest, cancellationToken).ConfigureAwait(false);
@@ -83,6 +86,18 @@ internal sealed class PullStart : IDisposable
     }
 
     public void Dispose() => _activity.Dispose();
+
+    /// <summary>Whether the stored artifact holds every layer the pull asks for (all of them without a filter).</summary>
+    private static bool HoldsWanted(ModelArtifact existing, PullOptions options, string refName)
+    {
+        if (!existing.Partial)
+        {
+            return true;
+        }
+
+        var wanted = options.Layers is { IsEmpty: false } filter ? filter.Select(existing.Manifest.Layers, refName) : null;
+        return PartialPulls.PartialLayers.Covers(existing.PresentLayers, wanted);
+    }
 
     /// <summary>
     /// The manifest to pull, from the one answer this pull has: the one given, else the one a HEAD named (read by

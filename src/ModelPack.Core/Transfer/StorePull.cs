@@ -86,6 +86,11 @@ public static class StorePull
 
             if (imagesToo && ModelImage.IsImageManifest(manifest))
             {
+                if (options.Layers is { IsEmpty: false })
+                {
+                    throw TransferErrors.ImageIsPulledWhole(start.RefName);
+                }
+
                 return await ImagePull.RunAsync(store, repository, start, options, cancellationToken).ConfigureAwait(false);
             }
 

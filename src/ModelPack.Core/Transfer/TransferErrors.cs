@@ -14,6 +14,12 @@ internal static class TransferErrors
 
     public static ModelPackException Altered(string target, Digest expected, byte[] hash) => Registry.RegistryErrors.BlobAltered(target, expected, hash);
 
+    public static ModelPackException ImageIsPulledWhole(string refName) => new(
+        ErrorIds.ParameterNotApplicable,
+        ErrorKind.InvalidArgument,
+        $"'{refName}' is a model packaged as a container image, whose layers are not the model's files: it is pulled whole. Leave out -Include, -Exclude and -Kind.",
+        refName);
+
     public static string Resuming(string digest, long offset, long size) => $"Resuming {digest} at {offset} of {size} bytes.";
 
     public static string DiscardingLonger(string digest) => $"Discarding the partial download of {digest}: it is longer than the blob.";

@@ -35,7 +35,7 @@ public static class ArtifactRepair
         options ??= new RepairOptions();
         var log = options.Log;
         var manifest = artifact.Manifest;
-        var findings = StoreVerifier.Verify(store, manifest, options.Progress, cancellationToken);
+        var findings = StoreVerifier.Verify(store, manifest, artifact.PresentLayers, options.Progress, cancellationToken);
         var before = findings.ToResult(artifact.Reference, artifact.Digest);
         if (!findings.HasDamage)
         {
@@ -56,10 +56,10 @@ public static class ArtifactRepair
             // and the new blob (a new inode) is not linked to the old file. So rebuild whenever anything changed.
             log?.Invoke($"Rebuilding the snapshot '{store.SnapshotPath(manifest.Digest)}'.");
             store.DeleteSnapshot(manifest.Digest);
-            await store.BuildSnapshotAsync(manifest, artifact.Reference, cancellationToken).ConfigureAwait(false);
+            await store.BuildSnapshotAsync(manifest, artifact.Reference, cancellationToken, artifact.PresentLayers).ConfigureAwait(false);
         }
 
-        var after = StoreVerifier.Verify(store, manifest, options.Progress, cancellationToken).ToResult(artifact.Reference, artifact.Digest);
+        var after = StoreVerifier.Verify(store, manifest, artifact.PresentLayers, options.Progress, cancellationToken).ToResult(artifact.Reference, artifact.Digest);
         log?.Invoke($"Repaired '{artifact.Reference}': {repaired.Count} blob(s) downloaded again, snapshot rebuilt; {after.Violations.Count} problem(s) left.");
         return new RepairResult(before, after, repaired, snapshotRebuilt: true);
     }

@@ -42,7 +42,7 @@ public static class ArtifactValidator
             {
                 violations.Add(new SpecViolation("$.config", problem));
             }
-            else if (config.MediaType == MediaTypes.ModelConfig)
+            else if (MediaTypes.IsModelConfig(config.MediaType))
             {
                 var bytes = File.ReadAllBytes(layout.BlobPath(config.Digest));
                 foreach (var v in ConfigValidator.Validate(bytes))
@@ -82,7 +82,7 @@ public static class ArtifactValidator
             throw new ArgumentNullException(nameof(artifact));
         }
 
-        return StoreVerifier.Verify(store, artifact.Manifest, progress, cancellationToken).ToResult(artifact.Reference, artifact.Digest);
+        return StoreVerifier.Verify(store, artifact.Manifest, artifact.PresentLayers, progress, cancellationToken).ToResult(artifact.Reference, artifact.Digest);
     }
 
     /// <summary>Null when the blob is present with the declared size and digest, else what is wrong.</summary>

@@ -12,6 +12,9 @@ internal sealed class StoreFindings
     /// <summary>Descriptors (manifest, config, layers) whose stored blob is missing, of the wrong size or corrupt.</summary>
     public List<Descriptor> DamagedBlobs { get; } = new();
 
+    /// <summary>The file paths of layers a partial pull left out: absent by choice, not damage.</summary>
+    public List<string> NotDownloaded { get; } = new();
+
     public bool ManifestDamaged { get; set; }
 
     public bool SnapshotDamaged { get; set; }
@@ -19,5 +22,5 @@ internal sealed class StoreFindings
     public bool HasDamage => DamagedBlobs.Count > 0 || SnapshotDamaged;
 
     public ModelValidationResult ToResult(string target, string digest) =>
-        new(target, ArtifactValidator.ArtifactKind, Violations.ToList(), digest);
+        new(target, ArtifactValidator.ArtifactKind, Violations.ToList(), digest) { NotDownloaded = NotDownloaded.ToList() };
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using ModelPack.Core.Errors;
 using ModelPack.Core.Spec;
@@ -24,7 +25,12 @@ internal static class StoreVerifier
     public const string SnapshotPathPrefix = "snapshot/";
     private const int BufferSize = 1 << 20;
 
-    public static StoreFindings Verify(ModelStore store, ModelManifest manifest, IProgress<VerificationProgress>? progress, CancellationToken cancellationToken)
+    /// <param name="store">The store that holds the artifact.</param>
+    /// <param name="manifest">Its manifest.</param>
+    /// <param name="present">For a partial artifact, the layers it holds: the others are reported not downloaded, not damaged.</param>
+    /// <param name="progress">Where each step is reported.</param>
+    /// <param name="cancellationToken">Stops the verification.</param>
+    public static StoreFindings Verify(ModelStore store, ModelManifest manifest, IReadOnlyList<int>? present, IProgress<VerificationProgress>? progress, CancellationToken cancellationToken)
     {
         var findings = new StoreFindings();
         var layout = store.Layout;
@@ -36,7 +42,14 @@ internal static class StoreVerifier
 
         for (var i = 0; i < manifest.Layers.Count; i++)
         {
-            descriptors.Add(($"$.layers[{i}]", manifest.Layers[i]));
+            if (present is null || present.Contains(i))
+            {
+                descriptors.Add(($"$.layers[{i}]", manifest.Layers[i]));
+            }
+            else
+            {
+                findings.NotDownloaded.Add(PartialPulls.LayerFilter.PathOf(manifest.Layers[i]));
+            }
         }
 
         var total = descriptors.Count + 1;
@@ -61,7 +74,7 @@ internal static class StoreVerifier
             findings.Violations.Add(v);
         }
 
-        if (manifest.Config is Descriptor c && c.MediaType == MediaTypes.ModelConfig && !findings.DamagedBlobs.Contains(c))
+        if (manifest.Config is Descriptor c && MediaTypes.IsModelConfig(c.MediaType) && !findings.DamagedBlobs.Contains(c))
         {
             foreach (var v in ConfigValidator.Validate(File.ReadAllBytes(layout.BlobPath(c.Digest))))
             {
@@ -70,11 +83,11 @@ internal static class StoreVerifier
         }
 
         progress?.Report(new VerificationProgress("snapshot", done, total));
-        VerifySnapshot(store, manifest, findings, cancellationToken);
+        VerifySnapshot(store, manifest, present, findings, cancellationToken);
         return findings;
     }
 
-    private static void VerifySnapshot(ModelStore store, ModelManifest manifest, StoreFindings findings, CancellationToken cancellationToken)
+    private static void VerifySnapshot(ModelStore store, ModelManifest manifest, IReadOnlyList<int>? present, StoreFindings findings, CancellationToken cancellationToken)
     {
         var root = store.SnapshotPath(manifest.Digest);
         if (!Directory.Exists(root))
@@ -87,6 +100,11 @@ internal static class StoreVerifier
         var expected = new Dictionary<string, bool>(StringComparer.Ordinal); // relative path -> is a directory
         for (var i = 0; i < manifest.Layers.Count; i++)
         {
+            if (present is not null && !present.Contains(i))
+            {
+                continue;
+            }
+
             var layer = manifest.Layers[i];
             var packing = layer.Packing ?? LayerPacking.Raw;
             if (packing == LayerPacking.Raw)

@@ -201,6 +201,11 @@ public sealed class GetModelMountCommand : ModelInputCmdlet
                 return;
             }
 
+            foreach (var partial in mounts.Select(m => m.PartialWarning).OfType<string>().Distinct())
+            {
+                WriteWarning(partial);
+            }
+
             output = Render(mounts);
         }
         catch (ModelPackException ex)

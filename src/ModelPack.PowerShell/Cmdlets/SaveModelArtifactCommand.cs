@@ -4,8 +4,10 @@ using System.Threading;
 using System.Threading.Tasks;
 using ModelPack.Completion;
 using ModelPack.Core.Errors;
+using ModelPack.Core.PartialPulls;
 using ModelPack.Core.References;
 using ModelPack.Core.Registry;
+using ModelPack.Core.Spec;
 using ModelPack.Core.Store;
 using ModelPack.Core.Transfer;
 using ModelPack.Core.Strategies;
@@ -26,6 +28,7 @@ public sealed class SaveModelArtifactCommand : ModelInputCmdlet
 
     private RegistryClients? _clients;
     private StrategyName? _requested;
+    private LayerFilter? _filter;
 
     /// <summary>Also copy the model's files into this folder (HttpBind only: the files must be on disk).</summary>
     [Parameter]
@@ -51,28 +54,92 @@ public sealed class SaveModelArtifactCommand : ModelInputCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>Download only the files whose paths match one of these globs (a partial pull; HttpBind only).</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Include { get; set; }
+
+    /// <summary>Leave out the files whose paths match one of these globs (a partial pull; HttpBind only).</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Exclude { get; set; }
+
+    /// <summary>Download only the files of these kinds (a partial pull; HttpBind only).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public LayerKind[]? Kind { get; set; }
+
     protected override void BeginProcessing()
     {
         _clients = OpenRegistryClients(Credential, SkipTlsVerify, MaxRetry);
         OpenChain(Engine, ReferenceKindCache.Session);
         _requested = RequestedStrategy(Strategy);
         var chosen = EnsureEngineSupports(_requested);
+        _filter = NewFilter();
+        if (_filter is not null)
+        {
+            chosen = RequireHttpBind(chosen, "-Include, -Exclude and -Kind download only some files, which the local store does", CmdletErrors.PartialPullNeedsHttpBind);
+        }
+
         if (Path is null)
         {
             return;
         }
 
         // -Path copies files out of the local store, so it needs HttpBind; Auto takes it.
+        RequireHttpBind(chosen, "-Path exports files from the local store", CmdletErrors.PathNeedsHttpBind);
+    }
+
+    /// <summary>What needs the local store takes HttpBind when the strategy is Auto, and fails when it is another one.</summary>
+    private StrategyName RequireHttpBind(StrategyName chosen, string why, Func<string, StrategyName, ModelPackException> refusal)
+    {
         if (chosen == StrategyName.Auto)
         {
             _requested = StrategyName.HttpBind;
-            WriteVerbose("-Path exports files from the local store, so the models are saved with HttpBind.");
+            WriteVerbose($"{why}, so the models are saved with HttpBind.");
+            return StrategyName.HttpBind;
         }
-        else if (chosen != StrategyName.HttpBind)
+
+        if (chosen != StrategyName.HttpBind)
         {
             var (_, source) = StrategySelector.Resolve(_requested, Settings);
-            ThrowModelPackError(CmdletErrors.PathNeedsHttpBind(Settings.DescribeStrategySource(source), chosen));
+            ThrowModelPackError(refusal(Settings.DescribeStrategySource(source), chosen));
         }
+
+        return chosen;
+    }
+
+    /// <summary>The layer filter of -Include, -Exclude and -Kind (its globs checked now), or null without them.</summary>
+    private LayerFilter? NewFilter()
+    {
+        var filter = new LayerFilter();
+        foreach (var glob in Include ?? Array.Empty<string>())
+        {
+            filter.Include.Add(glob);
+        }
+
+        foreach (var glob in Exclude ?? Array.Empty<string>())
+        {
+            filter.Exclude.Add(glob);
+        }
+
+        foreach (var kind in Kind ?? Array.Empty<LayerKind>())
+        {
+            filter.Kinds.Add(kind);
+        }
+
+        try
+        {
+            filter.Check();
+        }
+        catch (ModelPackException ex)
+        {
+            ThrowModelPackError(ex);
+        }
+
+        return filter.IsEmpty ? null : filter;
     }
 
     protected override void ProcessRecord()
@@ -155,6 +222,7 @@ public sealed class SaveModelArtifactCommand : ModelInputCmdlet
             Options = new PullOptions
             {
                 Force = Force,
+                Layers = _filter,
                 Concurrency = Settings.Concurrency ?? new PullOptions().Concurrency,
                 Progress = progress,
                 Log = PostVerbose,

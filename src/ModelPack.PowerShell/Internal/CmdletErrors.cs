@@ -33,6 +33,12 @@ internal static class CmdletErrors
         $"-Path copies the model's files out of the local store, which only HttpBind fills, but {source} asks for {chosen}, which keeps models in podman's store. Use -Strategy HttpBind with -Path, or save without -Path.",
         chosen.ToString());
 
+    public static ModelPackException PartialPullNeedsHttpBind(string source, StrategyName chosen) => new(
+        ErrorIds.PartialPullNeedsHttpBind,
+        ErrorKind.InvalidArgument,
+        $"-Include, -Exclude and -Kind download only some of a model's files, which only the local store (HttpBind) can do, but {source} asks for {chosen}: podman pulls an artifact or image whole. Use -Strategy HttpBind with them, or save the whole model without them.",
+        chosen.ToString());
+
     public static ModelPackException NoRegistryToPull(ModelArtifact artifact) => new(
         ErrorIds.InvalidReference,
         ErrorKind.InvalidArgument,

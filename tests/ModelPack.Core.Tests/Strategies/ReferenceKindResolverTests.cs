@@ -105,9 +105,10 @@ public sealed class ReferenceKindResolverTests : IClassFixture<PlainRegistryFixt
         var empty = Encoding.UTF8.GetBytes("{}");
         var text = Encoding.UTF8.GetBytes("notes");
 
-        // What 'podman artifact add' makes of a text file: no artifactType, the empty config, a text/plain layer.
+        // What 'podman artifact add --type text/plain' makes of a text file: that artifactType, the empty config, a
+        // text/plain layer. (Without --type it would be a titled artifact, read as a model without a config.)
         var plain = Encoding.UTF8.GetBytes(
-            "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\"" + Digest.Sha256(empty) + "\",\"size\":2,\"data\":\"e30=\"}," +
+            "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"artifactType\":\"text/plain\",\"config\":{\"mediaType\":\"application/vnd.oci.empty.v1+json\",\"digest\":\"" + Digest.Sha256(empty) + "\",\"size\":2,\"data\":\"e30=\"}," +
             "\"layers\":[{\"mediaType\":\"text/plain; charset=utf-8\",\"digest\":\"" + Digest.Sha256(text) + "\",\"size\":" + text.Length + ",\"annotations\":{\"org.opencontainers.image.title\":\"notes.txt\"}}]}");
         await TestTransfer.UploadAsync(client, Registry, "kind/plain", Digest.Sha256(empty).ToString(), empty.Length, new MemoryStream(empty));
         await TestTransfer.UploadAsync(client, Registry, "kind/plain", Digest.Sha256(text).ToString(), text.Length, new MemoryStream(text));
@@ -120,6 +121,7 @@ public sealed class ReferenceKindResolverTests : IClassFixture<PlainRegistryFixt
         Assert.Contains("HttpBind", missing.Message);
         Assert.Equal(ErrorIds.NotAModelArtifact, notModel.ErrorId);
         Assert.Contains("application/vnd.oci.empty.v1+json", notModel.Message);
+        Assert.Contains("artifactType 'text/plain'", notModel.Message);
     }
 
     public void Dispose() => temp.Dispose();
