@@ -23,6 +23,8 @@ internal static class ConfigFileParser
     public const string InsecureRegistriesKey = "insecureRegistries";
     public const string MaxRetryKey = "maxRetry";
     public const string ConcurrencyKey = "concurrency";
+    public const string ConnectionsPerBlobKey = "connectionsPerBlob";
+    public const string RangedPartSizeKey = "rangedPartSizeMiB";
     public const string DurabilityKey = "durability";
     public const string MinTransferRateKey = "minTransferRate";
     public const string TransferRateWindowKey = "transferRateWindow";
@@ -31,7 +33,7 @@ internal static class ConfigFileParser
 
     private static readonly string[] KnownKeys =
     {
-        StrategyKey, EngineKey, StoreKey, InsecureRegistriesKey, MaxRetryKey, ConcurrencyKey, DurabilityKey,
+        StrategyKey, EngineKey, StoreKey, InsecureRegistriesKey, MaxRetryKey, ConcurrencyKey, ConnectionsPerBlobKey, RangedPartSizeKey, DurabilityKey,
         MinTransferRateKey, TransferRateWindowKey, MaxLayerEntriesKey, MaxCompressionRatioKey,
     };
 
@@ -152,6 +154,12 @@ internal static class ConfigFileParser
                 break;
             case ConcurrencyKey:
                 content.Concurrency = RequireInteger(value, key, minimum: 1, path, line);
+                break;
+            case ConnectionsPerBlobKey:
+                content.ConnectionsPerBlob = RequireInteger(value, key, minimum: 1, path, line);
+                break;
+            case RangedPartSizeKey:
+                content.RangedPartSize = RequireInteger(value, key, minimum: 1, path, line) * 1024L * 1024;
                 break;
             case MinTransferRateKey:
                 content.MinTransferRate = RequireInteger(value, key, minimum: 0, path, line);

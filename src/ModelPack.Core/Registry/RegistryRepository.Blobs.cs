@@ -71,22 +71,26 @@ internal sealed partial class RegistryRepository
     }
 
     /// <summary>
-    /// GETs a blob's bytes from <paramref name="offset"/> (with Range when above 0) for a copy, checking what the
-    /// answer announces: a registry that ignores the Range and sends the whole blob (200) gives a stream that
-    /// starts at 0; a range that starts elsewhere gives none (the copy asks again from 0); a body of another
-    /// length than the rest of the blob is a SizeMismatch.
+    /// GETs a blob's bytes from <paramref name="offset"/> for a copy: to the blob's end (with an open Range when above
+    /// 0), or only <paramref name="length"/> bytes (a closed Range: one part of a ranged download). What the answer
+    /// announces is checked: a registry (or the storage it redirects to) that ignores the Range and sends the whole
+    /// blob (200) gives a stream that starts at 0 and ends at the blob's end; a range that starts or ends elsewhere
+    /// gives none (the copy asks again, or downloads in one stream); a body of another length than the range is a
+    /// SizeMismatch.
     /// </summary>
     /// <param name="retry">The blob's retry bookkeeping, shared by all its requests.</param>
-    /// <returns>The body (null: ask again from 0), the blob offset it starts at, and the response to dispose with it.</returns>
-    public async Task<(Stream? Body, long Start, IDisposable? Response)> OpenBlobAsync(Descriptor blob, long offset, RetryState retry, CancellationToken cancellationToken)
+    /// <returns>The body (null: ask again from 0), the blob offsets it starts and ends at, and the response to dispose with it.</returns>
+    public async Task<(Stream? Body, long Start, long End, IDisposable? Response)> OpenBlobAsync(Descriptor blob, long offset, long? length, RetryState retry, CancellationToken cancellationToken)
     {
         var digest = blob.Digest;
         ParseDigest(digest);
         var size = blob.Size;
+        var end = length is long count ? offset + count : size;
+        var ranged = offset > 0 || length is not null;
         var session = await SessionAsync(cancellationToken).ConfigureAwait(false);
         var request = new RegistryRequest(HttpMethod.Get, Api(session, "blobs/" + digest))
         {
-            Configure = offset > 0 ? r => r.Headers.Range = new RangeHeaderValue(offset, null) : null,
+            Configure = ranged ? r => r.Headers.Range = new RangeHeaderValue(offset, length is null ? null : end - 1) : null,
             Retry = retry,
         };
         var response = await SendAsync(session, request, cancellationToken).ConfigureAwait(false);
@@ -98,25 +102,25 @@ internal sealed partial class RegistryRepository
             }
 
             var start = offset;
-            if (offset > 0 && !RangeHonoured(response, offset, size))
+            if (ranged && !RangeHonoured(response, offset, end, size))
             {
-                Log.Log($"  the server did not honour 'Range: bytes={offset}-' ({(int)response.Status}).");
+                Log.Log($"  the server did not honour 'Range: bytes={offset}-{(length is null ? string.Empty : (end - 1).ToString(System.Globalization.CultureInfo.InvariantCulture))}' ({(int)response.Status}).");
                 if (response.Status != HttpStatusCode.OK)
                 {
                     response.Dispose();
-                    return (null, 0, null);
+                    return (null, 0, size, null);
                 }
 
-                start = 0;
+                (start, end) = (0, size);
             }
-            else if (offset == 0 && response.Status == HttpStatusCode.PartialContent)
+            else if (!ranged && response.Status == HttpStatusCode.PartialContent)
             {
                 throw RegistryErrors.Protocol(Registry, response.Url, digest, $"Registry '{Registry}' answered a whole-blob request for {digest} with partial content.");
             }
 
-            if (response.Content.Headers.ContentLength is long length && length != size - start)
+            if (response.Content.Headers.ContentLength is long announced && announced != end - start)
             {
-                throw ManifestChecks.Mismatch(ErrorIds.SizeMismatch, digest, response.Url, $"Blob {digest} of '{Target(digest)}' should have {size - start} more bytes, the registry announced {length}. Nothing was kept.");
+                throw ManifestChecks.Mismatch(ErrorIds.SizeMismatch, digest, response.Url, $"Blob {digest} of '{Target(digest)}' should have {end - start} more bytes, the registry announced {announced}. Nothing was kept.");
             }
 
             Stream body;
@@ -129,7 +133,7 @@ internal sealed partial class RegistryRepository
                 throw RegistryErrors.Unreachable(Registry, response.Url, ex.Message, ex);
             }
 
-            return (new RegistryBlobStream(body, this, response.Url, blob, start, cancellationToken), start, response);
+            return (new RegistryBlobStream(body, this, response.Url, blob, (start, end), cancellationToken), start, end, response);
         }
         catch
         {
@@ -138,7 +142,7 @@ internal sealed partial class RegistryRepository
         }
     }
 
-    private static bool RangeHonoured(RegistryResponse response, long offset, long size)
+    private static bool RangeHonoured(RegistryResponse response, long offset, long end, long size)
     {
         if (response.Status != HttpStatusCode.PartialContent)
         {
@@ -146,6 +150,6 @@ internal sealed partial class RegistryRepository
         }
 
         var range = response.Content.Headers.ContentRange;
-        return range is not null && range.HasRange && range.From == offset && (range.To is null || range.To == size - 1) && (!range.HasLength || range.Length == size);
+        return range is not null && range.HasRange && range.From == offset && (range.To is null ? end == size : range.To == end - 1) && (!range.HasLength || range.Length == size);
     }
 }

@@ -20,7 +20,7 @@ internal sealed class SequentialFetch : IBlobFetch
 {
     public static SequentialFetch Instance { get; } = new();
 
-    public async Task<long> FetchAsync(IBlobReader reader, PartialBlob partial, Action<long> progress, CancellationToken cancellationToken)
+    public async Task<long> FetchAsync(IBlobReader reader, PartialBlob partial, Action<long> progress, TransferSlots slots, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -78,7 +78,7 @@ internal sealed class SequentialFetch : IBlobFetch
                         throw final;
                     }
 
-                    partial.Restarts++;
+                    partial.CountRestart();
                 }
             }
         }
