@@ -16,8 +16,10 @@ namespace ModelPack.Benchmarks;
 /// one, the best of N alternating runs of <c>curl -o</c> (the blobs only, 4 in parallel like the pull),
 /// <c>skopeo copy docker://... dir:</c> and ModelStore.PullAsync (in the PullAgent child process, into a
 /// fresh store each time, with the default deferred durability and with durability immediate); then the warm re-pull, the peak RSS growth of the pulling process, and the
-/// bytes sent again after a pull killed at 50 %. Prints the figures and the ratios to the targets.
-/// Options: --runs N (3), --big-mib N (1024), --layers N (8), --layer-mib N (128), --work DIR.
+/// bytes sent again after a pull killed at 50 %. Then the same artifacts through a proxy that caps each
+/// connection (<see cref="CappedComparison"/>). Prints the figures and the ratios to the targets.
+/// Options: --runs N (3), --big-mib N (1024), --layers N (8), --layer-mib N (128), --cap-mib N (50; 0 skips the
+/// capped comparisons), --capped-only, --work DIR.
 /// </summary>
 internal static class Program
 {
@@ -30,6 +32,7 @@ internal static class Program
         var bigMib = long.Parse(options.GetValueOrDefault("--big-mib", "1024"), CultureInfo.InvariantCulture);
         var layers = int.Parse(options.GetValueOrDefault("--layers", "8"), CultureInfo.InvariantCulture);
         var layerMib = long.Parse(options.GetValueOrDefault("--layer-mib", "128"), CultureInfo.InvariantCulture);
+        var capMib = double.Parse(options.GetValueOrDefault("--cap-mib", "50"), CultureInfo.InvariantCulture);
         foreach (var tool in new[] { "docker-registry", "curl", "skopeo" })
         {
             if (!Tool.Exists(tool))
@@ -54,12 +57,25 @@ internal static class Program
             };
 
             var ok = true;
-            foreach (var artifact in artifacts)
+            if (!options.ContainsKey("--capped-only"))
             {
-                ok &= await CompareAsync(registry.HostPort, artifact, runs, work);
+                foreach (var artifact in artifacts)
+                {
+                    ok &= await CompareAsync(registry.HostPort, artifact, runs, work);
+                }
+
+                ok &= await CutAndResumeAsync(registry.HostPort, artifacts[0], work);
             }
 
-            ok &= await CutAndResumeAsync(registry.HostPort, artifacts[0], work);
+            if (capMib > 0)
+            {
+                using var proxy = new ThrottleProxy(registry.HostPort, capMib * MiB);
+                foreach (var artifact in artifacts)
+                {
+                    ok &= await CappedComparison.RunAsync(proxy.HostPort, artifact, runs, capMib, work);
+                }
+            }
+
             Console.WriteLine();
             Console.WriteLine($"Load average at the end: {LoadAverage()}");
             return ok ? 0 : 1;
@@ -204,7 +220,7 @@ internal static class Program
         return share <= 0.55;
     }
 
-    private static string Line(List<TimeSpan> runs, long size)
+    internal static string Line(List<TimeSpan> runs, long size)
     {
         var best = runs.Min();
         var sorted = runs.OrderBy(r => r).ToList();
@@ -212,7 +228,7 @@ internal static class Program
         return $"{best.TotalSeconds,7:0.000} s  {size / MiB / best.TotalSeconds,7:0} MiB/s  (median {median.TotalSeconds:0.000} s)";
     }
 
-    private static string Verdict(bool met) => met ? "met" : "MISSED";
+    internal static string Verdict(bool met) => met ? "met" : "MISSED";
 
     /// <summary>The least CPU time (user + system) of any run, per GiB: how much machine the tool needs, whatever else runs.</summary>
     private static string Cpu(List<TimeSpan> runs, long size) =>
@@ -226,14 +242,14 @@ internal static class Program
         }
     }
 
-    private static string Fresh(string work, string prefix)
+    internal static string Fresh(string work, string prefix)
     {
         var dir = Path.Combine(work, prefix + "-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         return dir;
     }
 
-    private static void Check(int exit, string tool, string output)
+    internal static void Check(int exit, string tool, string output)
     {
         if (exit != 0)
         {

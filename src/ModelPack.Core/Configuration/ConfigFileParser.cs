@@ -155,11 +155,8 @@ internal static class ConfigFileParser
             case ConcurrencyKey:
                 content.Concurrency = RequireInteger(value, key, minimum: 1, path, line);
                 break;
-            case ConnectionsPerBlobKey:
-                content.ConnectionsPerBlob = RequireInteger(value, key, minimum: 1, path, line);
-                break;
-            case RangedPartSizeKey:
-                content.RangedPartSize = RequireInteger(value, key, minimum: 1, path, line) * 1024L * 1024;
+            case ConnectionsPerBlobKey or RangedPartSizeKey:
+                ApplyRanged(content, key, RequireInteger(value, key, minimum: 1, path, line));
                 break;
             case MinTransferRateKey:
                 content.MinTransferRate = RequireInteger(value, key, minimum: 0, path, line);
@@ -194,6 +191,18 @@ internal static class ConfigFileParser
         }
 
         return text!;
+    }
+
+    private static void ApplyRanged(ConfigFileContent content, string key, int value)
+    {
+        if (key == ConnectionsPerBlobKey)
+        {
+            content.ConnectionsPerBlob = value;
+        }
+        else
+        {
+            content.RangedPartSize = value * 1024L * 1024;
+        }
     }
 
     private static int RequireInteger(JsonElement value, string key, int minimum, string path, long line)

@@ -101,22 +101,14 @@ internal sealed partial class RegistryRepository
                 throw await ErrorAsync(session, response, NotFoundMeaning.Blob, digest, cancellationToken).ConfigureAwait(false);
             }
 
-            var start = offset;
-            if (ranged && !RangeHonoured(response, offset, end, size))
+            if (AnsweredSpan(response, digest, offset, length is null ? null : end, size) is not (long, long) span)
             {
-                Log.Log($"  the server did not honour 'Range: bytes={offset}-{(length is null ? string.Empty : (end - 1).ToString(System.Globalization.CultureInfo.InvariantCulture))}' ({(int)response.Status}).");
-                if (response.Status != HttpStatusCode.OK)
-                {
-                    response.Dispose();
-                    return (null, 0, size, null);
-                }
+                response.Dispose();
+                return (null, 0, size, null);
+            }
 
-                (start, end) = (0, size);
-            }
-            else if (!ranged && response.Status == HttpStatusCode.PartialContent)
-            {
-                throw RegistryErrors.Protocol(Registry, response.Url, digest, $"Registry '{Registry}' answered a whole-blob request for {digest} with partial content.");
-            }
+            long start;
+            (start, end) = span;
 
             if (response.Content.Headers.ContentLength is long announced && announced != end - start)
             {
@@ -140,6 +132,28 @@ internal sealed partial class RegistryRepository
             response.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The blob offsets an answer's body covers: those asked for, the whole blob (a 200 to a Range), or null for
+    /// a range that starts or ends elsewhere. A 206 to a request without Range is a protocol error.
+    /// </summary>
+    /// <param name="end">The end of a closed range asked for; null: to the blob's end.</param>
+    private (long Start, long End)? AnsweredSpan(RegistryResponse response, string digest, long offset, long? end, long size)
+    {
+        var ranged = offset > 0 || end is not null;
+        if (ranged && !RangeHonoured(response, offset, end ?? size, size))
+        {
+            Log.Log($"  the server did not honour 'Range: bytes={offset}-{(end is long last ? (last - 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty)}' ({(int)response.Status}).");
+            return response.Status == HttpStatusCode.OK ? (0, size) : null;
+        }
+
+        if (!ranged && response.Status == HttpStatusCode.PartialContent)
+        {
+            throw RegistryErrors.Protocol(Registry, response.Url, digest, $"Registry '{Registry}' answered a whole-blob request for {digest} with partial content.");
+        }
+
+        return (offset, end ?? size);
     }
 
     private static bool RangeHonoured(RegistryResponse response, long offset, long end, long size)

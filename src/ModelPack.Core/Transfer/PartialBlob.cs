@@ -171,6 +171,16 @@ internal sealed class PartialBlob : IDisposable
         }
     }
 
+    /// <summary>
+    /// Feeds the hash a part's bytes that start at <see cref="Position"/>, from their buffer before they are written
+    /// (still in the CPU cache); <see cref="WriteAt"/> must follow for the same bytes.
+    /// </summary>
+    public void HashArriving(byte[] buffer, int count)
+    {
+        _hasher.AppendData(buffer, 0, count);
+        Position += count;
+    }
+
     /// <summary>Feeds the hash the file's bytes from <see cref="Position"/> to <paramref name="end"/>, read back through <paramref name="buffer"/>.</summary>
     public void HashWritten(long end, byte[] buffer, CancellationToken cancellationToken)
     {

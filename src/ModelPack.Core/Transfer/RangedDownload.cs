@@ -13,9 +13,11 @@ namespace ModelPack.Core.Transfer;
 /// One pass of a <see cref="RangedFetch"/> over a blob's <see cref="PartMap"/>: workers (the blob's own
 /// connection, plus one for every free slot, up to <see cref="Connections"/>) each take the lowest part
 /// nobody has, GET it with a closed Range, write it at its offset and count it in the map; a dropped part
-/// resumes after its last byte written, within the blob's retry budget. Meanwhile one hasher reads the
-/// file back from the hashed position as far as it is written without a gap. The first failure (or the
-/// caller's cancellation) stops every part request; what arrived stays counted for a resume.
+/// resumes after its last byte written, within the blob's retry budget. The blob is hashed in order: bytes
+/// that arrive exactly at the hashed position are hashed from their buffer by the worker that received them
+/// (all of them, when the blob has one connection), and one hasher reads the rest back from the file as far
+/// as it is written without a gap. The first failure (or the caller's cancellation) stops every part
+/// request; what arrived stays counted for a resume.
 /// </summary>
 internal sealed class RangedDownload : IDisposable
 {
@@ -28,6 +30,8 @@ internal sealed class RangedDownload : IDisposable
     private readonly TransferSlots _slots;
     private readonly object _gate = new();
     private readonly object _progressGate = new();
+    private readonly object _hashGate = new();
+    private bool _hashing;
     private readonly TaskCompletionSource<bool> _workersDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _written = new(0);
     private CancellationTokenSource? _stop;
@@ -263,6 +267,7 @@ internal sealed class RangedDownload : IDisposable
                 throw TransferErrors.TooLong(_reader.Target, _partial.Blob.Digest, _partial.Size);
             }
 
+            HashInline(buffer, filled, position);
             Write(part, buffer, filled, position);
             position += filled;
             if (filled < want)
@@ -297,6 +302,47 @@ internal sealed class RangedDownload : IDisposable
         }
     }
 
+    /// <summary>Hashes bytes about to be written at <paramref name="offset"/> from their buffer, if that is where the hash is and nobody else is hashing.</summary>
+    private void HashInline(byte[] buffer, int count, long offset)
+    {
+        if (count <= 0 || !TryBeginHashing(offset))
+        {
+            return;
+        }
+
+        try
+        {
+            _partial.HashArriving(buffer, count);
+        }
+        finally
+        {
+            EndHashing();
+        }
+    }
+
+    /// <summary>Takes the right to advance the hash (at <paramref name="at"/>, when given).</summary>
+    private bool TryBeginHashing(long? at = null)
+    {
+        lock (_hashGate)
+        {
+            if (_hashing || (at is long offset && _partial.Position != offset))
+            {
+                return false;
+            }
+
+            _hashing = true;
+            return true;
+        }
+    }
+
+    private void EndHashing()
+    {
+        lock (_hashGate)
+        {
+            _hashing = false;
+        }
+    }
+
     /// <summary>Hashes the file from the hashed position as far as it is written without a gap, until the whole blob is.</summary>
     private async Task HashAsync(CancellationToken token)
     {
@@ -305,11 +351,27 @@ internal sealed class RangedDownload : IDisposable
         {
             while (_partial.Position < _partial.Size)
             {
-                var end = _map.ContiguousEnd(_partial.Position);
-                if (end > _partial.Position)
+                if (TryBeginHashing())
                 {
-                    _partial.HashWritten(end, buffer, token);
-                    continue;
+                    var hashed = false;
+                    try
+                    {
+                        var end = _map.ContiguousEnd(_partial.Position);
+                        if (end > _partial.Position)
+                        {
+                            _partial.HashWritten(end, buffer, token);
+                            hashed = true;
+                        }
+                    }
+                    finally
+                    {
+                        EndHashing();
+                    }
+
+                    if (hashed)
+                    {
+                        continue;
+                    }
                 }
 
                 await _written.WaitAsync(token).ConfigureAwait(false);

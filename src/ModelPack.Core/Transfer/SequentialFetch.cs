@@ -22,6 +22,8 @@ internal sealed class SequentialFetch : IBlobFetch
 
     public async Task<long> FetchAsync(IBlobReader reader, PartialBlob partial, Action<long> progress, TransferSlots slots, CancellationToken cancellationToken)
     {
+        // A download begun in parts goes on after the prefix it hashed.
+        partial.EndParts();
         while (true)
         {
             try

@@ -190,6 +190,26 @@ public sealed class RangedFetchTests : IClassFixture<PlainRegistryFixture>
         Assert.Equal(1, results[0].Resumes);
     }
 
+    [Fact]
+    public async Task A_list_of_parts_that_cannot_be_used_is_discarded_with_its_partial_file()
+    {
+        var (blob, bytes) = await PushAsync("badmap");
+        using var temp = new TempDirectory("modelpack-ranged-badmap");
+        var store = ModelStore.Open(temp.File("store"));
+        Directory.CreateDirectory(store.TempDirectory);
+        var partial = Path.Combine(store.TempDirectory, Digest.Parse(blob.Digest).Encoded + ".partial");
+        File.WriteAllBytes(partial, new byte[2 * Part]);
+        File.WriteAllText(PartMap.PathFor(partial), "not a list of parts");
+        using var proxy = new FaultProxy(_fixture.Registry.HostPort);
+        using var client = _setup.Client();
+
+        var (written, results) = await DownloadAsync(client, proxy, "badmap", new[] { blob }, concurrency: 4, store);
+
+        Assert.Equal(bytes, written[0]);
+        Assert.Equal(Size, results[0].BytesTransferred);
+        Assert.Contains(_setup.Log, l => l.Contains($"Discarding the partial download of {blob.Digest}: its list of parts cannot be used (it is not a list of parts)", StringComparison.Ordinal));
+    }
+
     private static long Start(string range) => long.Parse(range.Substring("bytes=".Length).Split('-')[0], CultureInfo.InvariantCulture);
 
     /// <summary>Blob storage as S3 serves a presigned URL: the Range it is asked for, as 206.</summary>
