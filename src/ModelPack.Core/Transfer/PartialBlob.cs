@@ -3,6 +3,7 @@ using System.IO;
 using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
+using ModelPack.Core.Errors;
 using ModelPack.Core.Layout;
 using ModelPack.Core.Spec;
 using ModelPack.Core.Store;
@@ -247,6 +248,27 @@ internal sealed class PartialBlob : IDisposable
         Inherited = 0;
         CountRestart();
         return true;
+    }
+
+    /// <summary>
+    /// After <paramref name="failure"/>: true when it was content that cannot be the blob (DigestMismatch,
+    /// SizeMismatch) and the transfer started over (<see cref="TryStartOver"/>); otherwise false, and for such
+    /// content the file is deleted. For an exception filter: the failure goes on unless this is true.
+    /// </summary>
+    public bool StartOverAfter(ModelPackException failure)
+    {
+        if (failure.ErrorId is not (ErrorIds.DigestMismatch or ErrorIds.SizeMismatch))
+        {
+            return false;
+        }
+
+        if (TryStartOver(StartOverReason.VerificationFailed, failure.ErrorId))
+        {
+            return true;
+        }
+
+        Delete();
+        return false;
     }
 
     /// <summary>Throws DigestMismatch unless the bytes hashed are the blob (call once <see cref="Position"/> reached its size).</summary>

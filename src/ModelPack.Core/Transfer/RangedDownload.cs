@@ -1,11 +1,9 @@
 using System;
 using System.Buffers;
-using System.Collections.Generic;
 using System.IO;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
-using ModelPack.Core.Errors;
 
 namespace ModelPack.Core.Transfer;
 
@@ -213,20 +211,9 @@ internal sealed class RangedDownload : IDisposable
                 _partial.StartWriteback(start, end - start);
                 return;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException && ex is not ModelPackException { ErrorId: ErrorIds.SizeMismatch })
+            catch (Exception ex) when (ReadRetries.IsRetryable(ex))
             {
-                if (!await _reader.RetryAsync(ex, _map.Done(part) - before, token).ConfigureAwait(false))
-                {
-                    var final = _reader.Final(ex);
-                    if (ReferenceEquals(final, ex))
-                    {
-                        ExceptionDispatchInfo.Capture(ex).Throw();
-                    }
-
-                    throw final;
-                }
-
-                _partial.CountRestart();
+                await ReadRetries.RetryOrThrowAsync(_reader, _partial, ex, _map.Done(part) - before, token).ConfigureAwait(false);
             }
         }
     }

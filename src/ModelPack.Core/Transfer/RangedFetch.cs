@@ -59,13 +59,9 @@ internal sealed class RangedFetch : IBlobFetch
                 partial.Verify(reader.Target);
                 return partial.Received;
             }
-            catch (ModelPackException ex) when (ex.ErrorId is ErrorIds.DigestMismatch or ErrorIds.SizeMismatch)
+            catch (ModelPackException ex) when (partial.StartOverAfter(ex))
             {
-                if (!partial.TryStartOver(StartOverReason.VerificationFailed, ex.ErrorId))
-                {
-                    partial.Delete();
-                    throw;
-                }
+                // Parts of an earlier session may have been what was wrong: once more from byte 0.
             }
         }
 

@@ -1,7 +1,6 @@
 using System;
 using System.Buffers;
 using System.IO;
-using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using ModelPack.Core.Errors;
@@ -32,13 +31,9 @@ internal sealed class SequentialFetch : IBlobFetch
                 partial.Verify(reader.Target);
                 return partial.Received;
             }
-            catch (ModelPackException ex) when (ex.ErrorId is ErrorIds.DigestMismatch or ErrorIds.SizeMismatch)
+            catch (ModelPackException ex) when (partial.StartOverAfter(ex))
             {
-                if (!partial.TryStartOver(StartOverReason.VerificationFailed, ex.ErrorId))
-                {
-                    partial.Delete();
-                    throw;
-                }
+                // Bytes of an earlier session may have been what was wrong: once more from byte 0.
             }
         }
     }
@@ -67,20 +62,9 @@ internal sealed class SequentialFetch : IBlobFetch
                 {
                     await CopyAsync(stream.Body!, partial, buffer, reader, progress, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException && ex is not ModelPackException { ErrorId: ErrorIds.SizeMismatch })
+                catch (Exception ex) when (ReadRetries.IsRetryable(ex))
                 {
-                    if (await reader.RetryAsync(ex, partial.Position - before, cancellationToken).ConfigureAwait(false) is false)
-                    {
-                        var final = reader.Final(ex);
-                        if (ReferenceEquals(final, ex))
-                        {
-                            ExceptionDispatchInfo.Capture(ex).Throw();
-                        }
-
-                        throw final;
-                    }
-
-                    partial.CountRestart();
+                    await ReadRetries.RetryOrThrowAsync(reader, partial, ex, partial.Position - before, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
