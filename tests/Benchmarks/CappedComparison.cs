@@ -69,13 +69,17 @@ internal static class CappedComparison
             }
         }
 
-        var size = artifact.Size;
+        return Report(artifact.Size, single, curl, skopeo, pull, rssGrowth.Max() / 1024.0);
+    }
+
+    /// <summary>Prints the figures and the ratios to the targets; whether all were met.</summary>
+    private static bool Report(long size, bool single, List<TimeSpan> curl, List<TimeSpan> skopeo, List<TimeSpan> pull, double rss)
+    {
         Console.WriteLine($"  curl -o, one stream         {Program.Line(curl, size)}");
         Console.WriteLine($"  skopeo copy dir:            {Program.Line(skopeo, size)}");
         Console.WriteLine($"  ModelStore.PullAsync        {Program.Line(pull, size)}");
         var vsCurl = curl.Min() / pull.Min();
         var vsSkopeo = skopeo.Min() / pull.Min();
-        var rss = rssGrowth.Max() / 1024.0;
         var skopeoTarget = single ? 5.0 : 2.0;
         var met = vsSkopeo >= skopeoTarget && rss < 150;
         Console.WriteLine($"  speed vs skopeo             {vsSkopeo:0.00}x   (target >= {skopeoTarget:0}x)  {Program.Verdict(vsSkopeo >= skopeoTarget)}");
