@@ -77,7 +77,7 @@ internal sealed class RangedDownload : IDisposable
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        if (_failure is { SourceException: not OperationCanceledException } failure || !_rangeIgnored)
+        if (_failure is { SourceException: not OperationCanceledException } || !_rangeIgnored)
         {
             _failure?.Throw();
         }
