@@ -13,11 +13,14 @@ namespace ModelPack.Benchmarks;
 
 /// <summary>
 /// Pull throughput against a local docker-registry: for a 1 GiB single-layer artifact and an 8 x 128 MiB
-/// one, the best of N alternating runs of <c>curl -o</c> (the blobs only, 4 in parallel like the pull),
+/// one, the best of N alternating runs of <c>curl -o</c> (the blobs only, 4 in parallel),
 /// <c>skopeo copy docker://... dir:</c> and ModelStore.PullAsync (in the PullAgent child process, into a
-/// fresh store each time, with the default deferred durability and with durability immediate); then the warm re-pull, the peak RSS growth of the pulling process, and the
-/// bytes sent again after a pull killed at 50 %. Prints the figures and the ratios to the targets.
-/// Options: --runs N (3), --big-mib N (1024), --layers N (8), --layer-mib N (128), --work DIR.
+/// fresh store each time, with the default deferred durability, with durability immediate, and without
+/// ranged parts); then the warm re-pull, the peak RSS growth of the pulling process, and the
+/// bytes sent again after a pull killed at 50 %. Then the same artifacts through a proxy that caps each
+/// connection (<see cref="CappedComparison"/>). Prints the figures and the ratios to the targets.
+/// Options: --runs N (3), --big-mib N (1024), --layers N (8), --layer-mib N (128), --cap-mib N (50; 0 skips the
+/// capped comparisons), --capped-only, --work DIR.
 /// </summary>
 internal static class Program
 {
@@ -30,6 +33,7 @@ internal static class Program
         var bigMib = long.Parse(options.GetValueOrDefault("--big-mib", "1024"), CultureInfo.InvariantCulture);
         var layers = int.Parse(options.GetValueOrDefault("--layers", "8"), CultureInfo.InvariantCulture);
         var layerMib = long.Parse(options.GetValueOrDefault("--layer-mib", "128"), CultureInfo.InvariantCulture);
+        var capMib = double.Parse(options.GetValueOrDefault("--cap-mib", "50"), CultureInfo.InvariantCulture);
         foreach (var tool in new[] { "docker-registry", "curl", "skopeo" })
         {
             if (!Tool.Exists(tool))
@@ -54,12 +58,25 @@ internal static class Program
             };
 
             var ok = true;
-            foreach (var artifact in artifacts)
+            if (!options.ContainsKey("--capped-only"))
             {
-                ok &= await CompareAsync(registry.HostPort, artifact, runs, work);
+                foreach (var artifact in artifacts)
+                {
+                    ok &= await CompareAsync(registry.HostPort, artifact, runs, work);
+                }
+
+                ok &= await CutAndResumeAsync(registry.HostPort, artifacts[0], work);
             }
 
-            ok &= await CutAndResumeAsync(registry.HostPort, artifacts[0], work);
+            if (capMib > 0)
+            {
+                using var proxy = new ThrottleProxy(registry.HostPort, capMib * MiB);
+                foreach (var artifact in artifacts)
+                {
+                    ok &= await CappedComparison.RunAsync(proxy.HostPort, artifact, runs, capMib, work);
+                }
+            }
+
             Console.WriteLine();
             Console.WriteLine($"Load average at the end: {LoadAverage()}");
             return ok ? 0 : 1;
@@ -83,6 +100,7 @@ internal static class Program
         var skopeo = new List<TimeSpan>();
         var pull = new List<TimeSpan>();
         var pullImmediate = new List<TimeSpan>();
+        var pullOneStream = new List<TimeSpan>();
         var pullProcess = new List<TimeSpan>();
         var cpu = new Dictionary<string, List<TimeSpan>> { ["curl"] = new(), ["skopeo"] = new(), ["pull"] = new() };
         var rssGrowth = new List<long>();
@@ -149,6 +167,14 @@ internal static class Program
                     cpu["pull"].Add(used);
                 }
             }),
+            ("pull, one stream per layer", async run =>
+            {
+                // The same pull without ranged parts, in the same run: what the parts cost or gain on this link.
+                var store = Fresh(work, "store-one-stream");
+                var agent = await Agent.PullAsync(store, $"{registry}/{artifact.Repository}:v1", "--connections-per-blob", "1");
+                pullOneStream.Add(agent.PullTime);
+                Directory.Delete(store, true);
+            }),
             ("pull, durability immediate", async run =>
             {
                 // Every blob flushed to disk before it is published: the counterpart of curl + sync.
@@ -178,11 +204,13 @@ internal static class Program
         Console.WriteLine($"  skopeo copy dir:            {Line(skopeo, size)}{Cpu(cpu["skopeo"], size)}");
         Console.WriteLine($"  ModelStore.PullAsync        {Line(pull, size)}{Cpu(cpu["pull"], size)}   (in-process pull; the whole child process took {pullProcess.Min().TotalSeconds:0.000} s)");
         Console.WriteLine($"  the same, immediate         {Line(pullImmediate, size)}   (durability immediate: every blob flushed before it is stored)");
+        Console.WriteLine($"  the same, one stream/layer  {Line(pullOneStream, size)}   (connectionsPerBlob 1: no ranged parts)");
         var vsCurl = curl.Min() / pull.Min();
         var vsSkopeo = skopeo.Min() / pull.Min();
         var rss = rssGrowth.Max() / 1024.0;
         Console.WriteLine($"  speed vs curl               {vsCurl:0.00}x   (target >= 0.9x)  {Verdict(vsCurl >= 0.9)}");
         Console.WriteLine($"  immediate vs curl + sync    {curlSync.Min() / pullImmediate.Min():0.00}x   (both wait for the disk)");
+        Console.WriteLine($"  parts vs one stream/layer   {pullOneStream.Min() / pull.Min():0.00}x   (uncapped: no regression, >= 0.95x)  {Verdict(pullOneStream.Min() / pull.Min() >= 0.95)}");
         Console.WriteLine($"  speed vs skopeo             {vsSkopeo:0.00}x   (target >= 2.5x)  {Verdict(vsSkopeo >= 2.5)}");
         Console.WriteLine($"  peak RSS growth of the pull {rss:0.0} MiB (target < 150 MiB)  {Verdict(rss < 150)}");
         Console.WriteLine($"  warm re-pull                {warm.PullTime.TotalSeconds:0.000} s (target < 0.5 s; up to date: {warm.UpToDate})  {Verdict(warm.UpToDate && warm.PullTime.TotalSeconds < 0.5)}");
@@ -204,7 +232,7 @@ internal static class Program
         return share <= 0.55;
     }
 
-    private static string Line(List<TimeSpan> runs, long size)
+    internal static string Line(List<TimeSpan> runs, long size)
     {
         var best = runs.Min();
         var sorted = runs.OrderBy(r => r).ToList();
@@ -212,7 +240,7 @@ internal static class Program
         return $"{best.TotalSeconds,7:0.000} s  {size / MiB / best.TotalSeconds,7:0} MiB/s  (median {median.TotalSeconds:0.000} s)";
     }
 
-    private static string Verdict(bool met) => met ? "met" : "MISSED";
+    internal static string Verdict(bool met) => met ? "met" : "MISSED";
 
     /// <summary>The least CPU time (user + system) of any run, per GiB: how much machine the tool needs, whatever else runs.</summary>
     private static string Cpu(List<TimeSpan> runs, long size) =>
@@ -226,14 +254,14 @@ internal static class Program
         }
     }
 
-    private static string Fresh(string work, string prefix)
+    internal static string Fresh(string work, string prefix)
     {
         var dir = Path.Combine(work, prefix + "-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         return dir;
     }
 
-    private static void Check(int exit, string tool, string output)
+    internal static void Check(int exit, string tool, string output)
     {
         if (exit != 0)
         {

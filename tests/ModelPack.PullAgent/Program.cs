@@ -15,7 +15,7 @@ using ModelPack.Core.Transfer;
 namespace ModelPack.PullAgent;
 
 /// <summary>
-/// <c>ModelPack.PullAgent STORE REFERENCE [--concurrency N] [--max-retry N] [--read-idle-ms N]
+/// <c>ModelPack.PullAgent STORE REFERENCE [--concurrency N] [--connections-per-blob N] [--part-mib N] [--max-retry N] [--read-idle-ms N]
 /// [--stale-age-seconds N] [--durability deferred|immediate] [--pause-at STAGE] [--log]</c>: pulls REFERENCE into the store at STORE and
 /// prints one line per event on stdout:
 /// <c>start pid=P hwm=KB</c>, <c>progress STAGE DONE TOTAL</c>, <c>paused STAGE</c>, <c>log TEXT</c>,
@@ -32,7 +32,7 @@ internal static class Program
     {
         if (args.Length < 2)
         {
-            Console.Error.WriteLine("usage: ModelPack.PullAgent STORE REFERENCE [--concurrency N] [--max-retry N] [--read-idle-ms N] [--stale-age-seconds N] [--durability deferred|immediate] [--pause-at STAGE] [--log] [--pack SOURCE] [--remove]");
+            Console.Error.WriteLine("usage: ModelPack.PullAgent STORE REFERENCE [--concurrency N] [--connections-per-blob N] [--part-mib N] [--max-retry N] [--read-idle-ms N] [--stale-age-seconds N] [--durability deferred|immediate] [--pause-at STAGE] [--log] [--pack SOURCE] [--remove]");
             return 64;
         }
 
@@ -85,6 +85,16 @@ internal static class Program
         if (options.TryGetValue("--concurrency", out var concurrency))
         {
             pullOptions.Concurrency = int.Parse(concurrency, CultureInfo.InvariantCulture);
+        }
+
+        if (options.TryGetValue("--connections-per-blob", out var connections))
+        {
+            pullOptions.ConnectionsPerBlob = int.Parse(connections, CultureInfo.InvariantCulture);
+        }
+
+        if (options.TryGetValue("--part-mib", out var partMib))
+        {
+            pullOptions.PartSize = long.Parse(partMib, CultureInfo.InvariantCulture) * 1024 * 1024;
         }
 
         Console.WriteLine($"start pid={Environment.ProcessId} hwm={PeakKilobytes()}");

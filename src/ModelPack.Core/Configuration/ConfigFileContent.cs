@@ -20,6 +20,11 @@ internal sealed class ConfigFileContent
 
     public int? Concurrency { get; set; }
 
+    public int? ConnectionsPerBlob { get; set; }
+
+    /// <summary>In bytes (the file says MiB).</summary>
+    public long? RangedPartSize { get; set; }
+
     public StoreDurability? Durability { get; set; }
 
     public long? MinTransferRate { get; set; }

@@ -23,6 +23,8 @@ internal static class ConfigFileParser
     public const string InsecureRegistriesKey = "insecureRegistries";
     public const string MaxRetryKey = "maxRetry";
     public const string ConcurrencyKey = "concurrency";
+    public const string ConnectionsPerBlobKey = "connectionsPerBlob";
+    public const string RangedPartSizeKey = "rangedPartSizeMiB";
     public const string DurabilityKey = "durability";
     public const string MinTransferRateKey = "minTransferRate";
     public const string TransferRateWindowKey = "transferRateWindow";
@@ -31,7 +33,7 @@ internal static class ConfigFileParser
 
     private static readonly string[] KnownKeys =
     {
-        StrategyKey, EngineKey, StoreKey, InsecureRegistriesKey, MaxRetryKey, ConcurrencyKey, DurabilityKey,
+        StrategyKey, EngineKey, StoreKey, InsecureRegistriesKey, MaxRetryKey, ConcurrencyKey, ConnectionsPerBlobKey, RangedPartSizeKey, DurabilityKey,
         MinTransferRateKey, TransferRateWindowKey, MaxLayerEntriesKey, MaxCompressionRatioKey,
     };
 
@@ -153,6 +155,9 @@ internal static class ConfigFileParser
             case ConcurrencyKey:
                 content.Concurrency = RequireInteger(value, key, minimum: 1, path, line);
                 break;
+            case ConnectionsPerBlobKey or RangedPartSizeKey:
+                ApplyRanged(content, key, RequireInteger(value, key, minimum: 1, path, line));
+                break;
             case MinTransferRateKey:
                 content.MinTransferRate = RequireInteger(value, key, minimum: 0, path, line);
                 break;
@@ -186,6 +191,18 @@ internal static class ConfigFileParser
         }
 
         return text!;
+    }
+
+    private static void ApplyRanged(ConfigFileContent content, string key, int value)
+    {
+        if (key == ConnectionsPerBlobKey)
+        {
+            content.ConnectionsPerBlob = value;
+        }
+        else
+        {
+            content.RangedPartSize = value * 1024L * 1024;
+        }
     }
 
     private static int RequireInteger(JsonElement value, string key, int minimum, string path, long line)

@@ -63,7 +63,14 @@ public sealed class ModelPackSettings
 
     public int? MaxRetry { get; internal set; }
 
+    /// <summary>The config file's <c>concurrency</c>: connections a pull opens at once; null means 8.</summary>
     public int? Concurrency { get; internal set; }
+
+    /// <summary>The config file's <c>connectionsPerBlob</c>: how many of those one large layer may use for its parts; null means 8 (1: one stream per layer).</summary>
+    public int? ConnectionsPerBlob { get; internal set; }
+
+    /// <summary>The config file's <c>rangedPartSizeMiB</c>, in bytes: the size of a large layer's parts; null means 32 MiB.</summary>
+    public long? RangedPartSize { get; internal set; }
 
     /// <summary>The config file's <c>durability</c>; null means <see cref="StoreDurability.Deferred"/>.</summary>
     public StoreDurability? Durability { get; internal set; }

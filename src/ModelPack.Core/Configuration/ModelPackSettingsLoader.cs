@@ -59,6 +59,8 @@ public static class ModelPackSettingsLoader
             InsecureRegistries = (IReadOnlyList<string>?)file?.InsecureRegistries ?? Array.Empty<string>(),
             MaxRetry = file?.MaxRetry,
             Concurrency = file?.Concurrency,
+            ConnectionsPerBlob = file?.ConnectionsPerBlob,
+            RangedPartSize = file?.RangedPartSize,
             ConfigFilePath = file is null ? null : path,
             Warnings = (IReadOnlyList<string>?)file?.Warnings ?? Array.Empty<string>(),
             Durability = file?.Durability,

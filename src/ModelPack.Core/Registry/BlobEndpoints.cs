@@ -30,19 +30,38 @@ internal sealed class BlobEndpoints
         _left = repository.Endpoints.ToList();
     }
 
-    private RegistryRepository Current => _left[0];
+    // The parts of a ranged download open and fail over concurrently.
+    private readonly object _gate = new();
+
+    private RegistryRepository Current
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _left[0];
+            }
+        }
+    }
 
     /// <summary><see cref="RegistryRepository.OpenBlobAsync"/> at the first endpoint that answers; the location's failure is the caller's.</summary>
-    public async Task<(Stream? Body, long Start, IDisposable? Response)> OpenAsync(long offset, RetryState retry, CancellationToken cancellationToken)
+    /// <param name="length">Null for the rest of the blob, else the length of the span (a closed Range).</param>
+    public async Task<(Stream? Body, long Start, long End, IDisposable? Response)> OpenAsync(long offset, long? length, RetryState retry, CancellationToken cancellationToken)
     {
         while (true)
         {
             var endpoint = Current;
             try
             {
-                var opened = await endpoint.OpenBlobAsync(_blob, offset, endpoint.IsMirror ? endpoint.Client.Sender.SingleAttempt() : retry, cancellationToken).ConfigureAwait(false);
-                _served.Add(endpoint);
-                if (_announced.Add(endpoint))
+                var opened = await endpoint.OpenBlobAsync(_blob, offset, length, endpoint.IsMirror ? endpoint.Client.Sender.SingleAttempt() : retry, cancellationToken).ConfigureAwait(false);
+                bool first;
+                lock (_gate)
+                {
+                    _served.Add(endpoint);
+                    first = _announced.Add(endpoint);
+                }
+
+                if (first)
                 {
                     _repository.LogServed(endpoint, offset > 0 ? $"Blob {_blob.Digest} (from byte {offset})" : $"Blob {_blob.Digest}");
                 }
@@ -51,7 +70,7 @@ internal sealed class BlobEndpoints
             }
             catch (Exception ex) when (_repository.PassOver(endpoint, ex, "blob " + _blob.Digest, cancellationToken))
             {
-                _left.RemoveAt(0);
+                Drop(endpoint);
             }
         }
     }
@@ -65,7 +84,7 @@ internal sealed class BlobEndpoints
             return false;
         }
 
-        _left.RemoveAt(0);
+        Drop(endpoint);
         return true;
     }
 
@@ -75,8 +94,13 @@ internal sealed class BlobEndpoints
     /// </summary>
     public bool AfterBadContent(Exception failure)
     {
-        var mirrors = _served.Where(e => e.IsMirror).ToList();
-        _served.Clear();
+        List<RegistryRepository> mirrors;
+        lock (_gate)
+        {
+            mirrors = _served.Where(e => e.IsMirror).ToList();
+            _served.Clear();
+        }
+
         if (mirrors.Count == 0)
         {
             return false;
@@ -84,10 +108,25 @@ internal sealed class BlobEndpoints
 
         foreach (var mirror in mirrors)
         {
-            _left.Remove(mirror);
+            Drop(mirror);
             _repository.Log.Log($"Mirror '{mirror}' sent bytes of {_blob.Digest} that do not verify ({failure.Message}); they were discarded and the blob is taken from the next endpoint.");
         }
 
-        return _left.Count > 0;
+        lock (_gate)
+        {
+            return _left.Count > 0;
+        }
+    }
+
+    // Never the last one (the location): its failures are the caller's.
+    private void Drop(RegistryRepository endpoint)
+    {
+        lock (_gate)
+        {
+            if (_left.Count > 1)
+            {
+                _left.Remove(endpoint);
+            }
+        }
     }
 }

@@ -24,11 +24,12 @@ internal sealed class RegistryBlobStream : Stream
     private readonly Uri _url;
     private readonly string _digest;
     private readonly long _start;
+    private readonly long _end;
     private readonly long _size;
     private long _read;
 
-    /// <param name="start">The blob offset of the body's first byte.</param>
-    public RegistryBlobStream(Stream body, RegistryRepository repository, Uri url, Spec.Descriptor blob, long start, CancellationToken cancellationToken)
+    /// <param name="span">The blob offsets of the body's first byte and of the byte after its last (the blob's size, or a part's end).</param>
+    public RegistryBlobStream(Stream body, RegistryRepository repository, Uri url, Spec.Descriptor blob, (long Start, long End) span, CancellationToken cancellationToken)
     {
         var (digest, size) = (blob.Digest, blob.Size);
         _body = body;
@@ -39,7 +40,7 @@ internal sealed class RegistryBlobStream : Stream
         _registry = repository.Registry;
         _url = url;
         _digest = digest;
-        _start = start;
+        (_start, _end) = span;
         _size = size;
     }
 
@@ -58,7 +59,7 @@ internal sealed class RegistryBlobStream : Stream
     }
 
     /// <summary>The blob's bytes received through this body, counted from the blob's start.</summary>
-    private long BlobPosition => Math.Min(_size, _start + _read);
+    private long BlobPosition => Math.Min(_end, _start + _read);
 
     public override async Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
@@ -85,7 +86,7 @@ internal sealed class RegistryBlobStream : Stream
             throw RegistryErrors.Unreachable(_registry, _url, $"the connection failed after {BlobPosition} of {_size} bytes of {_digest} ({ex.Message}); the partial data was kept.", ex);
         }
 
-        if (read == 0 && _start + _read < _size)
+        if (read == 0 && _start + _read < _end)
         {
             throw RegistryErrors.Unreachable(_registry, _url, $"the transfer of {_digest} ended after {BlobPosition} of {_size} bytes; the partial data was kept.", null);
         }

@@ -76,22 +76,26 @@ internal sealed partial class RegistryRepository
     }
 
     /// <summary>
-    /// GETs a blob's bytes from <paramref name="offset"/> (with Range when above 0) for a copy, checking what the
-    /// answer announces: a registry that ignores the Range and sends the whole blob (200) gives a stream that
-    /// starts at 0; a range that starts elsewhere gives none (the copy asks again from 0); a body of another
-    /// length than the rest of the blob is a SizeMismatch.
+    /// GETs a blob's bytes from <paramref name="offset"/> for a copy: to the blob's end (with an open Range when above
+    /// 0), or only <paramref name="length"/> bytes (a closed Range: one part of a ranged download). What the answer
+    /// announces is checked: a registry (or the storage it redirects to) that ignores the Range and sends the whole
+    /// blob (200) gives a stream that starts at 0 and ends at the blob's end; a range that starts or ends elsewhere
+    /// gives none (the copy asks again, or downloads in one stream); a body of another length than the range is a
+    /// SizeMismatch.
     /// </summary>
     /// <param name="retry">The blob's retry bookkeeping, shared by all its requests.</param>
-    /// <returns>The body (null: ask again from 0), the blob offset it starts at, and the response to dispose with it.</returns>
-    public async Task<(Stream? Body, long Start, IDisposable? Response)> OpenBlobAsync(Descriptor blob, long offset, RetryState retry, CancellationToken cancellationToken)
+    /// <returns>The body (null: ask again from 0), the blob offsets it starts and ends at, and the response to dispose with it.</returns>
+    public async Task<(Stream? Body, long Start, long End, IDisposable? Response)> OpenBlobAsync(Descriptor blob, long offset, long? length, RetryState retry, CancellationToken cancellationToken)
     {
         var digest = blob.Digest;
         ParseDigest(digest);
         var size = blob.Size;
+        var end = length is long count ? offset + count : size;
+        var ranged = offset > 0 || length is not null;
         var session = await SessionAsync(cancellationToken).ConfigureAwait(false);
         var request = new RegistryRequest(HttpMethod.Get, Api(session, "blobs/" + digest))
         {
-            Configure = offset > 0 ? r => r.Headers.Range = new RangeHeaderValue(offset, null) : null,
+            Configure = ranged ? r => r.Headers.Range = new RangeHeaderValue(offset, length is null ? null : end - 1) : null,
             Retry = retry,
         };
         var response = await SendAsync(session, request, cancellationToken).ConfigureAwait(false);
@@ -102,26 +106,18 @@ internal sealed partial class RegistryRepository
                 throw await ErrorAsync(session, response, NotFoundMeaning.Blob, digest, cancellationToken).ConfigureAwait(false);
             }
 
-            var start = offset;
-            if (offset > 0 && !RangeHonoured(response, offset, size))
+            if (AnsweredSpan(response, digest, offset, length is null ? null : end, size) is not (long, long) span)
             {
-                Log.Log($"  the server did not honour 'Range: bytes={offset}-' ({(int)response.Status}).");
-                if (response.Status != HttpStatusCode.OK)
-                {
-                    response.Dispose();
-                    return (null, 0, null);
-                }
-
-                start = 0;
-            }
-            else if (offset == 0 && response.Status == HttpStatusCode.PartialContent)
-            {
-                throw RegistryErrors.Protocol(Registry, response.Url, digest, $"Registry '{Registry}' answered a whole-blob request for {digest} with partial content.");
+                response.Dispose();
+                return (null, 0, size, null);
             }
 
-            if (response.Content.Headers.ContentLength is long length && length != size - start)
+            long start;
+            (start, end) = span;
+
+            if (response.Content.Headers.ContentLength is long announced && announced != end - start)
             {
-                throw ManifestChecks.Mismatch(ErrorIds.SizeMismatch, digest, response.Url, $"Blob {digest} of '{Target(digest)}' should have {size - start} more bytes, the registry announced {length}. Nothing was kept.");
+                throw ManifestChecks.Mismatch(ErrorIds.SizeMismatch, digest, response.Url, $"Blob {digest} of '{Target(digest)}' should have {end - start} more bytes, the registry announced {announced}. Nothing was kept.");
             }
 
             Stream body;
@@ -134,7 +130,7 @@ internal sealed partial class RegistryRepository
                 throw RegistryErrors.Unreachable(Registry, response.Url, ex.Message, ex);
             }
 
-            return (new RegistryBlobStream(body, this, response.Url, blob, start, cancellationToken), start, response);
+            return (new RegistryBlobStream(body, this, response.Url, blob, (start, end), cancellationToken), start, end, response);
         }
         catch
         {
@@ -143,7 +139,29 @@ internal sealed partial class RegistryRepository
         }
     }
 
-    private static bool RangeHonoured(RegistryResponse response, long offset, long size)
+    /// <summary>
+    /// The blob offsets an answer's body covers: those asked for, the whole blob (a 200 to a Range), or null for
+    /// a range that starts or ends elsewhere. A 206 to a request without Range is a protocol error.
+    /// </summary>
+    /// <param name="end">The end of a closed range asked for; null: to the blob's end.</param>
+    private (long Start, long End)? AnsweredSpan(RegistryResponse response, string digest, long offset, long? end, long size)
+    {
+        var ranged = offset > 0 || end is not null;
+        if (ranged && !RangeHonoured(response, offset, end ?? size, size))
+        {
+            Log.Log($"  the server did not honour 'Range: bytes={offset}-{(end is long last ? (last - 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty)}' ({(int)response.Status}).");
+            return response.Status == HttpStatusCode.OK ? (0, size) : null;
+        }
+
+        if (!ranged && response.Status == HttpStatusCode.PartialContent)
+        {
+            throw RegistryErrors.Protocol(Registry, response.Url, digest, $"Registry '{Registry}' answered a whole-blob request for {digest} with partial content.");
+        }
+
+        return (offset, end ?? size);
+    }
+
+    private static bool RangeHonoured(RegistryResponse response, long offset, long end, long size)
     {
         if (response.Status != HttpStatusCode.PartialContent)
         {
@@ -151,6 +169,6 @@ internal sealed partial class RegistryRepository
         }
 
         var range = response.Content.Headers.ContentRange;
-        return range is not null && range.HasRange && range.From == offset && (range.To is null || range.To == size - 1) && (!range.HasLength || range.Length == size);
+        return range is not null && range.HasRange && range.From == offset && (range.To is null ? end == size : range.To == end - 1) && (!range.HasLength || range.Length == size);
     }
 }

@@ -6,12 +6,14 @@ namespace ModelPack.Core.Registry;
 
 /// <summary>
 /// The retry bookkeeping of one operation (a request, or one blob download with its resumes): how
-/// many attempts were made, when the current streak of failures began, and why it gave up.
+/// many attempts were made, when the current streak of failures began, and why it gave up. Safe to share
+/// between the concurrent part requests of one ranged blob download.
 /// </summary>
 internal sealed class RetryState
 {
     private readonly RetryPolicy _policy;
     private readonly int _maxRetry;
+    private readonly object _gate = new();
     private int _streakRetries;
     private TimeSpan? _streakStart;
     private TimeSpan? _firstFailure;
@@ -34,6 +36,14 @@ internal sealed class RetryState
     /// </summary>
     /// <param name="failure">What went wrong, for the log.</param>
     public bool TryScheduleRetry(string failure, TimeSpan? retryAfter, out TimeSpan delay)
+    {
+        lock (_gate)
+        {
+            return TryScheduleLocked(failure, retryAfter, out delay);
+        }
+    }
+
+    private bool TryScheduleLocked(string failure, TimeSpan? retryAfter, out TimeSpan delay)
     {
         delay = TimeSpan.Zero;
         var now = _policy.Timer.Now;
@@ -78,8 +88,11 @@ internal sealed class RetryState
     /// <summary>The operation made real progress: the next failure starts a fresh streak.</summary>
     public void Progressed()
     {
-        _streakRetries = 0;
-        _streakStart = null;
+        lock (_gate)
+        {
+            _streakRetries = 0;
+            _streakStart = null;
+        }
     }
 
     /// <summary>

@@ -17,7 +17,8 @@ namespace ModelPack.Core.Store;
 /// <list type="bullet">
 /// <item><c>&lt;hex&gt;.partial</c>: dropped when its blob is in the store (it was finished by another pull),
 /// or when nobody touched it for <see cref="ModelStore.PartialRetention"/>; always under the blob's lock,
-/// so a download in progress is never touched.</item>
+/// so a download in progress is never touched. Its <c>&lt;hex&gt;.parts</c> (the parts of a ranged download) goes
+/// with it, and one left without a partial goes when quiescent.</item>
 /// <item><c>&lt;hex&gt;.lock</c>: only when quiescent. Deleting a lock file someone waits on could hand the
 /// lock to two holders (one on the unlinked file, one on a new one), and every waiter is a blob fetch.</item>
 /// <item><c>blob-*</c>, <c>index-*</c>, <c>listing-*</c>, <c>oci-layout-*</c>, <c>upload-*</c>: write-then-rename temp
@@ -59,6 +60,7 @@ internal static class TempCleaner
                 var killedPack = quiescent && name.StartsWith(PackPrefix, StringComparison.Ordinal);
                 var deletable = killedPack ||
                     (quiescent && name.EndsWith(".lock", StringComparison.Ordinal) && IsHex(Path.GetFileNameWithoutExtension(name))) ||
+                    (quiescent && name.EndsWith(".parts", StringComparison.Ordinal) && IsHex(Path.GetFileNameWithoutExtension(name)) && !File.Exists(Path.ChangeExtension(file, ".partial"))) ||
                     (OrphanPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal)) && now - File.GetLastWriteTimeUtc(file) >= store.StaleTempAge);
                 if (deletable && TryDeleteFile(file))
                 {
@@ -114,6 +116,7 @@ internal static class TempCleaner
             var abandoned = now - File.GetLastWriteTimeUtc(partial) >= store.PartialRetention;
             if ((finished || abandoned) && TryDeleteFile(partial))
             {
+                TryDeleteFile(Path.ChangeExtension(partial, ".parts"));
                 log?.Invoke(finished
                     ? $"Removed the partial download of {algorithm}:{hex}: the blob is in the store."
                     : $"Removed the partial download of {algorithm}:{hex}: untouched for {store.PartialRetention.TotalDays:0.#} days.");

@@ -114,6 +114,15 @@ internal sealed class WriteBehindStream : Stream
         _startedUpTo = position;
     }
 
+    /// <summary>Asks the kernel to begin writing out a range of a file (Linux; elsewhere, or if refused, nothing); does not wait for it.</summary>
+    public static void StartWriteback(Microsoft.Win32.SafeHandles.SafeFileHandle file, long offset, long length)
+    {
+        if (Supported && length > 0)
+        {
+            _ = SyncFileRange(file.DangerousGetHandle().ToInt32(), offset, length, SyncFileRangeWrite);
+        }
+    }
+
     [DllImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
     private static extern int SyncFileRange(int fd, long offset, long nbytes, uint flags);

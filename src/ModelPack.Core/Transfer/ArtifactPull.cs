@@ -42,7 +42,7 @@ internal static class ArtifactPull
         using var writes = await store.BeginWritesAsync(start.Resolved.Digest, blobs, extracted, refName, cancellationToken).ConfigureAwait(false);
 
         var source = new RegistrySource(repository);
-        var target = new StoreTarget(store, writes.FlushToDisk, options.Log);
+        var target = new StoreTarget(store, writes.FlushToDisk, options.Log, options.Fetch());
         var copied = new List<BlobCopyResult>();
         copied.AddRange(await TransferEngine.CopyAsync(source, target, new[] { config }, PullFinish.Copy(options, null), cancellationToken).ConfigureAwait(false));
         ModelConfig? modelConfig = null;

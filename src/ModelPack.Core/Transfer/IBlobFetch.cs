@@ -16,5 +16,6 @@ internal interface IBlobFetch
     /// received over the network. Failures leave the partial file holding what arrived (for a resume), except
     /// content that cannot be the blob's, which is cut off.
     /// </summary>
-    Task<long> FetchAsync(IBlobReader reader, PartialBlob partial, Action<long> progress, CancellationToken cancellationToken);
+    /// <param name="slots">The copy's connection allowance (the caller holds one of its slots for this blob); a fetch may take more for parts.</param>
+    Task<long> FetchAsync(IBlobReader reader, PartialBlob partial, Action<long> progress, TransferSlots slots, CancellationToken cancellationToken);
 }

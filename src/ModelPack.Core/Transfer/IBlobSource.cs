@@ -48,6 +48,17 @@ internal interface IFailoverReader
     bool TryOtherSource(Exception failure);
 }
 
+/// <summary>A reader that can also fetch one span of a blob (a closed Range), for downloads in parts over several connections.</summary>
+internal interface IRangedBlobReader : IBlobReader
+{
+    /// <summary>
+    /// The <paramref name="length"/> bytes of the blob from <paramref name="offset"/>. A stream that is not that span
+    /// says so in <see cref="BlobStream.Start"/> and <see cref="BlobStream.End"/> (a server that ignores Range sends
+    /// the whole blob), or has no body (a span that starts elsewhere).
+    /// </summary>
+    Task<BlobStream> OpenRangeAsync(long offset, long length, CancellationToken cancellationToken);
+}
+
 /// <summary>An opened stream of a blob's bytes.</summary>
 internal sealed class BlobStream : IDisposable
 {
@@ -65,6 +76,9 @@ internal sealed class BlobStream : IDisposable
 
     /// <summary>The blob offset of the stream's first byte.</summary>
     public long Start { get; }
+
+    /// <summary>The blob offset after the stream's last byte; null: the blob's end.</summary>
+    public long? End { get; set; }
 
     public void Dispose()
     {

@@ -23,5 +23,6 @@ internal interface ITargetBlob : IDisposable
     Task<string?> MountAsync(IReadOnlyList<string> sources, CancellationToken cancellationToken);
 
     /// <summary>Copies the blob's bytes from <paramref name="source"/>, verified, reporting the bytes present so far.</summary>
-    Task<BlobCopyResult> WriteAsync(IBlobSource source, Action<long> progress, CancellationToken cancellationToken);
+    /// <param name="slots">The copy's connection allowance, one slot of which the caller holds for this blob.</param>
+    Task<BlobCopyResult> WriteAsync(IBlobSource source, Action<long> progress, TransferSlots slots, CancellationToken cancellationToken);
 }

@@ -30,7 +30,7 @@ internal static class ImagePull
         using var writes = await store.BeginWritesAsync(start.Resolved.Digest, blobs, Array.Empty<Descriptor>(), refName, cancellationToken).ConfigureAwait(false);
         var progress = options.Progress;
         var copy = PullFinish.Copy(options, progress is null ? null : p => progress.Report(PullProgress.OfLayer(refName, p)));
-        var copied = await TransferEngine.CopyAsync(new RegistrySource(repository), new StoreTarget(store, writes.FlushToDisk, options.Log), blobs, copy, cancellationToken).ConfigureAwait(false);
+        var copied = await TransferEngine.CopyAsync(new RegistrySource(repository), new StoreTarget(store, writes.FlushToDisk, options.Log, options.Fetch()), blobs, copy, cancellationToken).ConfigureAwait(false);
         var finish = new PullFinish(copied, blobs.Sum(b => b.Size), null, "Pulled image '{0}'", $"; its /{ModelImage.ModelsDirectory} is the snapshot");
         return await finish.RunAsync(store, start, writes, options, cancellationToken).ConfigureAwait(false);
     }

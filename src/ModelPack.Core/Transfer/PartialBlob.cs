@@ -3,6 +3,7 @@ using System.IO;
 using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
+using ModelPack.Core.Errors;
 using ModelPack.Core.Layout;
 using ModelPack.Core.Spec;
 using ModelPack.Core.Store;
@@ -14,6 +15,9 @@ namespace ModelPack.Core.Transfer;
 /// fed exactly those bytes, carried across reconnections and rebuilt from the file when a later session resumes
 /// it. A write is counted only once it succeeded, so after any failure the transfer continues at
 /// <see cref="Position"/>. Disposing keeps the file (for a resume); <see cref="Delete"/> removes it.
+/// A blob downloaded in parts (<see cref="RangedFetch"/>) also has a <see cref="PartMap"/> beside the file: parts
+/// are written at their offsets (<see cref="WriteAt"/>), and <see cref="Position"/> is then the end of the prefix
+/// that was hashed, read back from the file as it grows without a gap (<see cref="HashWritten"/>).
 /// </summary>
 internal sealed class PartialBlob : IDisposable
 {
@@ -23,6 +27,9 @@ internal sealed class PartialBlob : IDisposable
     private readonly WriteBehindStream _writer;
     private readonly Action<string>? _log;
     private IncrementalHash _hasher;
+
+    private int _restarts;
+    private long _received;
 
     /// <param name="file">Open at the end of the bytes kept, which <paramref name="hasher"/> has been fed.</param>
     private PartialBlob(string path, Descriptor blob, FileStream file, IncrementalHash hasher, bool writeBehind, Action<string>? log)
@@ -36,6 +43,7 @@ internal sealed class PartialBlob : IDisposable
         _log = log;
         Position = file.Position;
         Inherited = file.Position;
+        WriteBehind = writeBehind;
     }
 
     public string FilePath { get; }
@@ -50,13 +58,25 @@ internal sealed class PartialBlob : IDisposable
     public long Position { get; private set; }
 
     /// <summary>Bytes received and written in this session.</summary>
-    public long Received { get; private set; }
+    public long Received => Interlocked.Read(ref _received);
 
     /// <summary>Bytes an earlier session left that are still at the start of the file (0 once it started over).</summary>
     public long Inherited { get; private set; }
 
     /// <summary>How often the transfer started over or was resumed after a failure.</summary>
-    public int Restarts { get; set; }
+    public int Restarts => Volatile.Read(ref _restarts);
+
+    /// <summary>The parts of a download in parts (null for one in one stream).</summary>
+    public PartMap? Parts { get; private set; }
+
+    /// <summary>Whether data should be on its way to the disk during the download (it will be flushed before it is published).</summary>
+    public bool WriteBehind { get; }
+
+    /// <summary>A verbose log line about this download.</summary>
+    public void Log(string line) => _log?.Invoke(line);
+
+    /// <summary>Counts one more resume after a failure (from any of a ranged download's connections).</summary>
+    public void CountRestart() => Interlocked.Increment(ref _restarts);
 
     /// <summary>
     /// Opens the partial file of <paramref name="blob"/> at <paramref name="path"/>, continuing after the bytes it
@@ -67,8 +87,14 @@ internal sealed class PartialBlob : IDisposable
     {
         var digest = Digest.Parse(blob.Digest);
         var length = File.Exists(path) ? new FileInfo(path).Length : 0;
+        var parts = OpenParts(path, blob, ref length, log);
         long offset = 0;
-        if (length > blob.Size)
+        if (parts is not null)
+        {
+            offset = parts.ContiguousEnd(0);
+            log?.Invoke(TransferErrors.ResumingParts(blob.Digest, parts.TotalDone, blob.Size, parts.PartSize));
+        }
+        else if (length > blob.Size)
         {
             log?.Invoke(TransferErrors.DiscardingLonger(blob.Digest));
         }
@@ -82,8 +108,8 @@ internal sealed class PartialBlob : IDisposable
         FileStream? file = null;
         try
         {
-            file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
-            if (file.Length != offset)
+            file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.Asynchronous);
+            if (parts is null && file.Length != offset)
             {
                 // Only when there is something to cut: ext4 treats a truncate to zero as "replace the file's
                 // content" and then flushes the whole file at the next journal commit, which made the
@@ -92,13 +118,90 @@ internal sealed class PartialBlob : IDisposable
             }
 
             file.Position = offset;
-            return new PartialBlob(path, blob, file, hasher, writeBehind, log);
+            return new PartialBlob(path, blob, file, hasher, writeBehind, log) { Parts = parts, Inherited = parts?.TotalDone ?? offset };
         }
         catch
         {
             file?.Dispose();
+            parts?.Dispose();
             hasher.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Starts (or goes on with) the download in parts of <paramref name="partSize"/>, the bytes already in the file counting as done.</summary>
+    public PartMap BeginParts(long partSize) => Parts ??= PartMap.Create(PartMap.PathFor(FilePath), Size, partSize, Position);
+
+    /// <summary>Goes back to one stream: the file is cut after the hashed prefix and the parts are forgotten.</summary>
+    public void EndParts()
+    {
+        if (Parts is null)
+        {
+            return;
+        }
+
+        Parts.Delete();
+        Parts = null;
+        _writer.SetLength(Position);
+        _writer.Position = Position;
+    }
+
+    /// <summary>Writes bytes of a part at their blob offset (not hashed: <see cref="HashWritten"/> reads them back) and counts them.</summary>
+    public void WriteAt(byte[] buffer, int count, long offset)
+    {
+        if (count <= 0)
+        {
+            return;
+        }
+
+        lock (_file)
+        {
+            _file.Position = offset;
+            _file.Write(buffer, 0, count);
+        }
+
+        Interlocked.Add(ref _received, count);
+    }
+
+    /// <summary>Asks the kernel to start writing a finished part to the disk (with <see cref="WriteBehind"/>; see <see cref="WriteBehindStream"/>).</summary>
+    public void StartWriteback(long offset, long length)
+    {
+        if (WriteBehind)
+        {
+            WriteBehindStream.StartWriteback(_file.SafeFileHandle, offset, length);
+        }
+    }
+
+    /// <summary>
+    /// Feeds the hash a part's bytes that start at <see cref="Position"/>, from their buffer before they are written
+    /// (still in the CPU cache); <see cref="WriteAt"/> must follow for the same bytes.
+    /// </summary>
+    public void HashArriving(byte[] buffer, int count)
+    {
+        _hasher.AppendData(buffer, 0, count);
+        Position += count;
+    }
+
+    /// <summary>Feeds the hash the file's bytes from <see cref="Position"/> to <paramref name="end"/>, read back through <paramref name="buffer"/>.</summary>
+    public void HashWritten(long end, byte[] buffer, CancellationToken cancellationToken)
+    {
+        while (Position < end)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int read;
+            lock (_file)
+            {
+                _file.Position = Position;
+                read = _file.Read(buffer, 0, (int)Math.Min(buffer.Length, end - Position));
+            }
+
+            if (read == 0)
+            {
+                throw new IOException($"The partial download '{FilePath}' ends at {Position}, before the {end} bytes its parts say were written.");
+            }
+
+            _hasher.AppendData(buffer, 0, read);
+            Position += read;
         }
     }
 
@@ -118,7 +221,7 @@ internal sealed class PartialBlob : IDisposable
 
         await _writer.WriteAsync(buffer, 0, count, cancellationToken).ConfigureAwait(false);
         Position += count;
-        Received += count;
+        Interlocked.Add(ref _received, count);
     }
 
     /// <summary>
@@ -135,14 +238,43 @@ internal sealed class PartialBlob : IDisposable
         }
 
         _log?.Invoke(TransferErrors.StartingOver(reason, Blob.Digest, why));
+        Parts?.Delete();
+        Parts = null;
         _writer.SetLength(0);
         _writer.Position = 0;
         _hasher.Dispose();
         _hasher = Digest.CreateHasher();
         Position = 0;
         Inherited = 0;
-        Restarts++;
+        CountRestart();
         return true;
+    }
+
+    /// <summary>
+    /// After <paramref name="failure"/>: true when it was content that cannot be the blob (DigestMismatch,
+    /// SizeMismatch) and the transfer started over (<see cref="TryStartOver"/>): from another place when the
+    /// reader has one (a mirror sent the bad bytes), else once more from the same; otherwise false, and for such
+    /// content the file is deleted. For an exception filter: the failure goes on unless this is true.
+    /// </summary>
+    public bool StartOverAfter(ModelPackException failure, IBlobReader reader)
+    {
+        if (failure.ErrorId is not (ErrorIds.DigestMismatch or ErrorIds.SizeMismatch))
+        {
+            return false;
+        }
+
+        if (reader is IFailoverReader other && other.TryOtherSource(failure))
+        {
+            return TryStartOver(StartOverReason.OtherSource, failure.ErrorId);
+        }
+
+        if (TryStartOver(StartOverReason.VerificationFailed, failure.ErrorId))
+        {
+            return true;
+        }
+
+        Delete();
+        return false;
     }
 
     /// <summary>Throws DigestMismatch unless the bytes hashed are the blob (call once <see cref="Position"/> reached its size).</summary>
@@ -166,20 +298,39 @@ internal sealed class PartialBlob : IDisposable
             _file.Flush(flushToDisk: true);
         }
 
+        Parts?.Delete();
         Dispose();
     }
 
     /// <summary>Removes the file: its bytes cannot be trusted as a prefix of the blob.</summary>
     public void Delete()
     {
+        Parts?.Delete();
         Dispose();
         AtomicFile.TryDelete(FilePath);
     }
 
     public void Dispose()
     {
+        Parts?.Dispose();
         _file.Dispose();
         _hasher.Dispose();
+    }
+
+    /// <summary>The part map of the partial file at <paramref name="path"/>; null (and none left on disk) when it has none that fits.</summary>
+    private static PartMap? OpenParts(string path, Descriptor blob, ref long length, Action<string>? log)
+    {
+        var mapPath = PartMap.PathFor(path);
+        var parts = PartMap.Load(mapPath, blob.Size, length, out var problem);
+        if (problem is not null)
+        {
+            log?.Invoke(TransferErrors.DiscardingParts(blob.Digest, problem));
+            AtomicFile.TryDelete(mapPath);
+            AtomicFile.TryDelete(path);
+            length = 0;
+        }
+
+        return parts;
     }
 
     /// <summary>The hash state after the first <paramref name="length"/> bytes of a partial download, read back from disk.</summary>

@@ -23,7 +23,7 @@ internal sealed class RegistrySource : IBlobSource
 
     public IBlobReader Reader(Descriptor blob) => new BlobReader(_repository, blob);
 
-    private sealed class BlobReader : IBlobReader, IFailoverReader
+    private sealed class BlobReader : IRangedBlobReader, IFailoverReader
     {
         private readonly RegistryRepository _repository;
         private readonly BlobEndpoints _endpoints;
@@ -41,10 +41,14 @@ internal sealed class RegistrySource : IBlobSource
 
         public int BufferSize => _repository.Client.BufferSize;
 
-        public async Task<BlobStream> OpenAsync(long offset, CancellationToken cancellationToken)
+        public Task<BlobStream> OpenAsync(long offset, CancellationToken cancellationToken) => OpenAsync(offset, null, cancellationToken);
+
+        public Task<BlobStream> OpenRangeAsync(long offset, long length, CancellationToken cancellationToken) => OpenAsync(offset, length, cancellationToken);
+
+        private async Task<BlobStream> OpenAsync(long offset, long? length, CancellationToken cancellationToken)
         {
-            var (body, start, response) = await _endpoints.OpenAsync(offset, _retry, cancellationToken).ConfigureAwait(false);
-            return new BlobStream(body, start, response);
+            var opened = await _endpoints.OpenAsync(offset, length, _retry, cancellationToken).ConfigureAwait(false);
+            return new BlobStream(opened.Body, opened.Start, opened.Response) { End = opened.End };
         }
 
         public async Task<bool> RetryAsync(Exception failure, long progressed, CancellationToken cancellationToken)

@@ -96,7 +96,7 @@ internal sealed class RegistryTarget : IBlobTarget
             return null;
         }
 
-        public async Task<BlobCopyResult> WriteAsync(IBlobSource source, Action<long> progress, CancellationToken cancellationToken)
+        public async Task<BlobCopyResult> WriteAsync(IBlobSource source, Action<long> progress, TransferSlots slots, CancellationToken cancellationToken)
         {
             _progress = progress;
             using var stream = await source.Reader(_blob).OpenAsync(0, cancellationToken).ConfigureAwait(false);

@@ -1,7 +1,6 @@
 using System;
 using System.Buffers;
 using System.IO;
-using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using ModelPack.Core.Errors;
@@ -20,8 +19,10 @@ internal sealed class SequentialFetch : IBlobFetch
 {
     public static SequentialFetch Instance { get; } = new();
 
-    public async Task<long> FetchAsync(IBlobReader reader, PartialBlob partial, Action<long> progress, CancellationToken cancellationToken)
+    public async Task<long> FetchAsync(IBlobReader reader, PartialBlob partial, Action<long> progress, TransferSlots slots, CancellationToken cancellationToken)
     {
+        // A download begun in parts goes on after the prefix it hashed.
+        partial.EndParts();
         while (true)
         {
             try
@@ -30,19 +31,9 @@ internal sealed class SequentialFetch : IBlobFetch
                 partial.Verify(reader.Target);
                 return partial.Received;
             }
-            catch (ModelPackException ex) when (ex.ErrorId is ErrorIds.DigestMismatch or ErrorIds.SizeMismatch)
+            catch (ModelPackException ex) when (partial.StartOverAfter(ex, reader))
             {
-                if (reader is IFailoverReader other && other.TryOtherSource(ex))
-                {
-                    partial.TryStartOver(StartOverReason.OtherSource, ex.ErrorId);
-                    continue;
-                }
-
-                if (!partial.TryStartOver(StartOverReason.VerificationFailed, ex.ErrorId))
-                {
-                    partial.Delete();
-                    throw;
-                }
+                // Bytes of an earlier session, or of a mirror, may have been what was wrong: once more from byte 0.
             }
         }
     }
@@ -71,20 +62,9 @@ internal sealed class SequentialFetch : IBlobFetch
                 {
                     await CopyAsync(stream.Body!, partial, buffer, reader, progress, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException && ex is not ModelPackException { ErrorId: ErrorIds.SizeMismatch })
+                catch (Exception ex) when (ReadRetries.IsRetryable(ex))
                 {
-                    if (await reader.RetryAsync(ex, partial.Position - before, cancellationToken).ConfigureAwait(false) is false)
-                    {
-                        var final = reader.Final(ex);
-                        if (ReferenceEquals(final, ex))
-                        {
-                            ExceptionDispatchInfo.Capture(ex).Throw();
-                        }
-
-                        throw final;
-                    }
-
-                    partial.Restarts++;
+                    await ReadRetries.RetryOrThrowAsync(reader, partial, ex, partial.Position - before, cancellationToken).ConfigureAwait(false);
                 }
             }
         }

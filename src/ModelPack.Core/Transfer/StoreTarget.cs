@@ -82,16 +82,17 @@ internal sealed class StoreTarget : IBlobTarget
 
             // Another copy finished it (a partial left beside it is of no use any more).
             AtomicFile.TryDelete(_partialPath);
+            AtomicFile.TryDelete(PartMap.PathFor(_partialPath));
             return Task.FromResult(true);
         }
 
         public Task<string?> MountAsync(IReadOnlyList<string> sources, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
-        public async Task<BlobCopyResult> WriteAsync(IBlobSource source, Action<long> progress, CancellationToken cancellationToken)
+        public async Task<BlobCopyResult> WriteAsync(IBlobSource source, Action<long> progress, TransferSlots slots, CancellationToken cancellationToken)
         {
             var reader = source.Reader(_blob);
             using var partial = await PartialBlob.OpenAsync(_partialPath, _blob, writeBehind: _target._flushToDisk, _target._log, cancellationToken).ConfigureAwait(false);
-            var received = await _target._fetch.FetchAsync(reader, partial, progress, cancellationToken).ConfigureAwait(false);
+            var received = await _target._fetch.FetchAsync(reader, partial, progress, slots, cancellationToken).ConfigureAwait(false);
             await partial.CloseAsync(_target._flushToDisk, cancellationToken).ConfigureAwait(false);
             Store.Layout.PublishVerifiedFile(_partialPath, _blob.Digest, _blob.Size);
             return new BlobCopyResult(_blob.Digest, _blob.Size, BlobCopyOutcome.Transferred, received, partial.Restarts);

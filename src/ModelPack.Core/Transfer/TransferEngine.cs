@@ -39,7 +39,7 @@ internal static class TransferEngine
         options ??= new CopyOptions();
         var meter = new Meter(descriptors, options.Progress);
         var results = new BlobCopyResult[descriptors.Count];
-        using var gate = new SemaphoreSlim(Math.Max(1, options.Concurrency));
+        using var gate = new TransferSlots(options.Concurrency);
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = failed.Token;
         var tasks = descriptors.Select(async (blob, i) =>
@@ -47,7 +47,7 @@ internal static class TransferEngine
             await gate.WaitAsync(token).ConfigureAwait(false);
             try
             {
-                results[i] = await CopyOneAsync(source, target, blob, i, options, meter, token).ConfigureAwait(false);
+                results[i] = await CopyOneAsync(source, target, blob, i, options, meter, gate, token).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -73,7 +73,7 @@ internal static class TransferEngine
         return results;
     }
 
-    private static async Task<BlobCopyResult> CopyOneAsync(IBlobSource source, IBlobTarget target, Descriptor blob, int index, CopyOptions options, Meter meter, CancellationToken cancellationToken)
+    private static async Task<BlobCopyResult> CopyOneAsync(IBlobSource source, IBlobTarget target, Descriptor blob, int index, CopyOptions options, Meter meter, TransferSlots slots, CancellationToken cancellationToken)
     {
         using var slot = await target.OpenAsync(blob, cancellationToken).ConfigureAwait(false);
         BlobCopyResult result;
@@ -87,7 +87,7 @@ internal static class TransferEngine
         }
         else
         {
-            result = await slot.WriteAsync(source, bytes => meter.Bytes(index, bytes), cancellationToken).ConfigureAwait(false);
+            result = await slot.WriteAsync(source, bytes => meter.Bytes(index, bytes), slots, cancellationToken).ConfigureAwait(false);
         }
 
         meter.Done(index, result.Outcome);

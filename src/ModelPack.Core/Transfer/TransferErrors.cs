@@ -22,6 +22,12 @@ internal static class TransferErrors
 
     public static string Resuming(string digest, long offset, long size) => $"Resuming {digest} at {offset} of {size} bytes.";
 
+    public static string ResumingParts(string digest, long done, long size, long partSize) => $"Resuming {digest} in parts of {partSize} bytes: {done} of {size} bytes are here.";
+
+    public static string DiscardingParts(string digest, string problem) => $"Discarding the partial download of {digest}: its list of parts cannot be used ({problem}).";
+
+    public static string InOneStream(string digest, string why) => $"Downloading {digest} in one stream: {why}.";
+
     public static string DiscardingLonger(string digest) => $"Discarding the partial download of {digest}: it is longer than the blob.";
 
     public static string Waiting(string digest) => $"Waiting for another download of {digest} to finish.";

@@ -216,6 +216,7 @@ public sealed class SaveModelArtifactCommand : ModelInputCmdlet
     private PullContext NewPullContext(ModelReference reference, IProgress<PullProgress> progress)
     {
         var clients = _clients!;
+        var defaults = new PullOptions();
         var pull = new PullContext
         {
             Client = clients.For(reference),
@@ -223,7 +224,9 @@ public sealed class SaveModelArtifactCommand : ModelInputCmdlet
             {
                 Force = Force,
                 Layers = _filter,
-                Concurrency = Settings.Concurrency ?? new PullOptions().Concurrency,
+                Concurrency = Settings.Concurrency ?? defaults.Concurrency,
+                ConnectionsPerBlob = Settings.ConnectionsPerBlob ?? defaults.ConnectionsPerBlob,
+                PartSize = Settings.RangedPartSize ?? defaults.PartSize,
                 Progress = progress,
                 Log = PostVerbose,
             },

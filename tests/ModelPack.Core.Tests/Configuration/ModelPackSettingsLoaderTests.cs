@@ -26,6 +26,8 @@ public sealed class ModelPackSettingsLoaderTests : IDisposable
         Assert.Empty(settings.InsecureRegistries);
         Assert.Null(settings.MaxRetry);
         Assert.Null(settings.Concurrency);
+        Assert.Null(settings.ConnectionsPerBlob);
+        Assert.Null(settings.RangedPartSize);
         Assert.Null(settings.Durability);
         Assert.Null(settings.ConfigFilePath);
         Assert.Empty(settings.Warnings);
@@ -53,6 +55,8 @@ public sealed class ModelPackSettingsLoaderTests : IDisposable
               "insecureRegistries": ["LocalHost:5000", "[::1]:5000", "registry.lan"],
               "maxRetry": 7,
               "concurrency": 2,
+              "connectionsPerBlob": 6,
+              "rangedPartSizeMiB": 16,
               "durability": "Immediate"
             }
             """);
@@ -68,6 +72,8 @@ public sealed class ModelPackSettingsLoaderTests : IDisposable
         Assert.Equal(new[] { "localhost:5000", "[::1]:5000", "registry.lan" }, settings.InsecureRegistries);
         Assert.Equal(7, settings.MaxRetry);
         Assert.Equal(2, settings.Concurrency);
+        Assert.Equal(6, settings.ConnectionsPerBlob);
+        Assert.Equal(16L * 1024 * 1024, settings.RangedPartSize);
         Assert.Equal(StoreDurability.Immediate, settings.Durability);
         Assert.Equal(config, settings.ConfigFilePath);
         Assert.Empty(settings.Warnings);
@@ -300,6 +306,9 @@ public sealed class ModelPackSettingsLoaderTests : IDisposable
         { "a negative maxRetry", "\"maxRetry\": -1", "'maxRetry' must be a whole number of at least 0, got the number -1." },
         { "a fractional concurrency", "\"concurrency\": 2.5", "'concurrency' must be a whole number of at least 1, got the number 2.5." },
         { "zero concurrency", "\"concurrency\": 0", "'concurrency' must be a whole number of at least 1, got the number 0." },
+        { "zero connectionsPerBlob", "\"connectionsPerBlob\": 0", "'connectionsPerBlob' must be a whole number of at least 1, got the number 0." },
+        { "a fractional rangedPartSizeMiB", "\"rangedPartSizeMiB\": 0.5", "'rangedPartSizeMiB' must be a whole number of at least 1, got the number 0.5." },
+        { "a string as rangedPartSizeMiB", "\"rangedPartSizeMiB\": \"32M\"", "'rangedPartSizeMiB' must be a whole number of at least 1, got the string '32M'." },
         { "an unknown durability", "\"durability\": \"eventually\"", "'durability' is 'eventually'; use \"deferred\" (the default" },
         { "a boolean as durability", "\"durability\": true", "'durability' must be a non-empty string (\"deferred\" or \"immediate\"), got true." },
         { "a huge concurrency", "\"concurrency\": 99999999999", "'concurrency' must be a whole number of at least 1, got the number 99999999999." },

@@ -105,6 +105,8 @@ public sealed class FaultProxy : IDisposable
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stop = new();
     private readonly MiniHttpServer _server;
+    private int _concurrentBlobGets;
+    private int _maxConcurrentBlobGets;
 
     public FaultProxy(string upstreamHostPort, Func<ProxiedRequest, Fault>? rule = null)
     {
@@ -119,6 +121,12 @@ public sealed class FaultProxy : IDisposable
     public long BlobBytesPerSecond { get; set; }
 
     public ConcurrentQueue<ProxiedRequest> Requests { get; } = new();
+
+    /// <summary>The most blob GETs that were being answered at the same time.</summary>
+    public int MaxConcurrentBlobGets => Volatile.Read(ref _maxConcurrentBlobGets);
+
+    /// <summary>Blob GETs being answered now.</summary>
+    public int ConcurrentBlobGets => Volatile.Read(ref _concurrentBlobGets);
 
     /// <summary>Exceptions the proxy's handlers threw (other than the client going away).</summary>
     public IEnumerable<Exception> Failures => _server.Failures;
@@ -142,6 +150,40 @@ public sealed class FaultProxy : IDisposable
         var nth = _counts.AddOrUpdate(key, 1, (_, n) => n + 1);
         var record = new ProxiedRequest(request.Method, request.Path, request.Header("Range"), nth);
         Requests.Enqueue(record);
+        if (!record.IsBlobGet())
+        {
+            await ForwardAsync(request, response, record);
+            return;
+        }
+
+        var now = Interlocked.Increment(ref _concurrentBlobGets);
+        for (var max = _maxConcurrentBlobGets; now > max; max = _maxConcurrentBlobGets)
+        {
+            Interlocked.CompareExchange(ref _maxConcurrentBlobGets, now, max);
+        }
+
+        var counted = 1;
+        void Ended()
+        {
+            if (Interlocked.Exchange(ref counted, 0) == 1)
+            {
+                Interlocked.Decrement(ref _concurrentBlobGets);
+            }
+        }
+
+        try
+        {
+            await ForwardAsync(request, response, record, Ended);
+        }
+        finally
+        {
+            Ended();
+        }
+    }
+
+    /// <param name="lastChunk">Called before the body's last bytes are sent (the client cannot have them earlier), so a client's next request is not counted as overlapping.</param>
+    private async Task ForwardAsync(MiniRequest request, MiniResponse response, ProxiedRequest record, Action? lastChunk = null)
+    {
         var fault = _rule(record);
         if (fault.DropBeforeHeaders)
         {
@@ -232,6 +274,11 @@ public sealed class FaultProxy : IDisposable
             if (fault.CorruptAt is long at && at >= sent && at < sent + read)
             {
                 buffer[at - sent] ^= 0x01;
+            }
+
+            if (sent + read == answer.Content.Headers.ContentLength)
+            {
+                lastChunk?.Invoke();
             }
 
             await body.WriteAsync(buffer.AsMemory(0, read), _stop.Token);

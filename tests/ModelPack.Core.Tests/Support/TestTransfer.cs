@@ -42,11 +42,36 @@ internal static class TestTransfer
     /// <summary>Downloads one blob into <paramref name="store"/> (a fresh one when null, deleted afterwards); returns its bytes and what the copy did.</summary>
     public static async Task<(byte[] Bytes, BlobCopyResult Result)> DownloadAsync(RegistryClient client, string registry, string repository, Descriptor blob, ModelStore? store = null, Action<TransferProgress>? progress = null, Action<string>? log = null)
     {
+        var (bytes, results) = await DownloadAsync(client, registry, repository, new[] { blob }, new Download { Store = store, Progress = progress, Log = log });
+        return (bytes[0], results[0]);
+    }
+
+    /// <summary>Downloads blobs into <see cref="Download.Store"/> (a fresh one when null, deleted afterwards) as <paramref name="how"/> says; returns their bytes and what the copy did.</summary>
+    public static async Task<(byte[][] Bytes, IReadOnlyList<BlobCopyResult> Results)> DownloadAsync(RegistryClient client, string registry, string repository, IReadOnlyList<Descriptor> blobs, Download how)
+    {
         using var temp = new TempDirectory("modelpack-download");
-        store ??= ModelStore.Open(temp.File("store"));
+        var store = how.Store ?? ModelStore.Open(temp.File("store"));
+        var options = new CopyOptions { Progress = how.Progress, Log = how.Log, Force = true, Concurrency = how.Concurrency };
         var result = await TransferEngine.CopyAsync(
-            new RegistrySource(client.Repository(registry, repository)), new StoreTarget(store, flushToDisk: false, log), new[] { blob }, new CopyOptions { Progress = progress, Log = log, Force = true }, CancellationToken.None);
-        return (File.ReadAllBytes(store.Layout.BlobPath(blob.Digest)), result.Single());
+            new RegistrySource(client.Repository(registry, repository)), new StoreTarget(store, flushToDisk: false, how.Log, how.Fetch), blobs, options, how.Cancellation);
+        return (blobs.Select(b => File.ReadAllBytes(store.Layout.BlobPath(b.Digest))).ToArray(), result);
+    }
+
+    /// <summary>How <see cref="DownloadAsync(RegistryClient, string, string, IReadOnlyList{Descriptor}, Download)"/> copies.</summary>
+    internal sealed class Download
+    {
+        public ModelStore? Store { get; set; }
+
+        public Action<TransferProgress>? Progress { get; set; }
+
+        public Action<string>? Log { get; set; }
+
+        /// <summary>How the store fetches each blob (default one stream).</summary>
+        public IBlobFetch? Fetch { get; set; }
+
+        public int Concurrency { get; set; } = 4;
+
+        public CancellationToken Cancellation { get; set; }
     }
 
     /// <summary>A blob read from one stream, as given (tests hand it streams that fail, stall or lie).</summary>
