@@ -104,6 +104,27 @@ public sealed class MirrorTests : IClassFixture<PlainRegistryFixture>, IDisposab
     }
 
     [Fact]
+    public async Task Wrong_bytes_from_a_mirror_in_the_parts_of_a_ranged_download_are_refused_and_the_location_serves_the_blob()
+    {
+        var artifact = await PushAsync("altered-parts", layerSize: 6 * 1024 * 1024);
+        var weights = artifact.Layers[0].Descriptor;
+        // A fake mirror, as above: it flips byte 1000 of every part of the weights it serves.
+        using var wrong = new FaultProxy(Location, r => r.IsBlobGet(weights.Digest) ? Fault.Corrupt(1000) : Fault.None);
+        UseConf($"[[registry]]\nlocation = \"{Location}\"\n\n[[registry.mirror]]\nlocation = \"{wrong.HostPort}\"\n");
+        using var client = _setup.Client();
+
+        var result = await _store.PullAsync(client, Reference("altered-parts"), new PullOptions { ConnectionsPerBlob = 3, PartSize = 1024 * 1024 });
+
+        Assert.Equal(artifact.Digest, result.Artifact.Digest);
+        Assert.Equal(artifact.Layers[0].Bytes, File.ReadAllBytes(Path.Combine(result.Artifact.Path!, "model.safetensors")));
+        Assert.True(wrong.BlobGets(weights.Digest).Count(r => r.Range is not null) > 1, string.Join("\n", wrong.Requests));
+        var log = _setup.LogText;
+        Assert.Contains($"Mirror '{wrong.HostPort}/models/altered-parts' sent bytes of {weights.Digest} that do not verify", log);
+        Assert.Contains($"came from '{Location}/models/altered-parts', the registry itself", log);
+        Assert.Empty(Directory.GetFiles(_store.TempDirectory, "*.parts"));
+    }
+
+    [Fact]
     public async Task A_mirror_that_needs_credentials_gets_those_of_its_own_host_and_is_passed_over_without_them()
     {
         await PushAsync("private");
